@@ -2,6 +2,20 @@
 //! payroll sync. `main.rs` is a thin shell around this library so that tests can build
 //! the real app and serve it on port 0.
 
+pub mod app;
+pub mod apps;
+pub mod audit;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod db;
+pub mod error;
 pub mod justworks;
 pub mod sandbox;
 pub mod secrets;
+pub mod state;
+pub mod web;
+
+pub use app::App;
+pub use config::Config;

@@ -1,0 +1,160 @@
+//! Building and running the server: open the database, check the encryption key, start
+//! the embedded Justworks sandbox when no Justworks URL is configured, issue the setup
+//! token while no user exists, serve until asked to stop, and stop cleanly.
+
+use crate::config::Config;
+use crate::crypto::Crypto;
+use crate::db::Db;
+use crate::sandbox::{RunningSandbox, SandboxOptions};
+use crate::state::{AppState, JustworksEndpoint, Shared};
+use crate::{auth, web};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// A built app, ready to serve.
+pub struct App {
+    pub state: AppState,
+    sandbox: Option<RunningSandbox>,
+    setup_token: Option<String>,
+}
+
+impl App {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            anyhow::anyhow!(
+                "could not create the data directory {}: {e}",
+                config.data_dir.display()
+            )
+        })?;
+        let crypto = Crypto::load(config.secret_key.as_ref(), &config.data_dir)?;
+        let db = Db::connect(config.database_url.expose()).await?;
+        crypto.verify_or_record(&db).await?;
+
+        let (justworks, sandbox) = match &config.justworks_url {
+            Some(url) => (
+                JustworksEndpoint {
+                    base_url: url.clone(),
+                    sandbox: false,
+                },
+                None,
+            ),
+            None => {
+                let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+                let sandbox = crate::sandbox::start(
+                    listener,
+                    SandboxOptions {
+                        members: config.sandbox_members,
+                        seed: config.sandbox_seed,
+                    },
+                )
+                .await?;
+                tracing::info!(
+                    url = %sandbox.base_url(),
+                    members = config.sandbox_members,
+                    "Justworks sandbox (generated data) started in this process; its front page shows the credentials to paste"
+                );
+                (
+                    JustworksEndpoint {
+                        base_url: sandbox.base_url(),
+                        sandbox: true,
+                    },
+                    Some(sandbox),
+                )
+            }
+        };
+        let setup_token = web::setup::issue_setup_token(&db).await?;
+        let state = AppState::new(Shared {
+            config,
+            db,
+            crypto,
+            justworks,
+        });
+        Ok(Self {
+            state,
+            sandbox,
+            setup_token,
+        })
+    }
+
+    /// The one-time setup token, while no user exists.
+    pub fn setup_token(&self) -> Option<&str> {
+        self.setup_token.as_deref()
+    }
+
+    /// The address people should open, for a server listening on `addr`.
+    pub fn public_base(&self, addr: SocketAddr) -> String {
+        match &self.state.config.public_url {
+            Some(url) => url.clone(),
+            None if addr.ip().is_unspecified() => format!("http://localhost:{}", addr.port()),
+            None => format!("http://{addr}"),
+        }
+    }
+
+    /// Serves on `listener` until `shutdown` completes, then stops background work, the
+    /// sandbox and the database pool.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stop_rx));
+        let router = web::router(self.state.clone());
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        tracing::info!("stopping");
+        let _ = stop_tx.send(true);
+        let _ = housekeeping.await;
+        if let Some(sandbox) = self.sandbox {
+            sandbox.shutdown().await;
+        }
+        self.state.db.close().await;
+        Ok(())
+    }
+}
+
+/// Removes expired sessions and old sign-in failures every few minutes.
+async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
+    let store = auth::session_store::DbSessionStore::new(state.db.clone());
+    loop {
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        if let Err(e) = auth::throttle::forget_old(&state.db).await {
+            tracing::warn!(error = %e, "could not forget old sign-in failures");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

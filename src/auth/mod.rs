@@ -1,0 +1,12 @@
+//! Accounts and access: users, passwords, sessions, access levels, CSRF and throttling.
+
+pub mod csrf;
+pub mod extract;
+pub mod level;
+pub mod password;
+pub mod session_store;
+pub mod throttle;
+pub mod users;
+
+pub use extract::{CurrentUser, RequireMember, RequireOwner, RequireTechnicalOwner};
+pub use level::AccessLevel;

@@ -1,0 +1,40 @@
+//! What every request handler and background task shares: configuration, the database,
+//! the encryption key and where Justworks is.
+
+use crate::config::Config;
+use crate::crypto::Crypto;
+use crate::db::Db;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// Where orgsync's Justworks client connects.
+#[derive(Debug, Clone)]
+pub struct JustworksEndpoint {
+    pub base_url: String,
+    /// True when this is the sandbox started inside the server (generated data): every
+    /// page then says so.
+    pub sandbox: bool,
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
+    pub config: Config,
+    pub db: Db,
+    pub crypto: Crypto,
+    pub justworks: JustworksEndpoint,
+}
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}

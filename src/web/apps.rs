@@ -1,0 +1,249 @@
+//! Apps and Integrations (`/apps`) and the Justworks app's page: install, settings,
+//! uninstall. Technical Owner or above for every route here.
+
+use crate::apps::{self, CATALOG, justworks};
+use crate::audit::{self, Actor};
+use crate::auth::RequireTechnicalOwner;
+use crate::auth::users::{self, User};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::web::page::{Chrome, flash, render, render_with};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/apps", get(apps_page))
+        .route("/apps/justworks", get(justworks_page))
+        .route("/apps/justworks/install", post(install))
+        .route("/apps/justworks/uninstall", post(uninstall))
+        .route("/apps/justworks/settings", post(save_settings))
+}
+
+/// One row of the Apps and Integrations table.
+struct AppRow {
+    info: &'static apps::AppInfo,
+    installed: bool,
+    configured: bool,
+    run_daily: bool,
+}
+
+#[derive(Template)]
+#[template(path = "apps.html")]
+struct AppsPage {
+    chrome: Chrome,
+    rows: Vec<AppRow>,
+}
+
+async fn apps_page(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+) -> AppResult<Response> {
+    let installed = apps::all_installed(&state.db).await?;
+    let rows = CATALOG
+        .iter()
+        .map(|info| {
+            let install = installed.iter().find(|i| i.app == info.key);
+            AppRow {
+                info,
+                installed: install.is_some(),
+                configured: install.is_some_and(|i| i.settings.is_some()),
+                run_daily: install.is_some_and(|i| i.run_daily != 0),
+            }
+        })
+        .collect();
+    render(&AppsPage {
+        chrome: Chrome::for_user(&state, &user, "apps", "Apps and Integrations").await?,
+        rows,
+    })
+}
+
+/// A user offered as a recipient of sync emails.
+struct Recipient {
+    id: String,
+    name: String,
+    email: String,
+    checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "justworks.html")]
+struct JustworksPage {
+    chrome: Chrome,
+    form: justworks::Form,
+    config: justworks::Config,
+    recipients: Vec<Recipient>,
+    errors: justworks::FieldErrors,
+    /// Sandbox mode: where the generated credentials can be read.
+    sandbox_url: Option<String>,
+}
+
+fn recipients(users: &[User], chosen: &[String]) -> Vec<Recipient> {
+    users
+        .iter()
+        .filter(|u| u.active)
+        .map(|u| Recipient {
+            id: u.id.clone(),
+            name: u.name.clone(),
+            email: u.email.clone(),
+            checked: chosen.contains(&u.id),
+        })
+        .collect()
+}
+
+async fn load_config(state: &AppState) -> AppResult<Option<justworks::Config>> {
+    match apps::installed(&state.db, justworks::APP).await? {
+        Some(install) => Ok(Some(justworks::load(&state.db, &install).await?)),
+        None => Ok(None),
+    }
+}
+
+async fn justworks_page(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+) -> AppResult<Response> {
+    let Some(config) = load_config(&state).await? else {
+        flash(&user.session, "info", "Install Justworks first.").await?;
+        return Ok(Redirect::to("/apps").into_response());
+    };
+    let all_users = users::list(&state.db).await?;
+    let form = justworks::Form::from_config(&config);
+    render(&JustworksPage {
+        chrome: Chrome::for_user(&state, &user, "apps", "Justworks").await?,
+        recipients: recipients(&all_users, &form.notify_user_ids),
+        form,
+        config,
+        errors: Default::default(),
+        sandbox_url: sandbox_url(&state),
+    })
+}
+
+fn sandbox_url(state: &AppState) -> Option<String> {
+    state
+        .justworks
+        .sandbox
+        .then(|| state.justworks.base_url.clone())
+}
+
+async fn install(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+) -> AppResult<Response> {
+    let mut tx = state.db.begin().await?;
+    let installed = apps::install(&mut tx, justworks::APP, &user.id).await?;
+    if installed {
+        audit::record(
+            &mut tx,
+            &Actor::user(&user),
+            "app.installed",
+            "Justworks",
+            "",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let message = if installed {
+        "Justworks is installed. Enter the service user's credentials below and save."
+    } else {
+        "Justworks was already installed."
+    };
+    flash(&user.session, "success", message).await?;
+    Ok(Redirect::to("/apps/justworks").into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct UninstallForm {
+    confirm: Option<String>,
+}
+
+async fn uninstall(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Form(form): Form<UninstallForm>,
+) -> AppResult<Response> {
+    if form.confirm.as_deref() != Some("yes") {
+        flash(
+            &user.session,
+            "error",
+            "Justworks was not uninstalled: tick the box to confirm first.",
+        )
+        .await?;
+        return Ok(Redirect::to("/apps/justworks").into_response());
+    }
+    let mut tx = state.db.begin().await?;
+    let removed = apps::uninstall(&mut tx, justworks::APP).await?;
+    if removed {
+        audit::record(
+            &mut tx,
+            &Actor::user(&user),
+            "app.uninstalled",
+            "Justworks",
+            "stored credentials deleted; synced people kept",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    flash(
+        &user.session,
+        "success",
+        "Justworks is uninstalled and its stored credentials are deleted. The people it \
+         synced are still in orgsync.",
+    )
+    .await?;
+    Ok(Redirect::to("/apps").into_response())
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let Some(config) = load_config(&state).await? else {
+        return Err(AppError::BadRequest(
+            "Justworks is not installed: install it on the Apps and Integrations page first."
+                .into(),
+        ));
+    };
+    let form = justworks::Form::from_pairs(pairs);
+    let all_users = users::list(&state.db).await?;
+    let valid = match justworks::validate(&form, &config, &all_users) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            tracing::info!(fields = ?errors.keys().collect::<Vec<_>>(), "settings refused");
+            let page = JustworksPage {
+                chrome: Chrome::for_user(&state, &user, "apps", "Justworks").await?,
+                recipients: recipients(&all_users, &form.notify_user_ids),
+                form,
+                config,
+                errors,
+                sandbox_url: sandbox_url(&state),
+            };
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let changed = justworks::changed_fields(&config, &valid);
+    let mut tx = state.db.begin().await?;
+    justworks::save(&mut tx, &state.crypto, &valid).await?;
+    if !changed.is_empty() {
+        audit::record(
+            &mut tx,
+            &Actor::user(&user),
+            "app.settings_saved",
+            "Justworks",
+            &format!("changed: {}", changed.join(", ")),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let message = if changed.is_empty() {
+        "Settings saved (nothing changed).".to_owned()
+    } else {
+        format!("Settings saved. Changed: {}.", changed.join(", "))
+    };
+    flash(&user.session, "success", message).await?;
+    Ok(Redirect::to("/apps/justworks").into_response())
+}

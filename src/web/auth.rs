@@ -1,0 +1,243 @@
+//! Signing in and out, and changing one's own password.
+
+use crate::audit::{self, Actor};
+use crate::auth::extract::SIGNED_IN_AT_KEY;
+use crate::auth::password::{check_new_password, hash_password, verify_password};
+use crate::auth::session_store::USER_ID_KEY;
+use crate::auth::users::{self, normalize_email};
+use crate::auth::{RequireMember, throttle};
+use crate::db::now_ms;
+use crate::error::{AppError, AppResult};
+use crate::secrets::SecretString;
+use crate::state::AppState;
+use crate::web::page::{Chrome, flash, render, render_with};
+use askama::Template;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login))
+        .route("/logout", post(logout))
+        .route("/settings/account", get(account_page).post(change_password))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    email: String,
+    next: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only a path on this site: never `//evil.test` or `https://…`.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+            n.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<NextQuery>,
+) -> AppResult<Response> {
+    if users::count(&state.db).await? == 0 {
+        // Nobody can sign in yet: say how to make the first Owner.
+        flash(
+            &session,
+            "info",
+            "orgsync has no users yet. Open the setup link printed in the server's log, or run \
+             `orgsync user create`.",
+        )
+        .await?;
+    }
+    render(&LoginPage {
+        chrome: Chrome::anonymous(&state, &session, "Sign in").await?,
+        email: String::new(),
+        next: safe_next(q.next.as_deref()),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    email: String,
+    password: SecretString,
+    next: Option<String>,
+}
+
+const SIGN_IN_FAILED: &str = "That email and password don't match an active orgsync account.";
+
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    session: Session,
+    Form(form): Form<LoginForm>,
+) -> AppResult<Response> {
+    let email = normalize_email(&form.email);
+    let client = peer.ip().to_string();
+    let next = safe_next(form.next.as_deref());
+    if email.chars().count() > users::MAX_EMAIL_CHARS || form.password.expose().len() > 1024 {
+        return Err(AppError::BadRequest(
+            "That email or password is too long.".into(),
+        ));
+    }
+    if let Some(until) = throttle::blocked_until(&state.db, &email, &client).await? {
+        let now = now_ms();
+        return Err(AppError::TooManyRequests {
+            message: throttle::try_again_sentence(until, now),
+            retry_after_secs: ((until - now).max(0) / 1000 + 1) as u64,
+        });
+    }
+    let found = users::find_for_sign_in(&state.db, &email).await?;
+    let (user, hash) = match found {
+        Some((user, hash)) if user.active => (Some(user), hash),
+        _ => (None, None),
+    };
+    // Always run one argon2 verification, against a dummy hash when there is no user,
+    // so an unknown email answers in the same time as a wrong password.
+    let matched = verify_password(form.password, hash).await;
+    let Some(user) = user.filter(|_| matched) else {
+        throttle::record_failure(&state.db, &email, &client).await?;
+        tracing::info!("sign-in failed");
+        let page = LoginPage {
+            chrome: Chrome::anonymous(&state, &session, "Sign in").await?,
+            email: form.email.chars().take(users::MAX_EMAIL_CHARS).collect(),
+            next,
+            error: Some(SIGN_IN_FAILED.into()),
+        };
+        return render_with(StatusCode::UNAUTHORIZED, &page);
+    };
+    throttle::clear_email(&state.db, &email).await?;
+    sign_in(&session, &user.id).await?;
+    tracing::info!(user_id = %user.id, "signed in");
+    Ok(Redirect::to(&next).into_response())
+}
+
+/// Starts a signed-in session under a fresh id (no session fixation).
+pub async fn sign_in(session: &Session, user_id: &str) -> AppResult<()> {
+    session.cycle_id().await?;
+    // The CSRF token of the anonymous session does not carry over.
+    session.remove::<String>("csrf_token").await?;
+    session.insert(USER_ID_KEY, user_id).await?;
+    session.insert(SIGNED_IN_AT_KEY, now_ms()).await?;
+    Ok(())
+}
+
+async fn logout(session: Session) -> AppResult<Response> {
+    session.flush().await?;
+    flash(&session, "success", "You are signed out.").await?;
+    Ok(Redirect::to("/login").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    chrome: Chrome,
+    email: String,
+    level: String,
+    errors: std::collections::BTreeMap<&'static str, String>,
+}
+
+async fn account_page(
+    State(state): State<AppState>,
+    RequireMember(user): RequireMember,
+) -> AppResult<Response> {
+    render(&AccountPage {
+        chrome: Chrome::for_user(&state, &user, "account", "Your account").await?,
+        email: user.email.clone(),
+        level: user.level.label().into(),
+        errors: Default::default(),
+    })
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    current_password: SecretString,
+    new_password: SecretString,
+    confirm_password: SecretString,
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    RequireMember(user): RequireMember,
+    Form(form): Form<PasswordForm>,
+) -> AppResult<Response> {
+    let mut errors = std::collections::BTreeMap::new();
+    let hash = users::find_for_sign_in(&state.db, &user.email)
+        .await?
+        .and_then(|(_, hash)| hash);
+    if !verify_password(form.current_password, hash).await {
+        errors.insert(
+            "current_password",
+            "This is not your current password.".to_owned(),
+        );
+    }
+    if let Err(message) = check_new_password(form.new_password.expose()) {
+        errors.insert("new_password", message);
+    } else if form.new_password != form.confirm_password {
+        errors.insert(
+            "confirm_password",
+            "The two new passwords are not the same.".to_owned(),
+        );
+    }
+    if !errors.is_empty() {
+        let page = AccountPage {
+            chrome: Chrome::for_user(&state, &user, "account", "Your account").await?,
+            email: user.email.clone(),
+            level: user.level.label().into(),
+            errors,
+        };
+        return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let hash = hash_password(form.new_password).await?;
+    // Ends every session of this user, then signs this one in again.
+    users::set_password(&state.db, &user.id, &hash).await?;
+    let mut conn = state.db.pool().acquire().await?;
+    audit::record(
+        &mut conn,
+        &Actor::user(&user),
+        "password.changed",
+        &user.email,
+        "signed out of every other session",
+    )
+    .await?;
+    sign_in(&user.session, &user.id).await?;
+    flash(
+        &user.session,
+        "success",
+        "Your password is changed. Every other session of yours was signed out.",
+    )
+    .await?;
+    Ok(Redirect::to("/settings/account").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_only_goes_to_a_path_on_this_site() {
+        assert_eq!(safe_next(Some("/apps")), "/apps");
+        assert_eq!(safe_next(Some("//evil.test/x")), "/");
+        assert_eq!(safe_next(Some("https://evil.test")), "/");
+        assert_eq!(safe_next(Some("/\\evil.test")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}
