@@ -265,8 +265,9 @@ pub async fn change(
         }
     }
     let now = now_ms();
-    // Lower access or deactivation ends the user's sessions; a raise does not need to.
-    let ends_sessions = level < user.level || (!active && user.active);
+    // Any change of level, and deactivation, ends the user's sessions: they sign in
+    // again under a new session id that carries the new level.
+    let ends_sessions = level != user.level || (!active && user.active);
     sqlx::query(
         "UPDATE users SET level = $1, active = $2, updated_at = $3, \
          sessions_valid_after = CASE WHEN $4 = 1 THEN $3 ELSE sessions_valid_after END \
