@@ -539,6 +539,31 @@ pub fn changed_fields(existing: &Config, valid: &Valid) -> Vec<&'static str> {
     changed
 }
 
+/// The label a person sees for a form field (for messages about what changed).
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "username" => "JustWorks Username",
+        "password" => "JustWorks Password",
+        "totp_secret" => "JustWorks 2FA Code",
+        "org_head" => "Name Org Head",
+        "run_daily" => "Run Daily",
+        "daily_at" => "Daily sync time",
+        "notify_user_ids" => "Send Notification Email To",
+        "exclude_ids" => "Exclude IDs",
+        "sync_titles" => "Sync job titles",
+        "sync_managers" => "Sync managers",
+        "sync_groups" => "Sync departments and locations",
+        "sync_dates" => "Sync start and end dates",
+        "sync_contact" => "Sync contact info",
+        "sync_demographics" => "Sync demographics",
+        "sync_compensation" => "Sync compensation",
+        "departures" => "When someone leaves",
+        "missing_location" => "People with no office",
+        "include_contractors" => "Include contractors",
+        _ => "a setting",
+    }
+}
+
 /// Writes a valid form inside the caller's transaction (with its audit entry).
 pub async fn save(tx: &mut Tx, crypto: &Crypto, valid: &Valid) -> anyhow::Result<()> {
     let now = now_ms();

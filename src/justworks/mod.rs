@@ -1,6 +1,29 @@
 //! orgsync's Justworks client: sign in with password + TOTP, read the company and every
-//! page of members, and hand the sync a source-agnostic roster. (Being built: issue 3.)
+//! page of members, and hand the sync a source-agnostic [`Roster`].
+//!
+//! The surface spoken is `../shared/JUSTWORKS.md`. Layout, in the order data flows:
+//! `seed` (the stored 2FA seed) → `totp` (codes) → `auth` (sign-in) → `transport` +
+//! `retry` (one request, retried) → `client` (company, pages, test connection) →
+//! `wire` (Justworks' JSON) → `convert` → `roster` (what the sync engine sees).
+//! `error` holds the sentences a person is shown.
 
+mod auth;
+mod client;
+mod convert;
+pub mod error;
+pub mod retry;
+pub mod roster;
 pub mod seed;
+pub mod totp;
+mod transport;
+mod wire;
 
+pub use auth::Credentials;
+pub use client::{ClientOptions, ConnectionReport, JustworksClient};
+pub use error::{JustworksError, Step, TransportFailure};
+pub use roster::{
+    AddressKind, EmailKind, EmploymentType, LocationType, PayBasis, PersonName, Roster,
+    RosterAddress, RosterCompany, RosterEmail, RosterMember, RosterOffice, RosterPay, RosterPhone,
+    RosterRef,
+};
 pub use seed::{SeedError, TotpSeed};

@@ -71,7 +71,7 @@ fn decode_base32(canonical: &str) -> Option<Vec<u8>> {
         1 | 3 | 6 => return None,
         _ => canonical.len(),
     };
-    BASE32_NOPAD.decode(canonical[..usable].as_bytes()).ok()
+    BASE32_NOPAD.decode(&canonical.as_bytes()[..usable]).ok()
 }
 
 #[cfg(test)]

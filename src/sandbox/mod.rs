@@ -1,7 +1,48 @@
 //! The Justworks sandbox: serves the surface of `../shared/JUSTWORKS.md` from a generated
-//! company, for trying orgsync out and for its own tests. (Being built: see issue 3.)
+//! company, for trying orgsync out (`orgsync sandbox`, or embedded in `orgsync serve`)
+//! and for orgsync's own tests.
+//!
+//! - `auth` + `totp`: password → MFA challenge → TOTP → bearer token;
+//! - `members`: `/v1/company` and the paged `/v1/members`;
+//! - `admin` + `faults`: the loopback-only `/sandbox/…` surface;
+//! - `page`: the front page with the credentials to paste into orgsync;
+//! - `generate` (with `tree`, `company`, `people`, `names`, `catalog`, `wire`, `rng`):
+//!   the company, the same for the same seed and size;
+//! - `roster`: the members as served, replaceable and patchable.
+
+mod admin;
+mod auth;
+mod catalog;
+mod company;
+mod error;
+mod faults;
+mod generate;
+mod members;
+mod names;
+mod page;
+mod people;
+mod rng;
+mod roster;
+mod totp;
+mod tree;
+mod wire;
 
 use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::SystemTime;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware;
+use axum::routing::{get, post};
+use data_encoding::BASE32_NOPAD;
+use rand::Rng as _;
+use time::OffsetDateTime;
+
+use auth::Authenticator;
+use faults::Faults;
+use members::CursorCodec;
+use roster::Roster;
 
 /// What the sandbox generates: `members` people, deterministic for `seed`.
 #[derive(Debug, Clone, Copy)]
@@ -19,9 +60,30 @@ impl Default for SandboxOptions {
     }
 }
 
+/// The service user's credentials, as orgsync's Justworks settings take them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SandboxCredentials {
+    pub username: String,
+    pub password: String,
+    /// The 160-bit TOTP seed in base32, in groups of four as Justworks displays it
+    /// ("ABCD EFGH …"); remove the spaces for the canonical form.
+    pub totp_secret: String,
+}
+
+impl std::fmt::Debug for SandboxCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxCredentials")
+            .field("username", &self.username)
+            .field("password", &"[redacted]")
+            .field("totp_secret", &"[redacted]")
+            .finish()
+    }
+}
+
 /// A sandbox serving on a socket; dropping the handle does not stop it, `shutdown` does.
 pub struct RunningSandbox {
     pub addr: SocketAddr,
+    state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -30,6 +92,30 @@ impl RunningSandbox {
     /// `http://127.0.0.1:PORT` — the base URL orgsync's client is pointed at.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The service user's credentials (the same as `GET /sandbox/credentials`).
+    pub fn credentials(&self) -> SandboxCredentials {
+        self.state.credentials().clone()
+    }
+
+    /// The full name of the org head (the one active member without a manager) in the
+    /// roster currently served, for orgsync's *Name Org Head*.
+    pub fn org_head(&self) -> Option<String> {
+        self.state.roster().org_head()
+    }
+
+    /// The company's name as `/v1/company` serves it.
+    pub fn company_name(&self) -> Option<String> {
+        self.state.roster().company()["name"]
+            .as_str()
+            .map(str::to_string)
+    }
+
+    /// Makes every TOTP code usable again, as if a new 30-second step had begun, so an
+    /// in-process test can sign in twice without waiting. Not reachable over HTTP.
+    pub fn forget_used_codes(&self) {
+        self.state.auth().forget_used_codes();
     }
 
     /// Stops serving and waits for the server task to end.
@@ -46,12 +132,15 @@ pub async fn start(
     listener: tokio::net::TcpListener,
     options: SandboxOptions,
 ) -> anyhow::Result<RunningSandbox> {
-    let _ = options;
     let addr = listener.local_addr()?;
+    // 100 000 members take a moment to generate: keep it off the async workers.
+    let state =
+        tokio::task::spawn_blocking(move || AppState::generate(options, Arc::new(SystemTime::now)))
+            .await?;
+    let app = router(state.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = axum::Router::new();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(
+        let served = axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
@@ -59,10 +148,138 @@ pub async fn start(
             let _ = rx.await;
         })
         .await;
+        if let Err(error) = served {
+            tracing::error!(%error, "the Justworks sandbox stopped serving");
+        }
     });
+    tracing::info!(%addr, members = options.members, seed = options.seed, "Justworks sandbox started");
     Ok(RunningSandbox {
         addr,
+        state,
         shutdown: Some(tx),
         task,
     })
 }
+
+/// The whole surface: `/v1/` (with faults), the admin surface and the front page.
+fn router(state: AppState) -> Router {
+    let v1 = Router::new()
+        .route("/v1/auth/login", post(auth::login))
+        .route("/v1/auth/mfa", post(auth::mfa))
+        .route("/v1/company", get(members::company))
+        .route("/v1/members", get(members::members))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ));
+    let admin = Router::new()
+        .route("/sandbox/credentials", get(admin::credentials))
+        .route(
+            "/sandbox/members",
+            axum::routing::put(admin::replace_roster),
+        )
+        .route(
+            "/sandbox/members/{id}",
+            post(admin::patch_member).put(admin::put_member),
+        )
+        .route("/sandbox/faults", post(admin::set_faults))
+        // A whole roster of 100 000 members is far more than axum's default 2 MB.
+        .layer(DefaultBodyLimit::max(512 * 1024 * 1024));
+    Router::new()
+        .route("/", get(page::front_page))
+        .merge(v1)
+        .merge(admin)
+        .fallback(admin::not_found)
+        .with_state(state)
+}
+
+/// The sandbox's clock (injectable so that tests can fix the time).
+type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+
+#[derive(Clone)]
+struct AppState(Arc<Inner>);
+
+struct Inner {
+    roster: RwLock<Roster>,
+    auth: Mutex<Authenticator>,
+    faults: Mutex<Faults>,
+    cursors: CursorCodec,
+    credentials: SandboxCredentials,
+    clock: Clock,
+}
+
+impl AppState {
+    fn generate(options: SandboxOptions, clock: Clock) -> Self {
+        let today = OffsetDateTime::from(clock()).date();
+        let generated = generate::generate(options.seed, options.members, today);
+        let credentials = SandboxCredentials {
+            username: generated.credentials.username.clone(),
+            password: generated.credentials.password.clone(),
+            totp_secret: grouped_by_four(&BASE32_NOPAD.encode(&generated.credentials.totp_key)),
+        };
+        let auth = Authenticator::new(
+            &credentials.username,
+            &credentials.password,
+            &generated.credentials.totp_key,
+        );
+        let roster = Roster::new(generated.company.to_json(), generated.members);
+        Self(Arc::new(Inner {
+            roster: RwLock::new(roster),
+            auth: Mutex::new(auth),
+            faults: Mutex::new(Faults::default()),
+            cursors: CursorCodec::new(rand::rng().random()),
+            credentials,
+            clock,
+        }))
+    }
+
+    // A poisoned lock only means a handler panicked mid-request; the data is still the
+    // sandbox's best knowledge, so carry on rather than fail every later request.
+    fn roster(&self) -> RwLockReadGuard<'_, Roster> {
+        self.0.roster.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn roster_mut(&self) -> RwLockWriteGuard<'_, Roster> {
+        self.0.roster.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn auth(&self) -> MutexGuard<'_, Authenticator> {
+        self.0.auth.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn faults(&self) -> MutexGuard<'_, Faults> {
+        self.0.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn cursors(&self) -> &CursorCodec {
+        &self.0.cursors
+    }
+
+    fn credentials(&self) -> &SandboxCredentials {
+        &self.0.credentials
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::from((self.0.clock)())
+    }
+
+    fn unix_now(&self) -> u64 {
+        (self.0.clock)()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0)
+    }
+}
+
+/// "ABCDEFGH…" → "ABCD EFGH …", as Justworks shows a seed.
+fn grouped_by_four(base32: &str) -> String {
+    base32
+        .as_bytes()
+        .chunks(4)
+        .map(|chunk| std::str::from_utf8(chunk).expect("base32 is ASCII"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests;

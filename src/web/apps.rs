@@ -6,6 +6,7 @@ use crate::audit::{self, Actor};
 use crate::auth::RequireTechnicalOwner;
 use crate::auth::users::{self, User};
 use crate::error::{AppError, AppResult};
+use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
 use crate::state::AppState;
 use crate::web::page::{Chrome, flash, render, render_with};
 use askama::Template;
@@ -22,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/apps/justworks/install", post(install))
         .route("/apps/justworks/uninstall", post(uninstall))
         .route("/apps/justworks/settings", post(save_settings))
+        .route("/apps/justworks/test", post(test_connection))
 }
 
 /// One row of the Apps and Integrations table.
@@ -80,6 +82,20 @@ struct JustworksPage {
     errors: justworks::FieldErrors,
     /// Sandbox mode: where the generated credentials can be read.
     sandbox_url: Option<String>,
+    /// What *Test connection* found, when the page answers one.
+    connection: Option<ConnectionResult>,
+}
+
+/// The outcome of *Test connection*, as one sentence.
+pub struct ConnectionResult {
+    ok: bool,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "connection_result_partial.html")]
+struct ConnectionResultPartial {
+    connection: Option<ConnectionResult>,
 }
 
 fn recipients(users: &[User], chosen: &[String]) -> Vec<Recipient> {
@@ -119,6 +135,7 @@ async fn justworks_page(
         config,
         errors: Default::default(),
         sandbox_url: sandbox_url(&state),
+        connection: None,
     })
 }
 
@@ -221,6 +238,7 @@ async fn save_settings(
                 config,
                 errors,
                 sandbox_url: sandbox_url(&state),
+                connection: None,
             };
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
@@ -242,8 +260,107 @@ async fn save_settings(
     let message = if changed.is_empty() {
         "Settings saved (nothing changed).".to_owned()
     } else {
-        format!("Settings saved. Changed: {}.", changed.join(", "))
+        let labels: Vec<&str> = changed.iter().map(|f| justworks::field_label(f)).collect();
+        format!("Settings saved. Changed: {}.", labels.join(", "))
     };
     flash(&user.session, "success", message).await?;
     Ok(Redirect::to("/apps/justworks").into_response())
+}
+
+/// *Test connection*: signs in to Justworks with the credentials just typed (or, for a
+/// blank field, the saved ones), reads the company and the first members page, and says
+/// what happened. Saves nothing and changes nothing in the org. With htmx it answers
+/// only the result (so typed secrets stay in the form); without, the whole page.
+async fn test_connection(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: axum::http::HeaderMap,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let Some(config) = load_config(&state).await? else {
+        return Err(AppError::BadRequest(
+            "Justworks is not installed: install it on the Apps and Integrations page first."
+                .into(),
+        ));
+    };
+    let form = justworks::Form::from_pairs(pairs);
+    let result = match credentials_to_test(&state, &config, &form).await? {
+        Err(message) => ConnectionResult { ok: false, message },
+        Ok(creds) => {
+            let outcome = match JustworksClient::new(
+                &state.justworks.base_url,
+                ClientOptions::interactive(),
+            ) {
+                Ok(client) => client.test_connection(&creds).await,
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(report) => {
+                    tracing::info!("test connection: signed in and read the first page");
+                    ConnectionResult {
+                        ok: true,
+                        message: report.to_string(),
+                    }
+                }
+                Err(e) => {
+                    tracing::info!(error = %e, "test connection failed");
+                    ConnectionResult {
+                        ok: false,
+                        message: e.to_string(),
+                    }
+                }
+            }
+        }
+    };
+    if headers.contains_key("hx-request") {
+        return render(&ConnectionResultPartial {
+            connection: Some(result),
+        });
+    }
+    let all_users = users::list(&state.db).await?;
+    render(&JustworksPage {
+        chrome: Chrome::for_user(&state, &user, "apps", "Justworks").await?,
+        recipients: recipients(&all_users, &form.notify_user_ids),
+        form,
+        config,
+        errors: Default::default(),
+        sandbox_url: sandbox_url(&state),
+        connection: Some(result),
+    })
+}
+
+/// The credentials to try: each typed field, or the saved value when left blank.
+async fn credentials_to_test(
+    state: &AppState,
+    config: &justworks::Config,
+    form: &justworks::Form,
+) -> AppResult<Result<Credentials, String>> {
+    let saved = match &config.settings {
+        Some(settings) => justworks::load_credentials(&state.db, &state.crypto, settings).await?,
+        None => None,
+    };
+    let username = match form.username.trim() {
+        "" => saved.as_ref().map(|c| c.username.clone()),
+        typed => Some(typed.to_owned()),
+    };
+    let password = if form.password.is_empty() {
+        saved.as_ref().map(|c| c.password.clone())
+    } else {
+        Some(form.password.clone())
+    };
+    let seed = if form.totp_secret.expose().trim().is_empty() {
+        saved.map(|c| c.seed)
+    } else {
+        match TotpSeed::parse(form.totp_secret.expose()) {
+            Ok(seed) => Some(seed),
+            Err(e) => return Ok(Err(format!("Not tested: the 2FA code is not usable. {e}"))),
+        }
+    };
+    match (username, password, seed) {
+        (Some(u), Some(p), Some(s)) => Ok(Ok(Credentials::new(u, p, s))),
+        _ => Ok(Err(
+            "Not tested: enter the JustWorks Username, Password and 2FA Code (or save them first)."
+                .into(),
+        )),
+    }
 }

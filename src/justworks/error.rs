@@ -1,0 +1,267 @@
+//! What can go wrong talking to Justworks, as sentences a person can act on.
+//!
+//! Every variant names the step that failed. None of them can carry the password, the
+//! seed, a 2FA code or a bearer token: they hold only the step, HTTP status numbers,
+//! counts, member ids and the configured base URL (which [`super::JustworksClient::new`]
+//! refuses to accept with a user name, password, query or fragment in it). Transport
+//! errors from `reqwest` are classified into a [`TransportFailure`] and then dropped,
+//! so their request URLs and headers never reach a message.
+
+use std::fmt;
+
+/// The step of a Justworks conversation an error happened in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// `POST /v1/auth/login` (username and password).
+    Login,
+    /// `POST /v1/auth/mfa` (the 2FA code).
+    TwoFactor,
+    /// `GET /v1/company`.
+    Company,
+    /// `GET /v1/members`, 1-based page number.
+    MembersPage(usize),
+}
+
+impl Step {
+    /// Short label used inside parentheses: "(page 3)", "(company)".
+    pub fn label(self) -> StepLabel {
+        StepLabel(self)
+    }
+}
+
+/// "signing in", "reading members page 3", …
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Login => f.write_str("signing in"),
+            Step::TwoFactor => f.write_str("sending the 2FA code"),
+            Step::Company => f.write_str("reading the company"),
+            Step::MembersPage(n) => write!(f, "reading members page {n}"),
+        }
+    }
+}
+
+/// The parenthesised form of a [`Step`]: "page 3", "company", "sign-in", "2FA".
+#[derive(Debug, Clone, Copy)]
+pub struct StepLabel(Step);
+
+impl fmt::Display for StepLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Step::Login => f.write_str("sign-in"),
+            Step::TwoFactor => f.write_str("2FA"),
+            Step::Company => f.write_str("company"),
+            Step::MembersPage(n) => write!(f, "page {n}"),
+        }
+    }
+}
+
+/// Why a connection to Justworks failed, without the underlying error's text (which
+/// would repeat the request URL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportFailure {
+    TimedOut,
+    Refused,
+    Reset,
+    NameNotResolved,
+    Tls,
+    Other,
+}
+
+impl fmt::Display for TransportFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportFailure::TimedOut => "timed out",
+            TransportFailure::Refused => "connection refused",
+            TransportFailure::Reset => "connection dropped",
+            TransportFailure::NameNotResolved => "host name not found",
+            TransportFailure::Tls => "secure connection failed",
+            TransportFailure::Other => "connection failed",
+        })
+    }
+}
+
+/// A Justworks conversation that did not succeed.
+#[derive(Debug, thiserror::Error)]
+pub enum JustworksError {
+    #[error("Justworks rejected the username or password")]
+    InvalidCredentials,
+
+    #[error(
+        "Justworks rejected the 2FA code — check the 2FA code you entered and this server's clock"
+    )]
+    InvalidCode,
+
+    #[error(
+        "Justworks said the 2FA code had already been used, twice in a row — check that no other \
+         program signs in with the same 2FA seed"
+    )]
+    CodeAlreadyUsed,
+
+    #[error(
+        "Justworks let the 2FA challenge expire before orgsync answered it — try again, and check \
+         this server's clock"
+    )]
+    ChallengeExpired,
+
+    #[error(
+        "Justworks could not be reached at {base_url} ({failure} after {attempts} {attempt_word} \
+         while {step})",
+        attempt_word = if *attempts == 1 { "attempt" } else { "attempts" }
+    )]
+    Unreachable {
+        base_url: String,
+        step: Step,
+        failure: TransportFailure,
+        attempts: u32,
+    },
+
+    #[error("Justworks answered with data orgsync could not read ({})", step.label())]
+    Unreadable {
+        step: Step,
+        /// What exactly was wrong, for the log (never a field value, never a secret).
+        detail: String,
+    },
+
+    #[error(
+        "Justworks kept asking orgsync to slow down while {step}, for longer than orgsync waits \
+         (gave up after {attempts} {attempt_word}) — try again in a few minutes",
+        attempt_word = if *attempts == 1 { "attempt" } else { "attempts" }
+    )]
+    RateLimited { step: Step, attempts: u32 },
+
+    #[error(
+        "Justworks kept answering with an error (HTTP {status}) while {step} (gave up after \
+         {attempts} {attempt_word}) — try again later",
+        attempt_word = if *attempts == 1 { "attempt" } else { "attempts" }
+    )]
+    ServerFailing {
+        step: Step,
+        status: u16,
+        attempts: u32,
+    },
+
+    #[error(
+        "Justworks refused access while {step} (HTTP {status}) — check that the Justworks user \
+         orgsync signs in as still has the permission “View all employee information”"
+    )]
+    AccessDenied { step: Step, status: u16 },
+
+    #[error(
+        "Justworks rejected a fresh sign-in while {step}: the session expired again right after \
+         orgsync signed in anew — try again later"
+    )]
+    TokenRejectedAfterSignIn { step: Step },
+
+    #[error(
+        "Justworks returned the same page twice (page {page}); orgsync stopped to avoid a loop"
+    )]
+    RepeatedCursor { page: usize },
+
+    #[error(
+        "Justworks listed member {member_id} twice in one pull; the data looks corrupt, so \
+         orgsync stopped before changing anything"
+    )]
+    DuplicateMember { member_id: String },
+
+    #[error(
+        "Justworks kept returning pages of members past page {max_pages}; orgsync stopped to \
+         avoid reading forever"
+    )]
+    TooManyPages { max_pages: usize },
+
+    #[error(
+        "Justworks answered HTTP {status} while {step} — check the Justworks address \
+         ({base_url})"
+    )]
+    UnexpectedStatus {
+        base_url: String,
+        step: Step,
+        status: u16,
+    },
+
+    #[error("The Justworks address is not usable: {reason}")]
+    BadBaseUrl { reason: &'static str },
+
+    #[error("orgsync could not set up its connection to Justworks (HTTP client)")]
+    ClientSetup,
+}
+
+impl JustworksError {
+    /// The step that failed, when there is one.
+    pub fn step(&self) -> Option<Step> {
+        use JustworksError::*;
+        match self {
+            InvalidCredentials => Some(Step::Login),
+            InvalidCode | CodeAlreadyUsed | ChallengeExpired => Some(Step::TwoFactor),
+            Unreachable { step, .. }
+            | Unreadable { step, .. }
+            | RateLimited { step, .. }
+            | ServerFailing { step, .. }
+            | AccessDenied { step, .. }
+            | TokenRejectedAfterSignIn { step }
+            | UnexpectedStatus { step, .. } => Some(*step),
+            RepeatedCursor { page } => Some(Step::MembersPage(*page)),
+            TooManyPages { max_pages } => Some(Step::MembersPage(*max_pages + 1)),
+            DuplicateMember { .. } | BadBaseUrl { .. } | ClientSetup => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_main_sentences_are_exactly_the_ones_people_are_told_about() {
+        assert_eq!(
+            JustworksError::InvalidCredentials.to_string(),
+            "Justworks rejected the username or password"
+        );
+        assert_eq!(
+            JustworksError::InvalidCode.to_string(),
+            "Justworks rejected the 2FA code — check the 2FA code you entered and this server's \
+             clock"
+        );
+        let unread = JustworksError::Unreadable {
+            step: Step::MembersPage(3),
+            detail: "x".into(),
+        };
+        assert_eq!(
+            unread.to_string(),
+            "Justworks answered with data orgsync could not read (page 3)"
+        );
+        let company = JustworksError::Unreadable {
+            step: Step::Company,
+            detail: "x".into(),
+        };
+        assert_eq!(
+            company.to_string(),
+            "Justworks answered with data orgsync could not read (company)"
+        );
+        let unreachable = JustworksError::Unreachable {
+            base_url: "http://127.0.0.1:9".into(),
+            step: Step::Login,
+            failure: TransportFailure::Refused,
+            attempts: 3,
+        };
+        assert_eq!(
+            unreachable.to_string(),
+            "Justworks could not be reached at http://127.0.0.1:9 (connection refused after 3 \
+             attempts while signing in)"
+        );
+        assert_eq!(
+            JustworksError::RepeatedCursor { page: 4 }.to_string(),
+            "Justworks returned the same page twice (page 4); orgsync stopped to avoid a loop"
+        );
+    }
+
+    #[test]
+    fn the_unreadable_detail_stays_out_of_the_sentence() {
+        let e = JustworksError::Unreadable {
+            step: Step::MembersPage(1),
+            detail: "missing field id".into(),
+        };
+        assert!(!e.to_string().contains("missing"));
+    }
+}

@@ -1,0 +1,194 @@
+//! The roster: everything one pull read about a company and its people, in orgsync's own
+//! words. It is **source-agnostic** — the sync engine plans against this type and knows
+//! nothing of Justworks' JSON (that lives in `wire.rs` and is converted here by
+//! `convert.rs`), so another payroll source would only need to produce a `Roster`.
+//!
+//! The rule it carries from the contract: an absent value is `None` and means *unknown*,
+//! never *cleared*. Empty strings are treated as absent too.
+
+use time::{Date, OffsetDateTime};
+
+/// One pull: the company and every member, each exactly once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Roster {
+    pub company: RosterCompany,
+    pub members: Vec<RosterMember>,
+}
+
+/// The company with its departments and offices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterCompany {
+    pub id: String,
+    pub name: String,
+    pub departments: Vec<RosterRef>,
+    pub offices: Vec<RosterOffice>,
+}
+
+/// A department or office as something points at it: an id and, when known, its name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterRef {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterOffice {
+    pub id: String,
+    pub name: Option<String>,
+    pub address: Option<RosterAddress>,
+}
+
+/// A postal address. `kind` is `None` for an office address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RosterAddress {
+    pub kind: Option<AddressKind>,
+    pub line1: Option<String>,
+    pub line2: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AddressKind {
+    Home,
+    Mailing,
+    Work,
+    Other(String),
+}
+
+/// One person on the payroll, as the source describes them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RosterMember {
+    /// The source's stable id for this person (the key for matching).
+    pub id: String,
+    /// The employee number.
+    pub work_id: Option<String>,
+    pub active: bool,
+    pub name: PersonName,
+    pub employment_type: Option<EmploymentType>,
+    pub location_type: Option<LocationType>,
+    pub job_title: Option<String>,
+    pub department: Option<RosterRef>,
+    pub office: Option<RosterRef>,
+    /// The id of this member's manager (another member); `None` at the top.
+    pub manager_id: Option<String>,
+    pub start_date: Option<Date>,
+    /// Set when terminated, or when a termination is scheduled (a future date).
+    pub termination_date: Option<Date>,
+    pub emails: Vec<RosterEmail>,
+    pub phones: Vec<RosterPhone>,
+    pub addresses: Vec<RosterAddress>,
+    pub date_of_birth: Option<Date>,
+    pub sex_assigned_at_birth: Option<String>,
+    pub gender: Option<String>,
+    /// EEO-1 race/ethnicity category, from which ethnicity is mapped.
+    pub eeo1_race: Option<String>,
+    pub pay: Option<RosterPay>,
+    /// "weekly", "semimonthly", … as the source says it.
+    pub pay_frequency: Option<String>,
+    pub updated_at: Option<OffsetDateTime>,
+}
+
+impl RosterMember {
+    /// The work email: the primary one of kind *work*, else the first of kind *work*.
+    pub fn work_email(&self) -> Option<&str> {
+        self.email_of(&EmailKind::Work)
+    }
+
+    /// The personal email, chosen the same way.
+    pub fn personal_email(&self) -> Option<&str> {
+        self.email_of(&EmailKind::Personal)
+    }
+
+    fn email_of(&self, kind: &EmailKind) -> Option<&str> {
+        let of_kind = || self.emails.iter().filter(|e| e.kind.as_ref() == Some(kind));
+        of_kind()
+            .find(|e| e.primary)
+            .or_else(|| of_kind().next())
+            .map(|e| e.address.as_str())
+    }
+
+    /// The first address of kind *home*.
+    pub fn home_address(&self) -> Option<&RosterAddress> {
+        self.addresses
+            .iter()
+            .find(|a| a.kind == Some(AddressKind::Home))
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonName {
+    pub given: Option<String>,
+    pub family: Option<String>,
+    pub preferred: Option<String>,
+    pub full_preferred: Option<String>,
+    pub additional: Vec<String>,
+}
+
+impl PersonName {
+    /// "Given Family", from whichever parts are known.
+    pub fn full(&self) -> Option<String> {
+        let parts: Vec<&str> = [self.given.as_deref(), self.family.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(" "))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmploymentType {
+    Employee,
+    Contractor,
+    InternationalEmployee,
+    EmployeeEor,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocationType {
+    Office,
+    Remote,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterEmail {
+    pub address: String,
+    pub kind: Option<EmailKind>,
+    pub primary: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmailKind {
+    Work,
+    Personal,
+    Other(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterPhone {
+    pub number: String,
+    /// "mobile", "home", "work", … as the source says it.
+    pub kind: Option<String>,
+}
+
+/// Current pay. Present only when both the amount and the currency are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RosterPay {
+    /// In minor units of `currency`: 4500 USD is $45.00.
+    pub amount_minor: i64,
+    /// ISO 4217 code, e.g. "USD".
+    pub currency: String,
+    pub basis: Option<PayBasis>,
+    pub effective_date: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PayBasis {
+    Salary,
+    Hourly,
+    Other(String),
+}

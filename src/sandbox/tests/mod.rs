@@ -1,0 +1,4 @@
+//! Tests of the sandbox as a whole (the unit tests live next to each module).
+
+mod generated;
+mod http;
