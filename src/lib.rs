@@ -12,9 +12,11 @@ pub mod crypto;
 pub mod db;
 pub mod error;
 pub mod justworks;
+pub mod org;
 pub mod sandbox;
 pub mod secrets;
 pub mod state;
+pub mod sync;
 pub mod web;
 
 pub use app::App;

@@ -32,19 +32,62 @@ pub async fn blocked_until(db: &Db, email: &str, client: &str) -> sqlx::Result<O
     Ok(until)
 }
 
-pub async fn record_failure(db: &Db, email: &str, client: &str) -> sqlx::Result<()> {
+/// An attempt in progress, counted as a failure unless [`succeeded`] is called.
+pub struct Attempt {
+    id: String,
+}
+
+/// Records an attempt and checks the limit counting it, so that parallel attempts see
+/// each other. `Err(until)` when the limit is reached (the attempt is then not counted).
+pub async fn begin_attempt(
+    db: &Db,
+    email: &str,
+    client: &str,
+) -> sqlx::Result<Result<Attempt, i64>> {
+    let id = new_id();
     sqlx::query("INSERT INTO failed_sign_ins (id, email, client, at) VALUES ($1, $2, $3, $4)")
-        .bind(new_id())
+        .bind(&id)
         .bind(email)
         .bind(client)
         .bind(now_ms())
         .execute(db.pool())
         .await?;
+    let since = now_ms() - WINDOW_MS;
+    for column in ["email", "client"] {
+        let value = if column == "email" { email } else { client };
+        // Ten earlier failures besides this attempt: refuse it.
+        let sql = format!(
+            "SELECT COUNT(*) FROM failed_sign_ins WHERE {column} = $1 AND at > $2 AND id <> $3"
+        );
+        let (earlier,): (i64,) = sqlx::query_as(&sql)
+            .bind(value)
+            .bind(since)
+            .bind(&id)
+            .fetch_one(db.pool())
+            .await?;
+        if earlier >= MAX_FAILURES {
+            forget(db, &id).await?;
+            let until = blocked_until(db, email, client)
+                .await?
+                .unwrap_or_else(now_ms);
+            return Ok(Err(until));
+        }
+    }
+    Ok(Ok(Attempt { id }))
+}
+
+async fn forget(db: &Db, id: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM failed_sign_ins WHERE id = $1")
+        .bind(id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
-/// A successful sign-in clears the account's count (not the address's).
-pub async fn clear_email(db: &Db, email: &str) -> sqlx::Result<()> {
+/// The attempt succeeded: it is not a failure, and the account's count starts over
+/// (the address's does not).
+pub async fn succeeded(db: &Db, attempt: &Attempt, email: &str) -> sqlx::Result<()> {
+    forget(db, &attempt.id).await?;
     sqlx::query("DELETE FROM failed_sign_ins WHERE email = $1")
         .bind(email)
         .execute(db.pool())
@@ -59,6 +102,15 @@ pub async fn forget_old(db: &Db) -> sqlx::Result<()> {
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// The refusal of a throttled attempt: 429 with the sentence and `Retry-After`.
+pub fn too_many(until_ms: i64) -> crate::error::AppError {
+    let now = now_ms();
+    crate::error::AppError::TooManyRequests {
+        message: try_again_sentence(until_ms, now),
+        retry_after_secs: ((until_ms - now).max(0) / 1000 + 1) as u64,
+    }
 }
 
 /// "Try again after 06:05 UTC (in about 12 minutes)."

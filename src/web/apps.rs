@@ -8,13 +8,14 @@ use crate::auth::users::{self, User};
 use crate::error::{AppError, AppResult};
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
 use crate::state::AppState;
+use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -287,13 +288,12 @@ async fn test_connection(
     let result = match credentials_to_test(&state, &config, &form).await? {
         Err(message) => ConnectionResult { ok: false, message },
         Ok(creds) => {
-            let outcome = match JustworksClient::new(
-                &state.justworks.base_url,
-                ClientOptions::interactive(),
-            ) {
-                Ok(client) => client.test_connection(&creds).await,
-                Err(e) => Err(e),
-            };
+            let outcome =
+                match JustworksClient::new(&state.justworks.base_url, ClientOptions::interactive())
+                {
+                    Ok(client) => client.test_connection(&creds).await,
+                    Err(e) => Err(e),
+                };
             match outcome {
                 Ok(report) => {
                     tracing::info!("test connection: signed in and read the first page");

@@ -10,13 +10,14 @@ use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 use crate::secrets::SecretString;
 use crate::state::AppState;
+use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use askama::Template;
+use axum::Router;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use tower_sessions::Session;
@@ -42,10 +43,17 @@ struct NextQuery {
     next: Option<String>,
 }
 
-/// Only a path on this site: never `//evil.test` or `https://…`.
+/// Only a path on this site: never `//evil.test`, `https://…`, or anything a browser
+/// would read differently (it drops tabs and new lines, and treats a backslash like `/`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\') =>
+        {
             n.to_owned()
         }
         _ => "/".to_owned(),
@@ -98,13 +106,11 @@ async fn login(
             "That email or password is too long.".into(),
         ));
     }
-    if let Some(until) = throttle::blocked_until(&state.db, &email, &client).await? {
-        let now = now_ms();
-        return Err(AppError::TooManyRequests {
-            message: throttle::try_again_sentence(until, now),
-            retry_after_secs: ((until - now).max(0) / 1000 + 1) as u64,
-        });
-    }
+    // The attempt is recorded before the password is checked, so a burst of parallel
+    // guesses cannot all pass the limit; a success removes it again.
+    let attempt = throttle::begin_attempt(&state.db, &email, &client)
+        .await?
+        .map_err(throttle::too_many)?;
     let found = users::find_for_sign_in(&state.db, &email).await?;
     let (user, hash) = match found {
         Some((user, hash)) if user.active => (Some(user), hash),
@@ -114,7 +120,6 @@ async fn login(
     // so an unknown email answers in the same time as a wrong password.
     let matched = verify_password(form.password, hash).await;
     let Some(user) = user.filter(|_| matched) else {
-        throttle::record_failure(&state.db, &email, &client).await?;
         tracing::info!("sign-in failed");
         let page = LoginPage {
             chrome: Chrome::anonymous(&state, &session, "Sign in").await?,
@@ -124,7 +129,7 @@ async fn login(
         };
         return render_with(StatusCode::UNAUTHORIZED, &page);
     };
-    throttle::clear_email(&state.db, &email).await?;
+    throttle::succeeded(&state.db, &attempt, &email).await?;
     sign_in(&session, &user.id).await?;
     tracing::info!(user_id = %user.id, "signed in");
     Ok(Redirect::to(&next).into_response())
@@ -176,14 +181,22 @@ struct PasswordForm {
 
 async fn change_password(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     RequireMember(user): RequireMember,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut errors = std::collections::BTreeMap::new();
+    // Guessing the current password from a stolen session is throttled like sign-in.
+    let client = peer.ip().to_string();
+    let attempt = throttle::begin_attempt(&state.db, &user.email, &client)
+        .await?
+        .map_err(throttle::too_many)?;
     let hash = users::find_for_sign_in(&state.db, &user.email)
         .await?
         .and_then(|(_, hash)| hash);
-    if !verify_password(form.current_password, hash).await {
+    if verify_password(form.current_password, hash).await {
+        throttle::succeeded(&state.db, &attempt, &user.email).await?;
+    } else {
         errors.insert(
             "current_password",
             "This is not your current password.".to_owned(),
@@ -238,6 +251,8 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.test/x")), "/");
         assert_eq!(safe_next(Some("https://evil.test")), "/");
         assert_eq!(safe_next(Some("/\\evil.test")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.test")), "/");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -4,6 +4,7 @@
 pub mod apps;
 pub mod audit;
 pub mod auth;
+pub mod form;
 pub mod guard;
 pub mod headers;
 pub mod page;

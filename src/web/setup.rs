@@ -11,13 +11,14 @@ use crate::error::{AppError, AppResult};
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::auth::sign_in;
+use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::{Form, Router};
 use data_encoding::BASE64URL_NOPAD;
 use rand::RngCore;
 use serde::Deserialize;
@@ -46,6 +47,10 @@ pub async fn issue_setup_token(db: &Db) -> anyhow::Result<Option<String>> {
         return Ok(None);
     }
     let token = random_token();
+    // Only the link printed by the latest start works.
+    sqlx::query("DELETE FROM setup_tokens")
+        .execute(db.pool())
+        .await?;
     sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
         .bind(token_hash(&token))
         .bind(now_ms())

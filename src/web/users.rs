@@ -15,14 +15,15 @@ use crate::error::{AppError, AppResult};
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::auth::sign_in;
+use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use crate::web::setup::{random_token, token_hash};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use tower_sessions::Session;
@@ -69,10 +70,7 @@ async fn page(
     form: (String, String, String),
     errors: BTreeMap<&'static str, String>,
 ) -> AppResult<UsersPage> {
-    let new_link = user
-        .session
-        .remove::<(String, String)>("new_invitation_link")
-        .await?;
+    let new_link = take_link(state, &user.session).await?;
     Ok(UsersPage {
         chrome: Chrome::for_user(state, user, "users", "Users").await?,
         users: users::list(&state.db).await?,
@@ -102,14 +100,50 @@ struct InviteForm {
     level: String,
 }
 
-/// The absolute invitation link (public URL when configured, else this host).
-fn invitation_link(state: &AppState, token: &str) -> String {
-    let base = state
-        .config
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{}", state.config.bind));
+/// The absolute invitation link: on the public URL when configured, else on the host
+/// this request was sent to (the one the Origin check trusts).
+fn invitation_link(state: &AppState, headers: &HeaderMap, token: &str) -> String {
+    let base = match &state.config.public_url {
+        Some(url) => url.clone(),
+        None => match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+            Some(host) if !host.is_empty() && !host.contains(['/', ' ', '@']) => {
+                format!("http://{host}")
+            }
+            _ => format!("http://{}", state.config.bind),
+        },
+    };
     format!("{base}/invite?token={token}")
+}
+
+/// The session keeps a new link only until the next page shows it — and encrypted, so
+/// the sessions table never holds a usable invitation.
+const LINK_KEY: &str = "new_invitation_link";
+const LINK_AAD: &[u8] = b"orgsync/session/new_invitation_link";
+
+async fn remember_link(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    who: &str,
+    link: &str,
+) -> AppResult<()> {
+    let sealed = state.crypto.encrypt(link.as_bytes(), LINK_AAD);
+    session.insert(LINK_KEY, (who, sealed)).await?;
+    Ok(())
+}
+
+async fn take_link(
+    state: &AppState,
+    session: &tower_sessions::Session,
+) -> AppResult<Option<(String, String)>> {
+    let Some((who, sealed)) = session.remove::<(String, String)>(LINK_KEY).await? else {
+        return Ok(None);
+    };
+    Ok(state
+        .crypto
+        .decrypt(&sealed, LINK_AAD)
+        .ok()
+        .and_then(|plain| String::from_utf8(plain.to_vec()).ok())
+        .map(|link| (who, link)))
 }
 
 async fn make_invitation(
@@ -139,6 +173,7 @@ async fn make_invitation(
 async fn invite(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
     Form(form): Form<InviteForm>,
 ) -> AppResult<Response> {
     let mut errors = BTreeMap::new();
@@ -207,12 +242,8 @@ async fn invite(
     )
     .await?;
     tx.commit().await?;
-    user.session
-        .insert(
-            "new_invitation_link",
-            (new_user.name.clone(), invitation_link(&state, &token)),
-        )
-        .await?;
+    let link = invitation_link(&state, &headers, &token);
+    remember_link(&state, &user.session, &new_user.name, &link).await?;
     flash(
         &user.session,
         "success",
@@ -324,6 +355,7 @@ async fn reactivate(
 async fn new_invitation(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let invited = target(&state, &id).await?;
@@ -356,12 +388,8 @@ async fn new_invitation(
     )
     .await?;
     tx.commit().await?;
-    user.session
-        .insert(
-            "new_invitation_link",
-            (invited.name.clone(), invitation_link(&state, &token)),
-        )
-        .await?;
+    let link = invitation_link(&state, &headers, &token);
+    remember_link(&state, &user.session, &invited.name, &link).await?;
     flash(
         &user.session,
         "success",

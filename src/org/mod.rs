@@ -1,0 +1,5 @@
+//! The primary org: people, jobs (a seat in the tree; without a person, an open job),
+//! departments, locations and the history of every change.
+
+pub mod model;
+pub mod store;

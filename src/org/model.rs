@@ -1,0 +1,206 @@
+//! The primary org's types, as the sync plans against them and the pages show them.
+//! No I/O here: loading and saving live in `org::store`.
+
+use time::Date;
+
+/// Where a person or job came from. A Justworks sync never changes anything whose
+/// source is not Justworks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Source {
+    Justworks,
+    /// Made in orgsync by hand (or by another future integration).
+    Manual,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Justworks => "justworks",
+            Self::Manual => "manual",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "justworks" => Self::Justworks,
+            _ => Self::Manual,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PersonStatus {
+    Active,
+    Departed,
+}
+
+impl PersonStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Departed => "departed",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "departed" => Self::Departed,
+            _ => Self::Active,
+        }
+    }
+}
+
+/// A phone number and its kind ("mobile", "home", …).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Phone {
+    pub number: String,
+    pub kind: Option<String>,
+}
+
+/// A postal address.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Address {
+    pub line1: Option<String>,
+    pub line2: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: Option<String>,
+}
+
+impl Address {
+    /// One line, as people read it: "1 Main St, Apt 2, Brooklyn, NY 11201, US".
+    pub fn one_line(&self) -> String {
+        let state_zip = [self.state.as_deref(), self.postal_code.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        [
+            self.line1.as_deref(),
+            self.line2.as_deref(),
+            self.city.as_deref(),
+            (!state_zip.is_empty()).then_some(state_zip.as_str()),
+            self.country.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
+    }
+}
+
+/// Pay of a job. Sensitive: Owners (and the person themself) only.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Compensation {
+    /// Minor units of `currency` (18500000 USD = $185,000.00).
+    pub amount_minor: i64,
+    /// ISO 4217, e.g. "USD".
+    pub currency: String,
+    /// "salary" or "hourly".
+    pub basis: Option<String>,
+    /// "semimonthly", "weekly", …
+    pub frequency: Option<String>,
+}
+
+/// Someone: who they are. Their place in the tree is their job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: String,
+    pub source: Source,
+    /// The Justworks member id this person is linked to.
+    pub justworks_id: Option<String>,
+    /// The employee number.
+    pub work_id: Option<String>,
+    pub status: PersonStatus,
+    /// Full name, "Given Family".
+    pub name: String,
+    pub given_name: Option<String>,
+    pub family_name: Option<String>,
+    pub preferred_name: Option<String>,
+    pub work_email: Option<String>,
+    /// Sensitive.
+    pub personal_email: Option<String>,
+    /// Sensitive.
+    pub phones: Vec<Phone>,
+    /// Sensitive.
+    pub home_address: Option<Address>,
+    /// Sensitive.
+    pub birthdate: Option<Date>,
+    /// Sensitive.
+    pub gender: Option<String>,
+    /// Sensitive (from the EEO-1 race category).
+    pub ethnicity: Option<String>,
+    /// "Full-time", "Contractor", …
+    pub employment_type: Option<String>,
+    pub start_date: Option<Date>,
+    /// The departure date: past for a departed person, future when scheduled.
+    pub end_date: Option<Date>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobStatus {
+    /// Someone holds it.
+    Filled,
+    /// Nobody holds it; it stays in the tree to be backfilled.
+    Open,
+    /// Gone from the tree (a departure with the *departures only* option).
+    Closed,
+}
+
+impl JobStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Filled => "filled",
+            Self::Open => "open",
+            Self::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "open" => Self::Open,
+            "closed" => Self::Closed,
+            _ => Self::Filled,
+        }
+    }
+}
+
+/// A seat in the tree. `manager_job_id` points at the job this one reports to; the org
+/// head's job has none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: String,
+    pub source: Source,
+    /// `None` for an open or closed job.
+    pub person_id: Option<String>,
+    pub status: JobStatus,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub location: Option<String>,
+    pub manager_job_id: Option<String>,
+    /// Sensitive.
+    pub compensation: Option<Compensation>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+}
+
+/// The whole primary org, as loaded for planning (a few set-based queries).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Org {
+    pub people: Vec<Person>,
+    pub jobs: Vec<Job>,
+}
+
+/// Fields that only Owners (and the person themself) may see, by history field name.
+pub const SENSITIVE_FIELDS: &[&str] = &[
+    "compensation",
+    "birthdate",
+    "gender",
+    "ethnicity",
+    "home_address",
+    "personal_email",
+    "phones",
+];
+
+pub fn is_sensitive(field: &str) -> bool {
+    SENSITIVE_FIELDS.contains(&field)
+}

@@ -1,0 +1,421 @@
+//! Loading and saving the primary org. The sync loads the whole org in two set-based
+//! queries and writes a plan in batches inside the caller's one transaction — never a
+//! query per person.
+
+use super::model::{
+    Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, Source,
+};
+use crate::db::{Db, new_id};
+use crate::sync::change::{FieldChange, JobChange, PersonChange, Plan};
+use sqlx::{AnyConnection, FromRow};
+use time::Date;
+use time::macros::format_description;
+
+/// SQLite allows 32 766 bound values per statement; stay well under it.
+const MAX_BINDS: usize = 30_000;
+
+pub fn date_text(d: Option<Date>) -> Option<String> {
+    d.map(|d| {
+        d.format(format_description!("[year]-[month]-[day]"))
+            .expect("a date formats")
+    })
+}
+
+pub fn parse_date(s: Option<&str>) -> Option<Date> {
+    s.and_then(|s| Date::parse(s, format_description!("[year]-[month]-[day]")).ok())
+}
+
+/// `($1, $2, …), ($k, …)` for `rows` rows of `cols` values.
+fn values_clause(rows: usize, cols: usize) -> String {
+    let mut sql = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * cols + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[derive(FromRow)]
+struct PersonRow {
+    id: String,
+    source: String,
+    justworks_id: Option<String>,
+    work_id: Option<String>,
+    status: String,
+    name: String,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    preferred_name: Option<String>,
+    work_email: Option<String>,
+    personal_email: Option<String>,
+    phones: Option<String>,
+    home_address: Option<String>,
+    birthdate: Option<String>,
+    gender: Option<String>,
+    ethnicity: Option<String>,
+    employment_type: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+}
+
+pub const PERSON_COLUMNS: &str = "id, source, justworks_id, work_id, status, name, given_name, \
+    family_name, preferred_name, work_email, personal_email, phones, home_address, birthdate, \
+    gender, ethnicity, employment_type, start_date, end_date";
+
+impl From<PersonRow> for Person {
+    fn from(r: PersonRow) -> Self {
+        Person {
+            id: r.id,
+            source: Source::parse(&r.source),
+            justworks_id: r.justworks_id,
+            work_id: r.work_id,
+            status: PersonStatus::parse(&r.status),
+            name: r.name,
+            given_name: r.given_name,
+            family_name: r.family_name,
+            preferred_name: r.preferred_name,
+            work_email: r.work_email,
+            personal_email: r.personal_email,
+            phones: r
+                .phones
+                .and_then(|p| serde_json::from_str::<Vec<Phone>>(&p).ok())
+                .unwrap_or_default(),
+            home_address: r
+                .home_address
+                .and_then(|a| serde_json::from_str::<Address>(&a).ok()),
+            birthdate: parse_date(r.birthdate.as_deref()),
+            gender: r.gender,
+            ethnicity: r.ethnicity,
+            employment_type: r.employment_type,
+            start_date: parse_date(r.start_date.as_deref()),
+            end_date: parse_date(r.end_date.as_deref()),
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct JobRow {
+    id: String,
+    source: String,
+    person_id: Option<String>,
+    status: String,
+    title: Option<String>,
+    department: Option<String>,
+    location: Option<String>,
+    manager_job_id: Option<String>,
+    comp_amount: Option<i64>,
+    comp_currency: Option<String>,
+    comp_basis: Option<String>,
+    comp_frequency: Option<String>,
+    start_date: Option<String>,
+    end_date: Option<String>,
+}
+
+pub const JOB_COLUMNS: &str = "id, source, person_id, status, title, department, location, \
+    manager_job_id, comp_amount, comp_currency, comp_basis, comp_frequency, start_date, end_date";
+
+impl From<JobRow> for Job {
+    fn from(r: JobRow) -> Self {
+        let compensation = match (r.comp_amount, r.comp_currency) {
+            (Some(amount_minor), Some(currency)) => Some(Compensation {
+                amount_minor,
+                currency,
+                basis: r.comp_basis,
+                frequency: r.comp_frequency,
+            }),
+            _ => None,
+        };
+        Job {
+            id: r.id,
+            source: Source::parse(&r.source),
+            person_id: r.person_id,
+            status: JobStatus::parse(&r.status),
+            title: r.title,
+            department: r.department,
+            location: r.location,
+            manager_job_id: r.manager_job_id,
+            compensation,
+            start_date: parse_date(r.start_date.as_deref()),
+            end_date: parse_date(r.end_date.as_deref()),
+        }
+    }
+}
+
+/// The whole org, for planning: every person and every job.
+pub async fn load_org(conn: &mut AnyConnection) -> sqlx::Result<Org> {
+    let people: Vec<PersonRow> =
+        sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY id"))
+            .fetch_all(&mut *conn)
+            .await?;
+    let jobs: Vec<JobRow> = sqlx::query_as(&format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY id"))
+        .fetch_all(&mut *conn)
+        .await?;
+    Ok(Org {
+        people: people.into_iter().map(Person::from).collect(),
+        jobs: jobs.into_iter().map(Job::from).collect(),
+    })
+}
+
+pub async fn load_org_from(db: &Db) -> sqlx::Result<Org> {
+    let mut conn = db.pool().acquire().await?;
+    load_org(&mut conn).await
+}
+
+fn search_text(p: &Person) -> String {
+    let mut s = p.name.to_lowercase();
+    for extra in [p.preferred_name.as_deref(), p.work_email.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        s.push(' ');
+        s.push_str(&extra.to_lowercase());
+    }
+    s
+}
+
+/// The values of a person row, in `PERSON_COLUMNS` order.
+fn person_values(p: &Person) -> [Option<String>; 19] {
+    [
+        Some(p.id.clone()),
+        Some(p.source.as_str().to_owned()),
+        p.justworks_id.clone(),
+        p.work_id.clone(),
+        Some(p.status.as_str().to_owned()),
+        Some(p.name.clone()),
+        p.given_name.clone(),
+        p.family_name.clone(),
+        p.preferred_name.clone(),
+        p.work_email.clone(),
+        p.personal_email.clone(),
+        (!p.phones.is_empty()).then(|| serde_json::to_string(&p.phones).expect("json")),
+        p.home_address
+            .as_ref()
+            .map(|a| serde_json::to_string(a).expect("json")),
+        date_text(p.birthdate),
+        p.gender.clone(),
+        p.ethnicity.clone(),
+        p.employment_type.clone(),
+        date_text(p.start_date),
+        date_text(p.end_date),
+    ]
+}
+
+/// Writes a plan on the caller's transaction: new and changed people and jobs, and the
+/// history rows of run `run_id`.
+pub async fn apply_plan(
+    conn: &mut AnyConnection,
+    plan: &Plan,
+    run_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    // People first (jobs point at them), then jobs (the manager FK is deferred).
+    let (new_people, changed_people): (Vec<_>, Vec<_>) = plan
+        .people
+        .iter()
+        .partition(|c| matches!(c, PersonChange::Create(_)));
+    let new_people: Vec<&Person> = new_people
+        .into_iter()
+        .filter_map(|c| match c {
+            PersonChange::Create(p) => Some(p),
+            _ => None,
+        })
+        .collect();
+    insert_people(conn, &new_people, now).await?;
+    for change in changed_people {
+        if let PersonChange::Update { after, .. } = change {
+            update_person(conn, after, now).await?;
+        }
+    }
+    let mut new_jobs = Vec::new();
+    for change in &plan.jobs {
+        match change {
+            JobChange::Create(j) => new_jobs.push(j),
+            JobChange::Update { after, .. } => update_job(conn, after, now).await?,
+        }
+    }
+    insert_jobs(conn, &new_jobs, now).await?;
+    insert_history(conn, &plan.history, run_id, now).await?;
+    Ok(())
+}
+
+async fn insert_people(conn: &mut AnyConnection, people: &[&Person], now: i64) -> sqlx::Result<()> {
+    const COLS: usize = 23;
+    for chunk in people.chunks(MAX_BINDS / COLS) {
+        let sql = format!(
+            "INSERT INTO people ({PERSON_COLUMNS}, search_text, created_at, updated_at, synced_at) \
+             VALUES {}",
+            values_clause(chunk.len(), COLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for p in chunk {
+            for v in person_values(p) {
+                q = q.bind(v);
+            }
+            q = q.bind(search_text(p)).bind(now).bind(now).bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn update_person(conn: &mut AnyConnection, p: &Person, now: i64) -> sqlx::Result<()> {
+    let v = person_values(p);
+    let mut q = sqlx::query(
+        "UPDATE people SET source = $2, justworks_id = $3, work_id = $4, status = $5, name = $6, \
+         given_name = $7, family_name = $8, preferred_name = $9, work_email = $10, \
+         personal_email = $11, phones = $12, home_address = $13, birthdate = $14, gender = $15, \
+         ethnicity = $16, employment_type = $17, start_date = $18, end_date = $19, \
+         search_text = $20, updated_at = $21, synced_at = $21 WHERE id = $1",
+    );
+    for value in v {
+        q = q.bind(value);
+    }
+    q.bind(search_text(p)).bind(now).execute(conn).await?;
+    Ok(())
+}
+
+/// The values of a job row, in `JOB_COLUMNS` order (amount separately: it is a number).
+fn bind_job<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    j: &Job,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    let comp = j.compensation.as_ref();
+    q.bind(j.id.clone())
+        .bind(j.source.as_str())
+        .bind(j.person_id.clone())
+        .bind(j.status.as_str())
+        .bind(j.title.clone())
+        .bind(j.department.clone())
+        .bind(j.location.clone())
+        .bind(j.manager_job_id.clone())
+        .bind(comp.map(|c| c.amount_minor))
+        .bind(comp.map(|c| c.currency.clone()))
+        .bind(comp.and_then(|c| c.basis.clone()))
+        .bind(comp.and_then(|c| c.frequency.clone()))
+        .bind(date_text(j.start_date))
+        .bind(date_text(j.end_date))
+}
+
+async fn insert_jobs(conn: &mut AnyConnection, jobs: &[&Job], now: i64) -> sqlx::Result<()> {
+    const COLS: usize = 17;
+    for chunk in jobs.chunks(MAX_BINDS / COLS) {
+        let sql = format!(
+            "INSERT INTO jobs ({JOB_COLUMNS}, created_at, updated_at, synced_at) VALUES {}",
+            values_clause(chunk.len(), COLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for j in chunk {
+            q = bind_job(q, j).bind(now).bind(now).bind(now);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn update_job(conn: &mut AnyConnection, j: &Job, now: i64) -> sqlx::Result<()> {
+    let q = sqlx::query(
+        "UPDATE jobs SET id = $1, source = $2, person_id = $3, status = $4, title = $5, \
+         department = $6, location = $7, manager_job_id = $8, comp_amount = $9, \
+         comp_currency = $10, comp_basis = $11, comp_frequency = $12, start_date = $13, \
+         end_date = $14, updated_at = $15, synced_at = $15 WHERE id = $1",
+    );
+    bind_job(q, j).bind(now).execute(conn).await?;
+    Ok(())
+}
+
+async fn insert_history(
+    conn: &mut AnyConnection,
+    history: &[FieldChange],
+    run_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    const COLS: usize = 12;
+    for chunk in history.chunks(MAX_BINDS / COLS) {
+        let sql = format!(
+            "INSERT INTO history (id, run_id, at, entity, entity_id, person_id, person_name, \
+             kind, field, old_value, new_value, sensitive) VALUES {}",
+            values_clause(chunk.len(), COLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for h in chunk {
+            q = q
+                .bind(new_id())
+                .bind(run_id)
+                .bind(now)
+                .bind(h.entity.as_str())
+                .bind(h.entity_id.clone())
+                .bind(h.person_id.clone())
+                .bind(h.person_name.clone())
+                .bind(h.kind.as_str())
+                .bind(h.field)
+                .bind(h.old.clone())
+                .bind(h.new.clone())
+                .bind(h.sensitive as i64);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Records the departments and offices a pull named, so filters can list them.
+pub async fn upsert_groups(
+    conn: &mut AnyConnection,
+    departments: &[(String, Option<String>)],
+    locations: &[(String, Option<String>, Option<String>)],
+    now: i64,
+) -> sqlx::Result<()> {
+    for (name, external_id) in departments {
+        sqlx::query(
+            "INSERT INTO departments (name, source, external_id, updated_at) \
+             VALUES ($1, 'justworks', $2, $3) ON CONFLICT (name) DO UPDATE SET \
+             external_id = excluded.external_id, updated_at = excluded.updated_at",
+        )
+        .bind(name)
+        .bind(external_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (name, external_id, address) in locations {
+        sqlx::query(
+            "INSERT INTO locations (name, source, external_id, address, updated_at) \
+             VALUES ($1, 'justworks', $2, $3, $4) ON CONFLICT (name) DO UPDATE SET \
+             external_id = excluded.external_id, address = excluded.address, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(name)
+        .bind(external_id)
+        .bind(address)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_row_by_row() {
+        assert_eq!(values_clause(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+
+    #[test]
+    fn dates_round_trip_as_text() {
+        let d = time::macros::date!(2026 - 03 - 01);
+        assert_eq!(date_text(Some(d)).as_deref(), Some("2026-03-01"));
+        assert_eq!(parse_date(Some("2026-03-01")), Some(d));
+    }
+}

@@ -1,0 +1,187 @@
+//! What a plan decides: the new or changed people and jobs (whole rows, before and
+//! after), one history entry per changed field, the warnings and the counts. Apply
+//! writes exactly this; the run page and the email are built from the history.
+
+use crate::org::model::{Job, Org, Person};
+
+/// A person to create, or a person whose row changes.
+// Both variants hold whole rows; boxing them would only add indirection.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersonChange {
+    Create(Person),
+    Update { before: Person, after: Person },
+}
+
+/// A job to create, or a job whose row changes.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobChange {
+    Create(Job),
+    Update { before: Job, after: Job },
+}
+
+/// How people read a change (DESIGN.md "Email"): the run page and the email group by it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ChangeKind {
+    NewHire,
+    Departure,
+    Rehire,
+    TitleChange,
+    ManagerChange,
+    /// Department or location.
+    GroupChange,
+    CompensationChange,
+    Other,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NewHire => "new_hire",
+            Self::Departure => "departure",
+            Self::Rehire => "rehire",
+            Self::TitleChange => "title_change",
+            Self::ManagerChange => "manager_change",
+            Self::GroupChange => "group_change",
+            Self::CompensationChange => "compensation_change",
+            Self::Other => "other",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "new_hire" => Self::NewHire,
+            "departure" => Self::Departure,
+            "rehire" => Self::Rehire,
+            "title_change" => Self::TitleChange,
+            "manager_change" => Self::ManagerChange,
+            "group_change" => Self::GroupChange,
+            "compensation_change" => Self::CompensationChange,
+            _ => Self::Other,
+        }
+    }
+    /// Plural heading: "New hires", "Departures", …
+    pub fn heading(self) -> &'static str {
+        match self {
+            Self::NewHire => "New hires",
+            Self::Departure => "Departures",
+            Self::Rehire => "Rehires",
+            Self::TitleChange => "Title changes",
+            Self::ManagerChange => "Manager changes",
+            Self::GroupChange => "Department and location changes",
+            Self::CompensationChange => "Compensation changes",
+            Self::Other => "Other changes",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entity {
+    Person,
+    Job,
+}
+
+impl Entity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "person",
+            Self::Job => "job",
+        }
+    }
+}
+
+/// One changed field, with display values (a manager is shown by name, money as
+/// "185,000.00 USD per year (salary)", dates as YYYY-MM-DD). `old` is `None` for a new
+/// value; `sensitive` fields are shown to Owners (and the person) only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldChange {
+    pub entity: Entity,
+    pub entity_id: String,
+    /// The person the change is about (a job's holder), for their history and for
+    /// naming them on the run page. `None` for an open job.
+    pub person_id: Option<String>,
+    /// The person's name at the time, for the run page and email.
+    pub person_name: String,
+    pub kind: ChangeKind,
+    /// "title", "manager", "department", "location", "compensation", "status",
+    /// "work_email", … (see `org::model::SENSITIVE_FIELDS`).
+    pub field: &'static str,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    pub sensitive: bool,
+}
+
+/// Per-run counts (DESIGN.md JSON `counts`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// People created (new hires, and departed members seen for the first time).
+    pub created: u32,
+    /// Existing people with any change other than departing or being rehired.
+    pub updated: u32,
+    pub departed: u32,
+    pub rehired: u32,
+    /// Members matched to a person with nothing to change.
+    pub unchanged: u32,
+    /// Members skipped by *Exclude IDs* or because contractors are not included.
+    pub excluded: u32,
+    pub warnings: u32,
+}
+
+/// Everything a sync will do. Empty when the org already matches the roster.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    pub people: Vec<PersonChange>,
+    pub jobs: Vec<JobChange>,
+    pub history: Vec<FieldChange>,
+    pub warnings: Vec<String>,
+    pub counts: Counts,
+}
+
+impl Plan {
+    /// Whether applying this plan would change nothing.
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty() && self.jobs.is_empty()
+    }
+
+    /// Applies the plan to an org in memory: what the database apply does, for tests
+    /// (and property tests) of the plan.
+    pub fn apply_to(&self, org: &mut Org) {
+        for change in &self.people {
+            match change {
+                PersonChange::Create(p) => org.people.push(p.clone()),
+                PersonChange::Update { after, .. } => {
+                    if let Some(p) = org.people.iter_mut().find(|p| p.id == after.id) {
+                        *p = after.clone();
+                    }
+                }
+            }
+        }
+        for change in &self.jobs {
+            match change {
+                JobChange::Create(j) => org.jobs.push(j.clone()),
+                JobChange::Update { after, .. } => {
+                    if let Some(j) = org.jobs.iter_mut().find(|j| j.id == after.id) {
+                        *j = after.clone();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Why a plan refused to change anything: the sync fails with this sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    #[error(
+        "Justworks listed member {0} more than once; the data looks corrupt, so nothing was changed"
+    )]
+    DuplicateMemberId(String),
+    #[error(
+        "No active Justworks member is named “{0}” (the Name Org Head setting), so nothing was changed. Check the spelling against Justworks, or choose another org head"
+    )]
+    OrgHeadNotFound(String),
+    #[error(
+        "Several active Justworks members are named “{name}” (the Name Org Head setting): {}. Nothing was changed; use a name only one of them has (e.g. their full name)", .members.join(", ")
+    )]
+    OrgHeadAmbiguous { name: String, members: Vec<String> },
+}

@@ -1,0 +1,6 @@
+//! Syncing Justworks into the primary org: runs (status rows), the worker, the pure
+//! plan, and the one-transaction apply.
+
+pub mod change;
+pub mod options;
+pub mod plan;

@@ -1,0 +1,52 @@
+//! What a sync is told by the app's settings (DESIGN.md advanced options), independent
+//! of how the settings are stored.
+
+use crate::apps::justworks::{Departures, MissingLocation, Settings};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// *Name Org Head*: the root of the tree.
+    pub org_head: String,
+    /// Member ids or work ids to skip entirely.
+    pub exclude_ids: Vec<String>,
+    pub sync_titles: bool,
+    pub sync_managers: bool,
+    /// Departments and locations.
+    pub sync_groups: bool,
+    pub sync_dates: bool,
+    pub sync_contact: bool,
+    pub sync_demographics: bool,
+    pub sync_compensation: bool,
+    pub departures: Departures,
+    pub missing_location: MissingLocation,
+    pub include_contractors: bool,
+}
+
+impl From<&Settings> for SyncOptions {
+    fn from(s: &Settings) -> Self {
+        Self {
+            org_head: s.org_head.clone(),
+            exclude_ids: s.exclude_ids.clone(),
+            sync_titles: s.sync_titles,
+            sync_managers: s.sync_managers,
+            sync_groups: s.sync_groups,
+            sync_dates: s.sync_dates,
+            sync_contact: s.sync_contact,
+            sync_demographics: s.sync_demographics,
+            sync_compensation: s.sync_compensation,
+            departures: s.departures,
+            missing_location: s.missing_location,
+            include_contractors: s.include_contractors,
+        }
+    }
+}
+
+impl SyncOptions {
+    /// Every group on, backfill, remote, contractors included (the defaults of the form).
+    pub fn with_org_head(org_head: &str) -> Self {
+        Self::from(&Settings {
+            org_head: org_head.to_owned(),
+            ..Settings::default()
+        })
+    }
+}

@@ -1,0 +1,75 @@
+//! What people see when something goes wrong: a sentence and a request id, never a
+//! driver error; and a failed request leaves nothing half-saved.
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn a_server_error_shows_a_sentence_and_the_request_id_and_saves_nothing() {
+    let app = spawn_app().await;
+    let owner = app.owner().await;
+    // Break the audit log under the running server: every change writes to it.
+    let pool = app.db().await;
+    sqlx::query("DROP TABLE audit_log")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let page = owner.post("/apps/justworks/install", NO_FIELDS).await;
+    page.expect(500);
+    assert!(page.says("Something went wrong"), "{}", page.text());
+    let request_id = page
+        .header("x-request-id")
+        .expect("an X-Request-Id header")
+        .to_owned();
+    assert!(
+        page.says(&request_id),
+        "the page does not show the request id"
+    );
+    for leak in [
+        "audit_log",
+        "no such table",
+        "sqlx",
+        "SQLITE",
+        "sqlite",
+        "panicked",
+        ".rs:",
+    ] {
+        assert!(!page.body.contains(leak), "the page shows {leak:?}");
+    }
+    // The install and its audit entry are one transaction: no install without its entry.
+    assert_eq!(app.count("SELECT COUNT(*) FROM app_installs").await, 0);
+    // The log has the details, under the same request id.
+    let logs = captured_logs();
+    assert!(
+        logs.lines()
+            .any(|l| l.contains(&request_id) && l.contains("request failed")),
+        "no log line for request {request_id}"
+    );
+}
+
+#[tokio::test]
+async fn static_files_are_served_but_nothing_outside_the_static_folder() {
+    let app = spawn_app().await;
+    let client = app.client();
+    let css = client.get("/static/app.css").await;
+    css.expect(200);
+    assert!(!css.body.is_empty());
+    for path in [
+        "/static/%2e%2e/Cargo.toml",
+        "/static/..%2fCargo.toml",
+        "/static/%2e%2e%2fsrc%2fmain.rs",
+        "/static/",
+    ] {
+        let page = client.get(path).await;
+        assert!(
+            page.status == 404 || page.status == 400,
+            "{path}: {}",
+            page.status
+        );
+        assert!(
+            !page.body.contains("[package]") && !page.body.contains("fn main"),
+            "{path}"
+        );
+    }
+}

@@ -1,0 +1,352 @@
+//! The harness every test uses: the real app served on port 0 with its own data
+//! directory (its own SQLite database and key file), a small HTTP client that keeps
+//! cookies and the CSRF token of the last page it read, and a log capture shared by the
+//! whole test binary.
+
+mod client;
+mod page;
+mod settings;
+
+pub use client::*;
+pub use page::*;
+pub use settings::*;
+
+use client::http_client;
+use orgsync::secrets::SecretString;
+use orgsync::{App, Config};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex, Once, RwLock};
+use std::time::Duration;
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The password of every user the helpers create.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub const OWNER_EMAIL: &str = "olivia@acme.test";
+pub const OWNER_NAME: &str = "Olivia Owner";
+pub const TECH_EMAIL: &str = "theo@acme.test";
+pub const TECH_NAME: &str = "Theo Tech";
+pub const MEMBER_EMAIL: &str = "mia@acme.test";
+pub const MEMBER_NAME: &str = "Mia Member";
+
+/// The sentence of the sign-in page when the email and password don't match.
+pub const SIGN_IN_FAILED: &str = "That email and password don't match an active orgsync account.";
+
+// ---------------------------------------------------------------------------------------
+// Process-wide setup: the TLS provider reqwest needs, and a DEBUG log capture.
+// ---------------------------------------------------------------------------------------
+
+static INIT: Once = Once::new();
+static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+struct LogWriter;
+
+impl std::io::Write for LogWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        LOGS.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Once per test binary: the rustls provider and a global DEBUG subscriber writing into
+/// memory, so tests can search every log line the app wrote. Only the test's own browser
+/// (reqwest and its cookie store, which log the cookies it receives) is left out.
+pub fn init() {
+    INIT.call_once(|| {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(
+                "debug,cookie_store=off,reqwest=off",
+            ))
+            .with_ansi(false)
+            .with_writer(|| LogWriter)
+            .try_init();
+    });
+}
+
+/// Every log line captured so far in this test binary (all tests together).
+pub fn captured_logs() -> String {
+    String::from_utf8_lossy(&LOGS.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------
+// The app.
+// ---------------------------------------------------------------------------------------
+
+/// The embedded defaults in `dir`, with a small sandbox company (fast to generate).
+pub fn test_config(dir: &Path) -> Config {
+    let mut config = Config::with_data_dir(dir);
+    config.sandbox_members = 20;
+    config
+}
+
+/// A running orgsync with its own data directory.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    pub addr: SocketAddr,
+    pub dir: TempDir,
+    /// The one-time setup token, while no user existed at start.
+    pub setup_token: Option<String>,
+    pub config: Config,
+    /// Shared with every client, so clients follow the app across a restart.
+    shared_base: Arc<RwLock<String>>,
+    shutdown: oneshot::Sender<()>,
+    task: JoinHandle<anyhow::Result<()>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Like [`spawn_app`], with the configuration changed first.
+pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config)) -> TestApp {
+    init();
+    let dir = tempfile::tempdir().expect("a temporary data directory");
+    let mut config = test_config(dir.path());
+    tweak(&mut config);
+    spawn_app_in(dir, config).await
+}
+
+/// Starts the app on an existing data directory (a restart).
+pub async fn spawn_app_in(dir: TempDir, config: Config) -> TestApp {
+    init();
+    start(dir, config, None, Arc::new(RwLock::new(String::new()))).await
+}
+
+async fn start(
+    dir: TempDir,
+    config: Config,
+    port: Option<u16>,
+    shared_base: Arc<RwLock<String>>,
+) -> TestApp {
+    let app = match App::build(config.clone()).await {
+        Ok(app) => app,
+        Err(e) => panic!("the app did not build: {e:#}"),
+    };
+    let setup_token = app.setup_token().map(str::to_owned);
+    // After a restart, take the same port again when it is free, like a real restart.
+    let listener = match port {
+        Some(port) => TcpListener::bind(("127.0.0.1", port)).await.ok(),
+        None => None,
+    };
+    let listener = match listener {
+        Some(listener) => listener,
+        None => TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a loopback port"),
+    };
+    let addr = listener.local_addr().expect("a bound address");
+    let base = format!("http://{addr}");
+    *shared_base.write().unwrap() = base.clone();
+    let (shutdown, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(app.serve(listener, async move {
+        let _ = rx.await;
+    }));
+    TestApp {
+        base,
+        addr,
+        dir,
+        setup_token,
+        config,
+        shared_base,
+        shutdown,
+        task,
+    }
+}
+
+impl TestApp {
+    /// Stops the server (gracefully) and hands back its data directory.
+    pub async fn stop(self) -> TempDir {
+        let _ = self.shutdown.send(());
+        match tokio::time::timeout(Duration::from_secs(20), self.task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => panic!("the server stopped with an error: {e:#}"),
+            Ok(Err(e)) => panic!("the server task failed: {e}"),
+            Err(_) => panic!("the server did not stop within 20 s"),
+        }
+        self.dir
+    }
+
+    /// Stops and starts the app again on the same data directory and configuration.
+    /// Existing clients keep working (cookies are per host, not per port).
+    pub async fn restart(self) -> TestApp {
+        let port = self.addr.port();
+        let config = self.config.clone();
+        let shared = self.shared_base.clone();
+        let dir = self.stop().await;
+        start(dir, config, Some(port), shared).await
+    }
+
+    /// A fresh browser: no cookies yet.
+    pub fn client(&self) -> TestClient {
+        TestClient::new(self.shared_base.clone(), None)
+    }
+
+    /// A fresh browser whose connections come from another loopback address (another
+    /// client address for the sign-in throttle).
+    pub fn client_from(&self, ip: &str) -> TestClient {
+        TestClient::new(self.shared_base.clone(), Some(ip.parse().expect("an IP")))
+    }
+
+    /// Creates an active user with [`PASSWORD`] the way `orgsync user create` does;
+    /// returns their id.
+    pub async fn create_user(&self, email: &str, name: &str, level: &str) -> String {
+        match orgsync::cli::create_user(
+            &self.config,
+            email,
+            name,
+            level,
+            SecretString::new(PASSWORD),
+        )
+        .await
+        {
+            Ok(user) => user.id,
+            Err(e) => panic!("could not create {email}: {e:#}"),
+        }
+    }
+
+    /// Creates a user and returns a client signed in as them, and their id.
+    pub async fn signed_in(&self, email: &str, name: &str, level: &str) -> (TestClient, String) {
+        let id = self.create_user(email, name, level).await;
+        let client = self.client();
+        client.sign_in(email, PASSWORD).await.expect(303);
+        (client, id)
+    }
+
+    /// Olivia Owner, signed in.
+    pub async fn owner(&self) -> TestClient {
+        self.signed_in(OWNER_EMAIL, OWNER_NAME, "owner").await.0
+    }
+
+    /// Theo Tech (Technical Owner), signed in.
+    pub async fn technical_owner(&self) -> TestClient {
+        self.signed_in(TECH_EMAIL, TECH_NAME, "technical-owner")
+            .await
+            .0
+    }
+
+    /// Mia Member, signed in.
+    pub async fn member(&self) -> TestClient {
+        self.signed_in(MEMBER_EMAIL, MEMBER_NAME, "member").await.0
+    }
+
+    /// A GET with exactly this session cookie, from a client that keeps none.
+    pub async fn get_with_session_cookie(&self, path: &str, session: &str) -> Page {
+        let http = http_client(false, None);
+        let response = http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", format!("orgsync_session={session}"))
+            .send()
+            .await
+            .expect("the server answers");
+        Page::read(response).await
+    }
+
+    /// A connection to the app's SQLite file, for looking at what is stored. Close it
+    /// (`pool.close().await`) before reading the file's bytes.
+    pub async fn db(&self) -> SqlitePool {
+        open_db(self.dir.path()).await
+    }
+
+    /// The single integer a query answers (`SELECT COUNT(*) …`).
+    pub async fn count(&self, sql: &str) -> i64 {
+        let pool = self.db().await;
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .fetch_one(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        pool.close().await;
+        n
+    }
+
+    /// The id of the user with this email.
+    pub async fn user_id(&self, email: &str) -> String {
+        let pool = self.db().await;
+        let (id,): (String,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_one(&pool)
+            .await
+            .expect("the user exists");
+        pool.close().await;
+        id
+    }
+
+    /// `(level, active)` of the user with this email.
+    pub async fn user_level(&self, email: &str) -> (String, bool) {
+        let pool = self.db().await;
+        let (level, active): (String, i64) =
+            sqlx::query_as("SELECT level, active FROM users WHERE email = ?")
+                .bind(email)
+                .fetch_one(&pool)
+                .await
+                .expect("the user exists");
+        pool.close().await;
+        (level, active != 0)
+    }
+
+    /// Everything stored about the Justworks app (install row, encrypted secrets,
+    /// recipients), as one comparable text.
+    pub async fn justworks_rows(&self) -> String {
+        let pool = self.db().await;
+        let installs: Vec<(String, Option<String>, i64, String, i64)> = sqlx::query_as(
+            "SELECT app, settings, run_daily, daily_at, updated_at FROM app_installs ORDER BY app",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("app_installs");
+        let secrets: Vec<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT app, name, ciphertext, updated_at FROM app_secrets ORDER BY app, name",
+        )
+        .fetch_all(&pool)
+        .await
+        .expect("app_secrets");
+        let notify: Vec<(String, String)> =
+            sqlx::query_as("SELECT app, user_id FROM app_notify_users ORDER BY app, user_id")
+                .fetch_all(&pool)
+                .await
+                .expect("app_notify_users");
+        pool.close().await;
+        format!("installs: {installs:?}\nsecrets: {secrets:?}\nnotify: {notify:?}")
+    }
+}
+
+pub async fn open_db(dir: &Path) -> SqlitePool {
+    let options =
+        SqliteConnectOptions::from_str(&format!("sqlite://{}", dir.join("orgsync.db").display()))
+            .expect("a SQLite URL")
+            .busy_timeout(Duration::from_secs(30));
+    SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .expect("the database opens")
+}
+
+/// The bytes of the SQLite database and its WAL and shared-memory files, if present.
+pub fn database_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    ["orgsync.db", "orgsync.db-wal", "orgsync.db-shm"]
+        .into_iter()
+        .filter_map(|name| {
+            std::fs::read(dir.join(name))
+                .ok()
+                .map(|bytes| (name.to_owned(), bytes))
+        })
+        .collect()
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
