@@ -71,7 +71,10 @@ impl App {
             db,
             crypto,
             justworks,
+            instance_id: format!("orgsync-{}", uuid::Uuid::new_v4().simple()),
+            sync_wake: tokio::sync::Notify::new(),
         });
+        crate::sync::worker::recover_at_start(&state).await?;
         Ok(Self {
             state,
             sandbox,
@@ -101,7 +104,8 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stop_rx));
+        let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stop_rx.clone()));
+        let worker = tokio::spawn(crate::sync::worker::run(self.state.clone(), stop_rx));
         let router = web::router(self.state.clone());
         axum::serve(
             listener,
@@ -112,6 +116,7 @@ impl App {
         tracing::info!("stopping");
         let _ = stop_tx.send(true);
         let _ = housekeeping.await;
+        let _ = worker.await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown().await;
         }

@@ -34,6 +34,10 @@ pub struct Config {
     pub sandbox_members: usize,
     pub sandbox_seed: u64,
     pub log_json: bool,
+    /// How often a running sync records that it is alive.
+    pub run_heartbeat: Duration,
+    /// A running sync silent for this long is counted as interrupted.
+    pub run_stale_after: Duration,
 }
 
 /// Why the configuration could not be read; each names the setting at fault.
@@ -203,6 +207,8 @@ impl Config {
             sandbox_members,
             sandbox_seed,
             log_json,
+            run_heartbeat: Duration::from_secs(2),
+            run_stale_after: Duration::from_secs(30),
         })
     }
 

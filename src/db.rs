@@ -6,7 +6,7 @@
 //! integers), and run through sqlx's `Any` driver.
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, ConnectOptions, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -42,7 +42,9 @@ impl Db {
             Backend::Sqlite if !url.contains('?') => format!("{url}?mode=rwc"),
             _ => url.to_owned(),
         };
-        let options = AnyConnectOptions::from_str(&url)?;
+        // sqlx would log every slow statement with its whole SQL text: noisy at batch
+        // sizes, and our own logs say what a slow operation was.
+        let options = AnyConnectOptions::from_str(&url)?.disable_statement_logging();
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()

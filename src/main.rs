@@ -39,6 +39,12 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Measure syncs of generated companies (see BENCHMARKS.md); build with --release.
+    Bench {
+        /// Company sizes to measure, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = [1000, 10000, 100000])]
+        sizes: Vec<usize>,
+    },
     /// Manage orgsync's users.
     User {
         #[command(subcommand)]
@@ -112,6 +118,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             sandbox.shutdown().await;
             Ok(())
         }
+        Command::Bench { sizes } => orgsync::bench::run(&sizes).await,
         Command::User {
             command: UserCommand::Create { email, name, level },
         } => {

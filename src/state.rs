@@ -24,6 +24,10 @@ pub struct Shared {
     pub db: Db,
     pub crypto: Crypto,
     pub justworks: JustworksEndpoint,
+    /// This server process, as named in the runs it works on.
+    pub instance_id: String,
+    /// Wakes this instance's sync worker when a run is queued here.
+    pub sync_wake: tokio::sync::Notify,
 }
 
 impl AppState {

@@ -47,6 +47,9 @@ CREATE TABLE jobs (
     comp_frequency TEXT,
     start_date TEXT,
     end_date TEXT,
+    -- People in filled jobs anywhere below this job, kept current by every write to
+    -- the tree, so the org chart never counts a subtree per request.
+    headcount BIGINT NOT NULL DEFAULT 0,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     synced_at BIGINT

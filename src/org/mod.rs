@@ -2,4 +2,5 @@
 //! departments, locations and the history of every change.
 
 pub mod model;
+pub mod queries;
 pub mod store;

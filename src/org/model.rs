@@ -102,6 +102,55 @@ pub struct Compensation {
     pub frequency: Option<String>,
 }
 
+impl Compensation {
+    /// As people write it: "185,000.00 USD (salary, semimonthly)", with the currency's
+    /// minor digits (JPY none, KWD three).
+    pub fn display(&self) -> String {
+        let digits = minor_digits(&self.currency);
+        let unit = 10i64.pow(digits);
+        let sign = if self.amount_minor < 0 { "-" } else { "" };
+        let whole = thousands((self.amount_minor / unit).abs());
+        let amount = if digits == 0 {
+            format!("{sign}{whole}")
+        } else {
+            let width = digits as usize;
+            format!("{sign}{whole}.{:0width$}", (self.amount_minor % unit).abs())
+        };
+        let terms: Vec<&str> = [self.basis.as_deref(), self.frequency.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if terms.is_empty() {
+            format!("{amount} {}", self.currency)
+        } else {
+            format!("{amount} {} ({})", self.currency, terms.join(", "))
+        }
+    }
+}
+
+/// ISO 4217 minor digits: most currencies have 2; these have 0 or 3.
+fn minor_digits(currency: &str) -> u32 {
+    match currency.to_ascii_uppercase().as_str() {
+        "BIF" | "CLP" | "DJF" | "GNF" | "ISK" | "JPY" | "KMF" | "KRW" | "PYG" | "RWF" | "UGX"
+        | "UYI" | "VND" | "VUV" | "XAF" | "XOF" | "XPF" => 0,
+        "BHD" | "IQD" | "JOD" | "KWD" | "LYD" | "OMR" | "TND" => 3,
+        _ => 2,
+    }
+}
+
+/// "1,234,567".
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 /// Someone: who they are. Their place in the tree is their job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {

@@ -97,9 +97,24 @@ pub(crate) fn generate(seed: u64, members: usize, today: Date) -> Generated {
         members,
     };
     let mut out: Vec<(usize, StoredMember)> = Vec::with_capacity(slots.len());
+    let mut ceo_name: Option<String> = None;
     for (i, slot) in slots.iter().enumerate() {
-        let mut rng = Rng::derive(seed, MEMBER_STREAM, i as u64);
-        let stored = member(&context, i, slot, work_ids[i], &mut taken_emails, &mut rng);
+        // The CEO is slot 0. Nobody else may answer to the CEO's name, or *Name Org Head*
+        // would be ambiguous (a real risk among 100 000 people): draw such a member again.
+        let mut attempt = 0u64;
+        let stored = loop {
+            let stream = i as u64 + attempt * (slots.len() as u64 + 1);
+            let mut rng = Rng::derive(seed, MEMBER_STREAM, stream);
+            let stored = member(&context, i, slot, work_ids[i], &mut taken_emails, &mut rng);
+            match &ceo_name {
+                None => {
+                    ceo_name = names_of(&stored).into_iter().next();
+                    break stored;
+                }
+                Some(ceo) if attempt < 20 && names_of(&stored).contains(ceo) => attempt += 1,
+                Some(_) => break stored,
+            }
+        };
         out.push((i, stored));
     }
     out.sort_by(|a, b| ids[a.0].cmp(&ids[b.0]));
@@ -108,6 +123,32 @@ pub(crate) fn generate(seed: u64, members: usize, today: Date) -> Generated {
         credentials,
         members: out.into_iter().map(|(_, m)| m).collect(),
     }
+}
+
+/// Every name a member answers to, as *Name Org Head* compares them (lower case,
+/// whitespace collapsed): full name first, then preferred forms.
+fn names_of(stored: &StoredMember) -> Vec<String> {
+    let value = stored.to_value();
+    let part = |key: &str| value["name"][key].as_str().unwrap_or("").trim().to_owned();
+    let norm = |s: String| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    let (given, family) = (part("given_name"), part("family_name"));
+    let mut names = vec![norm(format!("{given} {family}"))];
+    for extra in [
+        part("preferred_name"),
+        part("full_preferred_name"),
+        format!("{} {family}", part("preferred_name")),
+    ] {
+        let extra = norm(extra);
+        if !extra.is_empty() && !names.contains(&extra) {
+            names.push(extra);
+        }
+    }
+    names
 }
 
 /// Older for bigger companies: a few years for a start-up, decades for 100 000 people.

@@ -3,6 +3,7 @@
 //! writes exactly this; the run page and the email are built from the history.
 
 use crate::org::model::{Job, Org, Person};
+use std::collections::HashMap;
 
 /// A person to create, or a person whose row changes.
 // Both variants hold whole rows; boxing them would only add indirection.
@@ -146,22 +147,40 @@ impl Plan {
     /// Applies the plan to an org in memory: what the database apply does, for tests
     /// (and property tests) of the plan.
     pub fn apply_to(&self, org: &mut Org) {
+        let mut people: HashMap<String, usize> = org
+            .people
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
         for change in &self.people {
             match change {
-                PersonChange::Create(p) => org.people.push(p.clone()),
+                PersonChange::Create(p) => {
+                    people.insert(p.id.clone(), org.people.len());
+                    org.people.push(p.clone());
+                }
                 PersonChange::Update { after, .. } => {
-                    if let Some(p) = org.people.iter_mut().find(|p| p.id == after.id) {
-                        *p = after.clone();
+                    if let Some(&i) = people.get(&after.id) {
+                        org.people[i] = after.clone();
                     }
                 }
             }
         }
+        let mut jobs: HashMap<String, usize> = org
+            .jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (j.id.clone(), i))
+            .collect();
         for change in &self.jobs {
             match change {
-                JobChange::Create(j) => org.jobs.push(j.clone()),
+                JobChange::Create(j) => {
+                    jobs.insert(j.id.clone(), org.jobs.len());
+                    org.jobs.push(j.clone());
+                }
                 JobChange::Update { after, .. } => {
-                    if let Some(j) = org.jobs.iter_mut().find(|j| j.id == after.id) {
-                        *j = after.clone();
+                    if let Some(&i) = jobs.get(&after.id) {
+                        org.jobs[i] = after.clone();
                     }
                 }
             }

@@ -3,4 +3,7 @@
 
 pub mod change;
 pub mod options;
+pub mod pipeline;
 pub mod plan;
+pub mod runs;
+pub mod worker;

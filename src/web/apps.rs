@@ -8,8 +8,10 @@ use crate::auth::users::{self, User};
 use crate::error::{AppError, AppResult};
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
 use crate::state::AppState;
+use crate::sync::runs;
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
+use crate::web::syncs::RunView;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -33,6 +35,7 @@ struct AppRow {
     installed: bool,
     configured: bool,
     run_daily: bool,
+    last_sync: Option<RunView>,
 }
 
 #[derive(Template)]
@@ -47,22 +50,32 @@ async fn apps_page(
     RequireTechnicalOwner(user): RequireTechnicalOwner,
 ) -> AppResult<Response> {
     let installed = apps::all_installed(&state.db).await?;
-    let rows = CATALOG
-        .iter()
-        .map(|info| {
-            let install = installed.iter().find(|i| i.app == info.key);
-            AppRow {
-                info,
-                installed: install.is_some(),
-                configured: install.is_some_and(|i| i.settings.is_some()),
-                run_daily: install.is_some_and(|i| i.run_daily != 0),
-            }
-        })
-        .collect();
+    let mut rows = Vec::new();
+    for info in CATALOG {
+        let install = installed.iter().find(|i| i.app == info.key);
+        rows.push(AppRow {
+            info,
+            installed: install.is_some(),
+            configured: install.is_some_and(|i| i.settings.is_some()),
+            run_daily: install.is_some_and(|i| i.run_daily != 0),
+            last_sync: last_sync(&state, info.key).await?,
+        });
+    }
     render(&AppsPage {
         chrome: Chrome::for_user(&state, &user, "apps", "Apps and Integrations").await?,
         rows,
     })
+}
+
+/// The app's latest run, as the Apps and Justworks pages show it.
+async fn last_sync(state: &AppState, app: &str) -> AppResult<Option<RunView>> {
+    match runs::latest(&state.db, app).await? {
+        Some(run) => {
+            let kinds = runs::change_counts(&state.db, &run.id).await?;
+            Ok(Some(RunView::new(run, &kinds)))
+        }
+        None => Ok(None),
+    }
 }
 
 /// A user offered as a recipient of sync emails.
@@ -85,6 +98,7 @@ struct JustworksPage {
     sandbox_url: Option<String>,
     /// What *Test connection* found, when the page answers one.
     connection: Option<ConnectionResult>,
+    last_sync: Option<RunView>,
 }
 
 /// The outcome of *Test connection*, as one sentence.
@@ -137,6 +151,7 @@ async fn justworks_page(
         errors: Default::default(),
         sandbox_url: sandbox_url(&state),
         connection: None,
+        last_sync: last_sync(&state, justworks::APP).await?,
     })
 }
 
@@ -240,6 +255,7 @@ async fn save_settings(
                 errors,
                 sandbox_url: sandbox_url(&state),
                 connection: None,
+                last_sync: last_sync(&state, justworks::APP).await?,
             };
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
@@ -326,6 +342,7 @@ async fn test_connection(
         errors: Default::default(),
         sandbox_url: sandbox_url(&state),
         connection: Some(result),
+        last_sync: last_sync(&state, justworks::APP).await?,
     })
 }
 

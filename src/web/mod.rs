@@ -1,16 +1,20 @@
 //! The web layer: one module per page group, and the middleware every request passes
 //! (request id and logs, security headers, sessions, the origin + CSRF gate).
 
+pub mod api;
+pub mod api_syncs;
 pub mod apps;
 pub mod audit;
 pub mod auth;
 pub mod form;
 pub mod guard;
 pub mod headers;
+pub mod org_chart;
 pub mod page;
-pub mod placeholders;
+pub mod people;
 pub mod request;
 pub mod setup;
+pub mod syncs;
 pub mod users;
 
 pub use crate::state::AppState;
@@ -52,7 +56,11 @@ pub fn router(state: AppState) -> Router {
         .merge(apps::router())
         .merge(users::router())
         .merge(audit::router())
-        .merge(placeholders::router())
+        .merge(people::router())
+        .merge(org_chart::router())
+        .merge(api::router())
+        .merge(syncs::router())
+        .merge(api_syncs::router())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -350,3 +350,11 @@ pub fn database_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
 pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
 }
+
+/// A fresh browser for a server the test runs some other way (the real binary). `base`
+/// (`http://127.0.0.1:PORT`) is shared, so the test can point the browser at the server
+/// again after restarting it elsewhere; cookies are per host, so the session carries over.
+pub fn client_at(base: Arc<RwLock<String>>) -> TestClient {
+    init();
+    TestClient::new(base, None)
+}

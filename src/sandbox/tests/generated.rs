@@ -299,3 +299,26 @@ fn the_credentials_for_a_seed_never_change() {
     let seed = data_encoding::BASE32_NOPAD.encode(&credentials.totp_key);
     assert_eq!(seed, "4JFA7UDLILXAAOSBNKCAP5AD5GZEC4R3");
 }
+
+#[test]
+fn nobody_else_answers_to_the_ceos_name_even_in_a_large_company() {
+    // Seed 42 at this size drew other members with the CEO's common name before the
+    // generator re-drew them; *Name Org Head* must find exactly one member.
+    let (generated, members) = company(42, 40_000);
+    let top = members
+        .iter()
+        .find(|m| m["active"] == true && m.get("manager").is_none())
+        .expect("a CEO");
+    let full = |m: &Value| {
+        format!(
+            "{} {}",
+            m["name"]["given_name"].as_str().unwrap_or(""),
+            m["name"]["family_name"].as_str().unwrap_or("")
+        )
+        .to_lowercase()
+    };
+    let ceo = full(top);
+    let namesakes = members.iter().filter(|m| full(m) == ceo).count();
+    assert_eq!(namesakes, 1, "{ceo} is shared");
+    assert_eq!(generated.members.len(), 40_000);
+}

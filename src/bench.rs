@@ -1,0 +1,225 @@
+//! `orgsync bench`: the sync benchmark of BENCHMARKS.md. For each size it starts the
+//! Justworks sandbox as a separate process (so its memory is not counted), syncs into a
+//! fresh SQLite database over loopback HTTP, and prints wall time and peak memory for a
+//! first sync, a re-sync with no changes and a re-sync with 1% of members changed.
+
+use crate::apps::{self, justworks};
+use crate::db::now_ms;
+use crate::justworks::TotpSeed;
+use crate::secrets::SecretString;
+use crate::state::AppState;
+use crate::sync::pipeline;
+use crate::sync::runs::{self, Cause};
+use crate::{App, Config};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// One measured sync.
+pub struct Measure {
+    pub scenario: &'static str,
+    pub members: usize,
+    pub seconds: f64,
+    pub peak_mb: f64,
+    pub status: String,
+}
+
+struct SandboxProcess(Child);
+
+impl Drop for SandboxProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Peak resident memory of this process since the last reset, in MB (Linux).
+fn peak_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+/// Starts counting the peak anew (Linux: writing 5 to clear_refs resets VmHWM).
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+async fn wait_for(url: &str) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        if client.get(url).send().await.is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the sandbox at {url} did not start")
+}
+
+/// Runs the benchmark for one size and returns its three measures.
+pub async fn run_size(members: usize, exe: &Path) -> anyhow::Result<Vec<Measure>> {
+    let port = free_port()?;
+    let sandbox = SandboxProcess(
+        Command::new(exe)
+            .args(["sandbox", "--port", &port.to_string()])
+            .args(["--members", &members.to_string(), "--seed", "42"])
+            .env("ORGSYNC_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()?,
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    wait_for(&format!("{base}/sandbox/credentials")).await?;
+    let http = reqwest::Client::new();
+    let creds: serde_json::Value = http
+        .get(format!("{base}/sandbox/credentials"))
+        .send()
+        .await?
+        .json()
+        .await?;
+
+    let dir = tempfile_dir()?;
+    let mut config = Config::with_data_dir(&dir);
+    config.justworks_url = Some(base.clone());
+    let app = App::build(config).await?;
+    let state = app.state.clone();
+    configure(&state, &creds).await?;
+
+    let mut out = Vec::new();
+    out.push(measure(&state, "first sync", members).await?);
+    out.push(measure(&state, "re-sync, no changes", members).await?);
+    change_one_percent(&http, &base, &state).await?;
+    out.push(measure(&state, "re-sync, 1% changed", members).await?);
+    state.db.close().await;
+    drop(sandbox);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(out)
+}
+
+fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("orgsync-bench-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+async fn configure(state: &AppState, creds: &serde_json::Value) -> anyhow::Result<()> {
+    let field = |k: &str| creds[k].as_str().unwrap_or_default().to_owned();
+    let mut tx = state.db.begin().await?;
+    sqlx::query(
+        "INSERT INTO app_installs (app, installed_at, run_daily, daily_at, updated_at) \
+         VALUES ($1, $2, 0, '06:00', $2)",
+    )
+    .bind(justworks::APP)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    let valid = justworks::Valid {
+        settings: justworks::Settings {
+            username: field("username"),
+            org_head: field("org_head"),
+            ..Default::default()
+        },
+        new_password: Some(SecretString::new(field("password"))),
+        new_seed: Some(TotpSeed::parse(&field("totp_secret"))?),
+        run_daily: false,
+        daily_at: "06:00".into(),
+        notify_user_ids: vec![],
+    };
+    justworks::save(&mut tx, &state.crypto, &valid).await?;
+    tx.commit().await?;
+    anyhow::ensure!(apps::installed(&state.db, justworks::APP).await?.is_some());
+    Ok(())
+}
+
+async fn measure(
+    state: &AppState,
+    scenario: &'static str,
+    members: usize,
+) -> anyhow::Result<Measure> {
+    let mut conn = state.db.pool().acquire().await?;
+    runs::enqueue(&mut conn, justworks::APP, Cause::Manual, None).await?;
+    drop(conn);
+    let run = runs::claim_next(&state.db, "bench")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no queued run"))?;
+    let id = run.id.clone();
+    reset_peak();
+    let started = Instant::now();
+    pipeline::execute(state, run, "bench").await;
+    let seconds = started.elapsed().as_secs_f64();
+    let peak = peak_mb();
+    let run = runs::find(&state.db, &id).await?.expect("the run exists");
+    if let Some(error) = &run.error {
+        anyhow::bail!("{scenario} failed: {error}");
+    }
+    // A new TOTP step for the next sign-in: the sandbox refuses a code used twice.
+    let step_left = 30 - (time::OffsetDateTime::now_utc().unix_timestamp() % 30);
+    tokio::time::sleep(Duration::from_secs(step_left as u64 + 1)).await;
+    Ok(Measure {
+        scenario,
+        members,
+        seconds,
+        peak_mb: peak,
+        status: run.status.label().to_owned(),
+    })
+}
+
+/// Changes the title of 1% of the active members through the sandbox's admin surface.
+async fn change_one_percent(
+    http: &reqwest::Client,
+    base: &str,
+    state: &AppState,
+) -> anyhow::Result<()> {
+    let ids: Vec<(String,)> = sqlx::query_as(
+        "SELECT justworks_id FROM people WHERE status = 'active' AND justworks_id IS NOT NULL \
+         ORDER BY justworks_id",
+    )
+    .fetch_all(state.db.pool())
+    .await?;
+    let every = 100;
+    for (i, (id,)) in ids.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        http.post(format!("{base}/sandbox/members/{id}"))
+            .json(&serde_json::json!({ "job_title": format!("Benchmark Title {i}") }))
+            .send()
+            .await?
+            .error_for_status()?;
+    }
+    Ok(())
+}
+
+/// The whole benchmark: every size, printed as a table.
+pub async fn run(sizes: &[usize]) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    println!(
+        "orgsync sync benchmark — {} CPUs",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0)
+    );
+    println!(
+        "{:>8}  {:<22} {:>9} {:>10}  status",
+        "members", "scenario", "seconds", "peak MB"
+    );
+    for &n in sizes {
+        for m in run_size(n, &exe).await? {
+            println!(
+                "{:>8}  {:<22} {:>9.2} {:>10.1}  {}",
+                m.members, m.scenario, m.seconds, m.peak_mb, m.status
+            );
+        }
+    }
+    Ok(())
+}

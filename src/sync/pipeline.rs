@@ -1,0 +1,240 @@
+//! One run, start to finish: fetch the roster (sign in, page through members) → plan
+//! (pure, off the async runtime) → apply, in ONE transaction that writes the people,
+//! jobs, history and the run's final row together — so a failure at any point, a kill
+//! included, leaves the org exactly as it was.
+
+use crate::apps::{self, justworks};
+use crate::db::now_ms;
+use crate::justworks::{ClientOptions, Credentials, JustworksClient, Roster};
+use crate::org::store;
+use crate::state::AppState;
+use crate::sync::change::{Counts, Plan};
+use crate::sync::options::SyncOptions;
+use crate::sync::plan::{PlanInput, plan};
+use crate::sync::runs::{self, Run, RunCounts};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// A failed run's sentence (shown on the run page and in the email).
+#[derive(Debug)]
+pub struct RunFailure(pub String);
+
+impl From<sqlx::Error> for RunFailure {
+    fn from(e: sqlx::Error) -> Self {
+        tracing::error!(error = %e, "database error during a sync");
+        RunFailure(
+            "orgsync could not read or save its own data (a database error); nothing was \
+             changed. Try again; if it keeps happening, check the server's log."
+                .into(),
+        )
+    }
+}
+
+/// What the run is doing now, shared with the heartbeat task.
+struct Progress {
+    step: std::sync::Mutex<&'static str>,
+    members: AtomicI64,
+}
+
+impl Progress {
+    fn set(&self, step: &'static str) {
+        *self.step.lock().expect("not poisoned") = step;
+    }
+}
+
+/// Runs `run` to its end; never returns an error (a failure is recorded on the run).
+pub async fn execute(state: &AppState, run: Run, worker: &str) {
+    let progress = Arc::new(Progress {
+        step: std::sync::Mutex::new("Starting"),
+        members: AtomicI64::new(0),
+    });
+    let beat = tokio::spawn(heartbeat_loop(
+        state.clone(),
+        run.id.clone(),
+        worker.to_owned(),
+        progress.clone(),
+    ));
+    let started = std::time::Instant::now();
+    let outcome = run_steps(state, &run, worker, &progress).await;
+    beat.abort();
+    match outcome {
+        Ok(counts) => tracing::info!(
+            run_id = %run.id,
+            ms = started.elapsed().as_millis() as u64,
+            created = counts.created,
+            updated = counts.updated,
+            departed = counts.departed,
+            warnings = counts.warnings,
+            "sync finished"
+        ),
+        Err(RunFailure(message)) => {
+            tracing::warn!(run_id = %run.id, error = %message, "sync failed");
+            if let Err(e) = runs::fail(&state.db, &run.id, &message).await {
+                tracing::error!(run_id = %run.id, error = %e, "could not record a failed sync");
+            }
+        }
+    }
+}
+
+async fn heartbeat_loop(state: AppState, run_id: String, worker: String, progress: Arc<Progress>) {
+    let every = state.config.run_heartbeat;
+    loop {
+        let step = *progress.step.lock().expect("not poisoned");
+        let members = progress.members.load(Ordering::Relaxed);
+        match runs::heartbeat(&state.db, &run_id, &worker, step, members).await {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => tracing::warn!(error = %e, "could not record a sync's heartbeat"),
+        }
+        tokio::time::sleep(every).await;
+    }
+}
+
+async fn run_steps(
+    state: &AppState,
+    run: &Run,
+    worker: &str,
+    progress: &Arc<Progress>,
+) -> Result<Counts, RunFailure> {
+    let install = apps::installed(&state.db, &run.app)
+        .await?
+        .ok_or_else(|| RunFailure("Justworks is not installed any more.".into()))?;
+    let config = justworks::load(&state.db, &install)
+        .await
+        .map_err(internal)?;
+    let settings = config.settings.clone().ok_or_else(not_configured)?;
+    let stored = justworks::load_credentials(&state.db, &state.crypto, &settings)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read the stored Justworks credentials");
+            RunFailure(
+                "orgsync could not read the stored Justworks password and 2FA code (they may \
+                 have been saved under another encryption key). Enter them again and save."
+                    .into(),
+            )
+        })?
+        .ok_or_else(not_configured)?;
+    let options = SyncOptions::from(&settings);
+
+    progress.set("Signing in to Justworks");
+    let client = JustworksClient::new(&state.justworks.base_url, ClientOptions::default())
+        .map_err(|e| RunFailure(e.to_string()))?;
+    let creds = Credentials::new(stored.username, stored.password, stored.seed);
+    let counter = progress.clone();
+    let on_page = move |fetched: usize| {
+        counter.set("Reading members from Justworks");
+        counter.members.store(fetched as i64, Ordering::Relaxed);
+    };
+    let roster = client
+        .fetch_roster(&creds, &on_page)
+        .await
+        .map_err(|e| RunFailure(e.to_string()))?;
+    drop(creds);
+    let fetched = roster.members.len() as i64;
+    progress.members.store(fetched, Ordering::Relaxed);
+
+    progress.set("Saving changes");
+    // Said outside the transaction, so the run page can read it while the apply runs.
+    runs::heartbeat(&state.db, &run.id, worker, "Saving changes", fetched).await?;
+    let mut tx = state.db.begin().await?;
+    // Take the write lock before reading the org: the plan is made from what this
+    // transaction reads, and SQLite could not upgrade a read that another write (a
+    // heartbeat, a session) has made stale.
+    runs::lock_for_apply(&mut tx, &run.id).await?;
+    let org = store::load_org(&mut tx).await?;
+    let today = today_utc();
+    let (plan, org, roster) = tokio::task::spawn_blocking(move || {
+        let mut next_id = crate::db::new_id;
+        let result = plan(
+            &PlanInput {
+                org: &org,
+                roster: &roster,
+                options: &options,
+                today,
+            },
+            &mut next_id,
+        );
+        (result, org, roster)
+    })
+    .await
+    .map_err(|e| internal(anyhow::anyhow!("the plan task failed: {e}")))?;
+    let plan: Plan = plan.map_err(|e| RunFailure(e.to_string()))?;
+    let now = now_ms();
+    store::apply_plan(&mut tx, &plan, &run.id, now).await?;
+    let mut after = org;
+    plan.apply_to(&mut after);
+    store::refresh_headcounts(&mut tx, &after).await?;
+    record_groups(&mut tx, &roster, now).await?;
+    let counts = run_counts(&plan.counts);
+    if !runs::finish(&mut tx, &run.id, worker, &counts, &plan.warnings, fetched).await? {
+        // The run was marked interrupted meanwhile (another instance thought us dead):
+        // its verdict stands, and nothing of ours commits.
+        return Err(RunFailure(runs::INTERRUPTED.into()));
+    }
+    tx.commit().await?;
+    Ok(plan.counts)
+}
+
+fn run_counts(c: &Counts) -> RunCounts {
+    RunCounts {
+        created: c.created.into(),
+        updated: c.updated.into(),
+        departed: c.departed.into(),
+        rehired: c.rehired.into(),
+        unchanged: c.unchanged.into(),
+        excluded: c.excluded.into(),
+        warnings: c.warnings.into(),
+    }
+}
+
+/// The departments and offices this pull named, for the directory's filters.
+async fn record_groups(
+    conn: &mut sqlx::AnyConnection,
+    roster: &Roster,
+    now: i64,
+) -> sqlx::Result<()> {
+    let departments: Vec<(String, Option<String>)> = roster
+        .company
+        .departments
+        .iter()
+        .filter_map(|d| d.name.clone().map(|n| (n, Some(d.id.clone()))))
+        .collect();
+    let locations: Vec<(String, Option<String>, Option<String>)> = roster
+        .company
+        .offices
+        .iter()
+        .filter_map(|o| {
+            let address = o.address.as_ref().map(|a| {
+                serde_json::json!({
+                    "line1": a.line1, "line2": a.line2, "city": a.city, "state": a.state,
+                    "postal_code": a.postal_code, "country": a.country,
+                })
+                .to_string()
+            });
+            o.name.clone().map(|n| (n, Some(o.id.clone()), address))
+        })
+        .collect();
+    store::upsert_groups(conn, &departments, &locations, now).await
+}
+
+fn not_configured() -> RunFailure {
+    RunFailure(
+        "Justworks settings are not complete: save the username, password, 2FA code and org \
+         head on the Justworks page first."
+            .into(),
+    )
+}
+
+fn internal(e: anyhow::Error) -> RunFailure {
+    tracing::error!(error = %format!("{e:#}"), "sync failed inside orgsync");
+    RunFailure(
+        "orgsync hit an unexpected error during the sync; nothing was changed. Try again; if \
+         it keeps happening, check the server's log."
+            .into(),
+    )
+}
+
+/// Today's date in UTC. (Issue 5 moves this to the org's time zone.)
+pub fn today_utc() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}

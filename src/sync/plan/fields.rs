@@ -1,0 +1,322 @@
+//! What a sync copies from a member onto their person and their job, group by group
+//! (DESIGN.md advanced options). Two rules hold throughout: a group switched off is
+//! neither set nor changed, and an absent or blank source value never wipes the stored
+//! one. Only the status transitions (departure, rehire) in `draft.rs` clear anything.
+
+use std::collections::HashMap;
+
+use time::Date;
+
+use super::names::{full_name, member_name, text};
+use super::row::Row;
+use crate::apps::justworks::{Departures, MissingLocation};
+use crate::justworks::roster::{
+    EmploymentType, LocationType, PayBasis, RosterAddress, RosterCompany, RosterMember, RosterRef,
+};
+use crate::org::model::{
+    Address, Compensation, Job, JobStatus, Person, PersonStatus, Phone, Source,
+};
+use crate::sync::options::SyncOptions;
+
+/// Department and office names by id, for references that carry only an id.
+pub(super) struct Lookups<'a> {
+    departments: HashMap<&'a str, &'a str>,
+    offices: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Lookups<'a> {
+    pub(super) fn new(company: &'a RosterCompany) -> Self {
+        let named = |id: &'a str, name: &'a Option<String>| {
+            name.as_deref()
+                .filter(|n| !n.trim().is_empty())
+                .map(|n| (id, n))
+        };
+        Self {
+            departments: company
+                .departments
+                .iter()
+                .filter_map(|d| named(&d.id, &d.name))
+                .collect(),
+            offices: company
+                .offices
+                .iter()
+                .filter_map(|o| named(&o.id, &o.name))
+                .collect(),
+        }
+    }
+
+    fn name<'r>(
+        reference: Option<&'r RosterRef>,
+        by_id: &HashMap<&'r str, &'r str>,
+    ) -> Option<&'r str> {
+        let reference = reference?;
+        text(reference.name.as_deref()).or_else(|| by_id.get(reference.id.as_str()).copied())
+    }
+}
+
+/// Sets an `Option<String>` field from a source text when the source has one that
+/// differs; the row is copied out of the org only then.
+macro_rules! keep_text {
+    ($row:ident . $field:ident, $value:expr) => {
+        if let Some(value) = $value
+            && $row.$field.as_deref() != Some(value)
+        {
+            $row.to_mut().$field = Some(value.to_owned());
+        }
+    };
+}
+
+/// Sets an `Option<T>` field from a source value when the source has one that differs.
+macro_rules! keep_value {
+    ($row:ident . $field:ident, $value:expr) => {
+        if let Some(value) = $value
+            && $row.$field.as_ref() != Some(&value)
+        {
+            $row.to_mut().$field = Some(value);
+        }
+    };
+}
+
+/// A new person for a member: linked, named, everything else as the groups sync it.
+pub(super) fn new_person(
+    id: String,
+    member: &RosterMember,
+    status: PersonStatus,
+    options: &SyncOptions,
+) -> Person {
+    let mut person = Row::new(Person {
+        id,
+        source: Source::Justworks,
+        justworks_id: None,
+        work_id: None,
+        status,
+        name: member_name(member),
+        given_name: None,
+        family_name: None,
+        preferred_name: None,
+        work_email: None,
+        personal_email: None,
+        phones: Vec::new(),
+        home_address: None,
+        birthdate: None,
+        gender: None,
+        ethnicity: None,
+        employment_type: None,
+        start_date: None,
+        end_date: None,
+    });
+    sync_person(&mut person, member, options);
+    person.into_owned()
+}
+
+/// A new filled seat for a person, with the member's job fields.
+pub(super) fn new_job(
+    id: String,
+    person_id: &str,
+    member: &RosterMember,
+    options: &SyncOptions,
+    lookups: &Lookups<'_>,
+) -> Job {
+    let mut job = Row::new(Job {
+        id,
+        source: Source::Justworks,
+        person_id: Some(person_id.to_owned()),
+        status: JobStatus::Filled,
+        title: None,
+        department: None,
+        location: None,
+        manager_job_id: None,
+        compensation: None,
+        start_date: None,
+        end_date: None,
+    });
+    sync_job(&mut job, member, options, lookups);
+    job.into_owned()
+}
+
+/// The person's fields from the member: names, work id, employment type and the link
+/// always; the rest per group.
+pub(super) fn sync_person(
+    person: &mut Row<'_, Person>,
+    member: &RosterMember,
+    options: &SyncOptions,
+) {
+    keep_text!(person.justworks_id, Some(member.id.as_str()));
+    if let Some(name) = full_name(member)
+        && person.name != name
+    {
+        person.to_mut().name = name;
+    }
+    let name = &member.name;
+    keep_text!(person.given_name, text(name.given.as_deref()));
+    keep_text!(person.family_name, text(name.family.as_deref()));
+    keep_text!(person.preferred_name, text(name.preferred.as_deref()));
+    keep_text!(person.work_id, text(member.work_id.as_deref()));
+    keep_text!(
+        person.employment_type,
+        member.employment_type.as_ref().and_then(employment_type)
+    );
+    if options.sync_contact {
+        keep_text!(person.work_email, text(member.work_email()));
+        keep_text!(person.personal_email, text(member.personal_email()));
+        sync_phones(person, member);
+        if let Some(home) = member.home_address()
+            && !person
+                .home_address
+                .as_ref()
+                .is_some_and(|a| same_address(a, home))
+            && let Some(home) = address(home)
+        {
+            person.to_mut().home_address = Some(home);
+        }
+    }
+    if options.sync_demographics {
+        keep_value!(person.birthdate, member.date_of_birth);
+        keep_text!(person.gender, text(member.gender.as_deref()));
+        keep_text!(person.ethnicity, text(member.eeo1_race.as_deref()));
+    }
+    if options.sync_dates {
+        keep_value!(person.start_date, member.start_date);
+        // Past (a departure) or future (scheduled): either way the person's end date.
+        keep_value!(person.end_date, member.termination_date);
+    }
+}
+
+/// The seat's fields from the member, per group. The manager is set by `managers.rs`.
+pub(super) fn sync_job(
+    job: &mut Row<'_, Job>,
+    member: &RosterMember,
+    options: &SyncOptions,
+    lookups: &Lookups<'_>,
+) {
+    if options.sync_titles {
+        keep_text!(job.title, text(member.job_title.as_deref()));
+    }
+    if options.sync_groups {
+        keep_text!(
+            job.department,
+            Lookups::name(member.department.as_ref(), &lookups.departments)
+        );
+        let office = Lookups::name(member.office.as_ref(), &lookups.offices);
+        let remote = member.location_type == Some(LocationType::Remote)
+            && options.missing_location == MissingLocation::Remote;
+        keep_text!(job.location, office.or(remote.then_some("Remote")));
+    }
+    if options.sync_compensation {
+        sync_compensation(job, member);
+    }
+    if options.sync_dates {
+        keep_value!(job.start_date, member.start_date);
+    }
+}
+
+/// A person leaves their seat: open to be backfilled, or closed (*departures only*).
+pub(super) fn vacate(job: &mut Row<'_, Job>, end: Option<Date>, options: &SyncOptions) {
+    let job = job.to_mut();
+    job.status = match options.departures {
+        Departures::Backfill => JobStatus::Open,
+        Departures::DeparturesOnly => JobStatus::Closed,
+    };
+    job.person_id = None;
+    if options.sync_dates
+        && let Some(end) = end
+    {
+        job.end_date = Some(end);
+    }
+}
+
+fn employment_type(kind: &EmploymentType) -> Option<&str> {
+    match kind {
+        EmploymentType::Employee
+        | EmploymentType::InternationalEmployee
+        | EmploymentType::EmployeeEor => Some("Full-time"),
+        EmploymentType::Contractor => Some("Contractor"),
+        EmploymentType::Other(other) => text(Some(other)),
+    }
+}
+
+/// Phones are replaced as a list, when the source lists any.
+fn sync_phones(person: &mut Row<'_, Person>, member: &RosterMember) {
+    let source = || member.phones.iter().filter(|p| !p.number.trim().is_empty());
+    if source().next().is_none() {
+        return;
+    }
+    let same = person.phones.len() == source().count()
+        && person.phones.iter().zip(source()).all(|(stored, p)| {
+            stored.number == p.number && stored.kind.as_deref() == text(p.kind.as_deref())
+        });
+    if !same {
+        person.to_mut().phones = source()
+            .map(|p| Phone {
+                number: p.number.clone(),
+                kind: text(p.kind.as_deref()).map(str::to_owned),
+            })
+            .collect();
+    }
+}
+
+/// An address is replaced as a whole (a move), when the source has one.
+fn address(a: &RosterAddress) -> Option<Address> {
+    let part = |p: &Option<String>| text(p.as_deref()).map(str::to_owned);
+    let address = Address {
+        line1: part(&a.line1),
+        line2: part(&a.line2),
+        city: part(&a.city),
+        state: part(&a.state),
+        postal_code: part(&a.postal_code),
+        country: part(&a.country),
+    };
+    (address != Address::default()).then_some(address)
+}
+
+fn same_address(stored: &Address, a: &RosterAddress) -> bool {
+    let same = |s: &Option<String>, p: &Option<String>| s.as_deref() == text(p.as_deref());
+    same(&stored.line1, &a.line1)
+        && same(&stored.line2, &a.line2)
+        && same(&stored.city, &a.city)
+        && same(&stored.state, &a.state)
+        && same(&stored.postal_code, &a.postal_code)
+        && same(&stored.country, &a.country)
+}
+
+/// The pay from the source; a part the source leaves out (basis, frequency) keeps its
+/// stored value.
+fn sync_compensation(job: &mut Row<'_, Job>, member: &RosterMember) {
+    let stored = job.compensation.as_ref();
+    let (amount_minor, currency) = match (&member.pay, stored) {
+        (Some(pay), _) => (pay.amount_minor, pay.currency.as_str()),
+        (None, Some(stored)) => (stored.amount_minor, stored.currency.as_str()),
+        (None, None) => return,
+    };
+    let basis = member
+        .pay
+        .as_ref()
+        .and_then(|p| p.basis.as_ref())
+        .and_then(pay_basis)
+        .or_else(|| stored.and_then(|s| s.basis.as_deref()));
+    let frequency = text(member.pay_frequency.as_deref())
+        .or_else(|| stored.and_then(|s| s.frequency.as_deref()));
+    let same = stored.is_some_and(|s| {
+        s.amount_minor == amount_minor
+            && s.currency == currency
+            && s.basis.as_deref() == basis
+            && s.frequency.as_deref() == frequency
+    });
+    if !same {
+        let pay = Compensation {
+            amount_minor,
+            currency: currency.to_owned(),
+            basis: basis.map(str::to_owned),
+            frequency: frequency.map(str::to_owned),
+        };
+        job.to_mut().compensation = Some(pay);
+    }
+}
+
+fn pay_basis(basis: &PayBasis) -> Option<&str> {
+    match basis {
+        PayBasis::Salary => Some("salary"),
+        PayBasis::Hourly => Some("hourly"),
+        PayBasis::Other(other) => text(Some(other)),
+    }
+}

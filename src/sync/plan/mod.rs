@@ -1,0 +1,138 @@
+//! The plan: a pure function from the current primary org, one Justworks roster, the
+//! sync options and today to a change set and its warnings (`sync::change::Plan`). No
+//! I/O, no clock; new ids come from the caller, so the same input and ids give the same
+//! plan, in roster order. The rules are JUSTWORKS.md "Mapping onto the primary org":
+//!
+//! - `members`: who is skipped, departing or live; a duplicate member id fails
+//! - `head`: the org head, by name; none or several fails
+//! - `identity`: member ↔ person, by link then work email, never by name
+//! - `draft` + `fields`: each member's person and seat, field group by field group
+//! - `managers`: who reports to whom, loops broken
+//! - `tree`: every job in the tree reaches the org head
+//! - `emit`, `history` + `display`: the plan, with one history row per changed field
+//!
+//! Planning again on the result of applying a plan gives an empty plan.
+
+mod display;
+mod draft;
+mod emit;
+mod fields;
+mod head;
+mod history;
+mod identity;
+mod managers;
+mod members;
+mod names;
+mod row;
+mod tree;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use time::Date;
+
+use self::draft::{Draft, Outcome};
+use self::members::Members;
+use crate::justworks::roster::Roster;
+use crate::org::model::{Org, Person};
+use crate::sync::change::{Plan, PlanError};
+use crate::sync::options::SyncOptions;
+
+/// Everything a plan is made from.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanInput<'a> {
+    pub org: &'a Org,
+    pub roster: &'a Roster,
+    pub options: &'a SyncOptions,
+    /// The org's today: terminations on or before it are departures.
+    pub today: Date,
+}
+
+/// Plans a sync. `new_id` names each person and job the plan creates (called in roster
+/// order: a member's person, then their job). Fails, planning nothing, when the roster
+/// lists a member twice or the org head is not exactly one live member.
+pub fn plan(input: &PlanInput<'_>, new_id: &mut dyn FnMut() -> String) -> Result<Plan, PlanError> {
+    let PlanInput {
+        org,
+        roster,
+        options,
+        today,
+    } = *input;
+    let members = members::classify(roster, options, today)?;
+    let head = head::find(&members, &options.org_head)?;
+    let mut warnings = Vec::new();
+    let identity = identity::match_members(org, &members, &mut warnings);
+    identity::warn_possible_duplicates(org, &members, &identity, &mut warnings);
+
+    let mut draft = Draft::new(org, options, fields::Lookups::new(&roster.company));
+    let outcomes: Vec<Option<Outcome>> = (0..members.list.len())
+        .map(|i| {
+            let standing = members.standing[i];
+            (!standing.is_skipped()).then(|| {
+                draft.seat_member(
+                    &members.list[i],
+                    standing,
+                    identity.person[i],
+                    new_id,
+                    &mut warnings,
+                )
+            })
+        })
+        .collect();
+    hang_the_tree(&mut draft, &members, head, &outcomes, &mut warnings);
+    identity::warn_vanished(org, &identity, &mut warnings);
+    Ok(emit::plan(draft, &members, &outcomes, warnings))
+}
+
+/// Every seat under its manager's seat (or the org head's), then any chain that no
+/// longer reaches the org head mended.
+fn hang_the_tree(
+    draft: &mut Draft<'_>,
+    members: &Members<'_>,
+    head: usize,
+    outcomes: &[Option<Outcome>],
+    warnings: &mut Vec<String>,
+) {
+    let seat = |i: usize| {
+        outcomes[i]
+            .as_ref()
+            .and_then(|o| o.seat)
+            .expect("a live member has a seat")
+    };
+
+    let head_seat = seat(head);
+    if draft.options.sync_managers {
+        let reports_to = managers::reporting(members, head, warnings);
+        for i in members.live() {
+            let manager = (i != head).then(|| seat(reports_to[i].unwrap_or(head)));
+            draft.set_manager(seat(i), manager);
+        }
+    } else {
+        // Managers stay as they are; the org head is the top, and new seats hang under it.
+        draft.set_manager(head_seat, None);
+        for j in draft.org.jobs.len()..draft.jobs.len() {
+            if j != head_seat {
+                draft.set_manager(j, Some(head_seat));
+            }
+        }
+    }
+    let breaks = tree::breaks(&draft.jobs, head_seat);
+    if !breaks.is_empty() {
+        let head_name = names::label(&members.list[head]);
+        let person_at: HashMap<&str, &Person> =
+            draft.people.iter().map(|p| (p.id.as_str(), &**p)).collect();
+        for &(j, why) in &breaks {
+            let job = &draft.jobs[j];
+            let holder = job
+                .person_id
+                .as_deref()
+                .and_then(|p| person_at.get(p).copied());
+            warnings.push(tree::warning(job, holder, why, &head_name));
+        }
+    }
+    for (j, _) in breaks {
+        draft.set_manager(j, Some(head_seat));
+    }
+}

@@ -1,0 +1,11 @@
+//! The plan's tests: one named test per rule of JUSTWORKS.md "Mapping onto the primary
+//! org" (table-driven where a rule has cases), property tests over random rosters and
+//! orgs, and a scale check.
+
+mod groups;
+mod identity;
+mod lifecycle;
+mod managers;
+mod props;
+mod scale;
+mod support;

@@ -1,0 +1,395 @@
+//! Sync runs: the status rows the pages show (queued → running → complete / complete
+//! with warnings / failed). The database enforces one queued-or-running run per app
+//! (a unique index on `active_app`), a claim is one atomic UPDATE, and a heartbeat lets
+//! a run whose server died be found and marked interrupted.
+
+use crate::db::{Db, is_unique_violation, new_id, now_ms};
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunStatus {
+    Queued,
+    Running,
+    Complete,
+    CompleteWithWarnings,
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Running => "running",
+            Self::Complete => "complete",
+            Self::CompleteWithWarnings => "complete_with_warnings",
+            Self::Failed => "failed",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "queued" => Self::Queued,
+            "running" => Self::Running,
+            "complete" => Self::Complete,
+            "complete_with_warnings" => Self::CompleteWithWarnings,
+            _ => Self::Failed,
+        }
+    }
+    /// How the UI says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Queued => "Queued",
+            Self::Running => "Running",
+            Self::Complete => "Complete",
+            Self::CompleteWithWarnings => "Complete with warnings",
+            Self::Failed => "Failed",
+        }
+    }
+    pub fn is_finished(self) -> bool {
+        !matches!(self, Self::Queued | Self::Running)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    Manual,
+    Scheduled,
+}
+
+impl Cause {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Manual => "manual",
+            Self::Scheduled => "scheduled",
+        }
+    }
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Manual => "Sync To Primary",
+            Self::Scheduled => "Run Daily",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "scheduled" => Self::Scheduled,
+            _ => Self::Manual,
+        }
+    }
+}
+
+/// A run's counts (DESIGN.md JSON `counts`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RunCounts {
+    pub created: i64,
+    pub updated: i64,
+    pub departed: i64,
+    pub rehired: i64,
+    pub unchanged: i64,
+    pub excluded: i64,
+    pub warnings: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub id: String,
+    pub app: String,
+    pub status: RunStatus,
+    pub cause: Cause,
+    pub requested_by: Option<String>,
+    pub requested_by_name: Option<String>,
+    pub queued_at: i64,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub heartbeat_at: Option<i64>,
+    pub step: Option<String>,
+    pub members_fetched: i64,
+    pub counts: RunCounts,
+    pub warnings: Vec<String>,
+    pub error: Option<String>,
+}
+
+#[derive(FromRow)]
+struct RunRow {
+    id: String,
+    app: String,
+    status: String,
+    cause: String,
+    requested_by: Option<String>,
+    requested_by_name: Option<String>,
+    queued_at: i64,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+    heartbeat_at: Option<i64>,
+    step: Option<String>,
+    members_fetched: i64,
+    created_count: i64,
+    updated_count: i64,
+    departed_count: i64,
+    rehired_count: i64,
+    unchanged_count: i64,
+    excluded_count: i64,
+    warnings_count: i64,
+    warnings: String,
+    error: Option<String>,
+}
+
+const RUN_COLUMNS: &str = "id, app, status, cause, requested_by, requested_by_name, queued_at, \
+    started_at, finished_at, heartbeat_at, step, members_fetched, created_count, updated_count, \
+    departed_count, rehired_count, unchanged_count, excluded_count, warnings_count, warnings, error";
+
+impl From<RunRow> for Run {
+    fn from(r: RunRow) -> Self {
+        Run {
+            id: r.id,
+            app: r.app,
+            status: RunStatus::parse(&r.status),
+            cause: Cause::parse(&r.cause),
+            requested_by: r.requested_by,
+            requested_by_name: r.requested_by_name,
+            queued_at: r.queued_at,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            heartbeat_at: r.heartbeat_at,
+            step: r.step,
+            members_fetched: r.members_fetched,
+            counts: RunCounts {
+                created: r.created_count,
+                updated: r.updated_count,
+                departed: r.departed_count,
+                rehired: r.rehired_count,
+                unchanged: r.unchanged_count,
+                excluded: r.excluded_count,
+                warnings: r.warnings_count,
+            },
+            warnings: serde_json::from_str(&r.warnings).unwrap_or_default(),
+            error: r.error,
+        }
+    }
+}
+
+/// What pressing Sync To Primary did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Enqueued {
+    /// A new run, queued.
+    New(String),
+    /// A run of this app was already queued or running: this is it.
+    AlreadyActive(String),
+}
+
+impl Enqueued {
+    pub fn run_id(&self) -> &str {
+        match self {
+            Self::New(id) | Self::AlreadyActive(id) => id,
+        }
+    }
+}
+
+/// Queues a run of `app` unless one is already queued or running (the database decides,
+/// so concurrent presses on any number of instances make one run).
+pub async fn enqueue(
+    conn: &mut AnyConnection,
+    app: &str,
+    cause: Cause,
+    requested_by: Option<(&str, &str)>,
+) -> sqlx::Result<Enqueued> {
+    let id = new_id();
+    let inserted = sqlx::query(
+        "INSERT INTO sync_runs (id, app, status, cause, requested_by, requested_by_name, \
+         queued_at, active_app) VALUES ($1, $2, 'queued', $3, $4, $5, $6, $2) \
+         ON CONFLICT (active_app) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(app)
+    .bind(cause.as_str())
+    .bind(requested_by.map(|(id, _)| id))
+    .bind(requested_by.map(|(_, name)| name))
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await;
+    match inserted {
+        Ok(done) if done.rows_affected() == 1 => return Ok(Enqueued::New(id)),
+        Ok(_) => {}
+        Err(e) if is_unique_violation(&e) => {}
+        Err(e) => return Err(e),
+    }
+    let active: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM sync_runs WHERE active_app = $1")
+            .bind(app)
+            .fetch_optional(&mut *conn)
+            .await?;
+    match active {
+        Some((id,)) => Ok(Enqueued::AlreadyActive(id)),
+        // The other run finished between our insert and this read: try once more.
+        None => Box::pin(enqueue(conn, app, cause, requested_by)).await,
+    }
+}
+
+/// Claims the oldest queued run for `worker`, atomically: two workers never get the same
+/// run.
+pub async fn claim_next(db: &Db, worker: &str) -> sqlx::Result<Option<Run>> {
+    let now = now_ms();
+    let claimed: Option<(String,)> = sqlx::query_as(
+        "UPDATE sync_runs SET status = 'running', started_at = $1, heartbeat_at = $1, \
+         worker = $2, step = 'Starting' \
+         WHERE id = (SELECT id FROM sync_runs WHERE status = 'queued' ORDER BY queued_at, id LIMIT 1) \
+         AND status = 'queued' RETURNING id",
+    )
+    .bind(now)
+    .bind(worker)
+    .fetch_optional(db.pool())
+    .await?;
+    match claimed {
+        Some((id,)) => find(db, &id).await,
+        None => Ok(None),
+    }
+}
+
+pub async fn find(db: &Db, id: &str) -> sqlx::Result<Option<Run>> {
+    let row: Option<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM sync_runs WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(Run::from))
+}
+
+/// The latest runs, newest first; `before` is the id of the last run already shown.
+pub async fn list(
+    db: &Db,
+    app: Option<&str>,
+    before: Option<&str>,
+    limit: i64,
+) -> sqlx::Result<Vec<Run>> {
+    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM sync_runs WHERE ($1 IS NULL OR app = $1) \
+         AND ($2 IS NULL OR id < $2) ORDER BY id DESC LIMIT $3"
+    ))
+    .bind(app)
+    .bind(before)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().map(Run::from).collect())
+}
+
+/// The latest finished run of an app and the active one, if any (for the Apps page).
+pub async fn latest(db: &Db, app: &str) -> sqlx::Result<Option<Run>> {
+    Ok(list(db, Some(app), None, 1).await?.into_iter().next())
+}
+
+/// Records what a running run is doing; false if the run is no longer this worker's
+/// (it was marked interrupted), so the worker must stop.
+pub async fn heartbeat(
+    db: &Db,
+    id: &str,
+    worker: &str,
+    step: &str,
+    members_fetched: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sync_runs SET heartbeat_at = $1, step = $2, members_fetched = $3 \
+         WHERE id = $4 AND worker = $5 AND status = 'running'",
+    )
+    .bind(now_ms())
+    .bind(step)
+    .bind(members_fetched)
+    .bind(id)
+    .bind(worker)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ends a run as failed with a sentence a person can act on.
+pub async fn fail(db: &Db, id: &str, error: &str) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE sync_runs SET status = 'failed', error = $1, finished_at = $2, active_app = NULL, \
+         step = NULL WHERE id = $3 AND status IN ('queued', 'running')",
+    )
+    .bind(error)
+    .bind(now_ms())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The first statement of the apply transaction: a write, so that the transaction holds
+/// the database's write lock (SQLite) / the run's row (PostgreSQL) from its start.
+pub async fn lock_for_apply(conn: &mut AnyConnection, id: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sync_runs SET step = 'Saving changes' WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends a run as complete inside the apply transaction, so the run row and the org
+/// commit together. False if the run is no longer this worker's (nothing must commit).
+pub async fn finish(
+    conn: &mut AnyConnection,
+    id: &str,
+    worker: &str,
+    counts: &RunCounts,
+    warnings: &[String],
+    members_fetched: i64,
+) -> sqlx::Result<bool> {
+    let status = if warnings.is_empty() {
+        RunStatus::Complete
+    } else {
+        RunStatus::CompleteWithWarnings
+    };
+    let done = sqlx::query(
+        "UPDATE sync_runs SET status = $1, finished_at = $2, heartbeat_at = $2, active_app = NULL, \
+         step = NULL, members_fetched = $3, created_count = $4, updated_count = $5, \
+         departed_count = $6, rehired_count = $7, unchanged_count = $8, excluded_count = $9, \
+         warnings_count = $10, warnings = $11 \
+         WHERE id = $12 AND worker = $13 AND status = 'running'",
+    )
+    .bind(status.as_str())
+    .bind(now_ms())
+    .bind(members_fetched)
+    .bind(counts.created)
+    .bind(counts.updated)
+    .bind(counts.departed)
+    .bind(counts.rehired)
+    .bind(counts.unchanged)
+    .bind(counts.excluded)
+    .bind(warnings.len() as i64)
+    .bind(serde_json::to_string(warnings).expect("json"))
+    .bind(id)
+    .bind(worker)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub const INTERRUPTED: &str = "The sync was interrupted (the server stopped or lost contact while \
+    it ran). Nothing was changed by it; press Sync To Primary to run it again.";
+
+/// Marks runs whose heartbeat is older than `stale_ms` as failed "interrupted". Any
+/// instance may do it for any other: a dead server's run is found by its silence.
+pub async fn mark_stale_interrupted(db: &Db, stale_ms: i64) -> sqlx::Result<u64> {
+    let now = now_ms();
+    let done = sqlx::query(
+        "UPDATE sync_runs SET status = 'failed', error = $1, finished_at = $2, active_app = NULL, \
+         step = NULL WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < $3)",
+    )
+    .bind(INTERRUPTED)
+    .bind(now)
+    .bind(now - stale_ms)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Counts of the changes of a run by kind, from its history (for summaries).
+pub async fn change_counts(db: &Db, run_id: &str) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as(
+        "SELECT kind, COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
+         WHERE run_id = $1 GROUP BY kind ORDER BY kind",
+    )
+    .bind(run_id)
+    .fetch_all(db.pool())
+    .await
+}

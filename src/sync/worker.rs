@@ -1,0 +1,77 @@
+//! The worker: claims queued runs one at a time and executes them. It wakes when this
+//! instance queues a run and polls now and then for runs queued elsewhere; it finds runs
+//! whose server died (no heartbeat) and marks them interrupted.
+
+use crate::db::Backend;
+use crate::state::AppState;
+use crate::sync::{pipeline, runs};
+use std::time::Duration;
+use tokio::sync::watch;
+
+const POLL: Duration = Duration::from_secs(1);
+
+/// Marks the runs a previous life of the server left running. SQLite serves a single
+/// instance, so every run still "running" at start is dead; on PostgreSQL other
+/// instances may be working, so only silent runs are.
+pub async fn recover_at_start(state: &AppState) -> sqlx::Result<u64> {
+    let stale = match state.db.backend() {
+        Backend::Sqlite => 0,
+        Backend::Postgres => state.config.run_stale_after.as_millis() as i64,
+    };
+    let n = runs::mark_stale_interrupted(&state.db, stale).await?;
+    if n > 0 {
+        tracing::warn!(
+            runs = n,
+            "marked syncs left running by a stopped server as interrupted"
+        );
+    }
+    Ok(n)
+}
+
+/// Runs until `stop` turns true. A run in progress at stop is abandoned (its transaction
+/// rolls back) and recorded as interrupted.
+pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+    let worker = state.instance_id.clone();
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let stale = state.config.run_stale_after.as_millis() as i64;
+        if let Err(e) = runs::mark_stale_interrupted(&state.db, stale).await {
+            tracing::warn!(error = %e, "could not check for interrupted syncs");
+        }
+        match runs::claim_next(&state.db, &worker).await {
+            Ok(Some(run)) => {
+                let run_id = run.id.clone();
+                tracing::info!(run_id = %run_id, cause = run.cause.as_str(), "sync started");
+                tokio::select! {
+                    _ = pipeline::execute(&state, run, &worker) => {}
+                    _ = stop.changed() => {
+                        let _ = runs::fail(
+                            &state.db,
+                            &run_id,
+                            "The sync was interrupted because the server was stopped. Nothing \
+                             was changed by it; press Sync To Primary to run it again.",
+                        )
+                        .await;
+                        return;
+                    }
+                }
+            }
+            Ok(None) => {
+                tokio::select! {
+                    _ = state.sync_wake.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "could not look for queued syncs");
+                tokio::select! {
+                    _ = tokio::time::sleep(POLL) => {}
+                    _ = stop.changed() => return,
+                }
+            }
+        }
+    }
+}

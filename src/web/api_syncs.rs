@@ -1,0 +1,118 @@
+//! `GET /api/v1/syncs` and `GET /api/v1/syncs/{id}`: the runs as JSON (DESIGN.md "JSON
+//! shapes"), Technical Owner or above — the same rule as the pages. A run's JSON holds
+//! counts, warnings and the error sentence; warnings never carry sensitive values.
+
+use crate::auth::RequireTechnicalOwner;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::sync::runs::{self, Run};
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/syncs", get(list))
+        .route("/api/v1/syncs/{id}", get(one))
+}
+
+#[derive(Serialize)]
+pub struct RunJson {
+    id: String,
+    app: String,
+    status: &'static str,
+    cause: &'static str,
+    requested_by: Option<String>,
+    queued_at: String,
+    started_at: Option<String>,
+    finished_at: Option<String>,
+    members_fetched: i64,
+    counts: runs::RunCounts,
+    warnings: Vec<String>,
+    error: Option<String>,
+}
+
+fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+impl From<Run> for RunJson {
+    fn from(r: Run) -> Self {
+        RunJson {
+            id: r.id,
+            app: r.app,
+            status: r.status.as_str(),
+            cause: r.cause.as_str(),
+            requested_by: r.requested_by_name,
+            queued_at: rfc3339(r.queued_at),
+            started_at: r.started_at.map(rfc3339),
+            finished_at: r.finished_at.map(rfc3339),
+            members_fetched: r.members_fetched,
+            counts: r.counts,
+            warnings: r.warnings,
+            error: r.error,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    limit: Option<i64>,
+    /// The id of the last run of the previous page.
+    cursor: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ListJson {
+    items: Vec<RunJson>,
+    next_cursor: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(_user): RequireTechnicalOwner,
+    Query(q): Query<ListQuery>,
+) -> AppResult<Json<ListJson>> {
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::BadRequest(
+            "limit must be between 1 and 500.".into(),
+        ));
+    }
+    let cursor = q.cursor.filter(|c| !c.is_empty());
+    if cursor.as_ref().is_some_and(|c| c.len() > 64) {
+        return Err(AppError::BadRequest("That cursor is not valid.".into()));
+    }
+    let mut found = runs::list(&state.db, None, cursor.as_deref(), limit + 1).await?;
+    let next_cursor = if found.len() as i64 > limit {
+        found.truncate(limit as usize);
+        found.last().map(|r| r.id.clone())
+    } else {
+        None
+    };
+    Ok(Json(ListJson {
+        items: found.into_iter().map(RunJson::from).collect(),
+        next_cursor,
+    }))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(_user): RequireTechnicalOwner,
+    Path(id): Path<String>,
+) -> AppResult<Json<RunJson>> {
+    if id.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let run = runs::find(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(run.into()))
+}

@@ -1,0 +1,426 @@
+//! Sync To Primary, a run's page (refreshing itself while the run is queued or running),
+//! and the sync history. Technical Owner or above; sensitive values in a run's changes
+//! are shown to Owners only.
+
+use crate::apps::{self, justworks};
+use crate::audit::{self, Actor};
+use crate::auth::RequireTechnicalOwner;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::sync::change::ChangeKind;
+use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
+use crate::web::format_time;
+use crate::web::page::{Chrome, flash, render};
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use sqlx::FromRow;
+
+/// At most this many changes of one kind are listed on a run's page.
+const LIST_LIMIT: i64 = 200;
+const PAGE_SIZE: i64 = 50;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/apps/justworks/sync", post(sync_to_primary))
+        .route("/syncs", get(history_page))
+        .route("/syncs/{id}", get(run_page))
+        .route("/syncs/{id}/live", get(run_live))
+}
+
+async fn sync_to_primary(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+) -> AppResult<Response> {
+    let Some(install) = apps::installed(&state.db, justworks::APP).await? else {
+        flash(&user.session, "error", "Install Justworks first.").await?;
+        return Ok(Redirect::to("/apps").into_response());
+    };
+    let config = justworks::load(&state.db, &install).await?;
+    if !config.is_configured() {
+        flash(
+            &user.session,
+            "error",
+            "Save the Justworks settings (username, password, 2FA code and org head) before syncing.",
+        )
+        .await?;
+        return Ok(Redirect::to("/apps/justworks").into_response());
+    }
+    let mut tx = state.db.begin().await?;
+    let enqueued = runs::enqueue(
+        &mut tx,
+        justworks::APP,
+        Cause::Manual,
+        Some((&user.id, &user.name)),
+    )
+    .await?;
+    if let Enqueued::New(id) = &enqueued {
+        audit::record(
+            &mut tx,
+            &Actor::user(&user),
+            "sync.requested",
+            "Justworks",
+            &format!("run {id}"),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    match &enqueued {
+        Enqueued::New(_) => state.sync_wake.notify_one(),
+        Enqueued::AlreadyActive(_) => {
+            flash(
+                &user.session,
+                "info",
+                "A Justworks sync is already under way: this is it. A new one can start when it ends.",
+            )
+            .await?;
+        }
+    }
+    Ok(Redirect::to(&format!("/syncs/{}", enqueued.run_id())).into_response())
+}
+
+/// A run as the pages show it.
+pub struct RunView {
+    pub run: Run,
+    pub status_label: &'static str,
+    pub status_class: &'static str,
+    pub status_symbol: &'static str,
+    pub queued: String,
+    pub started: Option<String>,
+    pub finished: Option<String>,
+    pub duration: Option<String>,
+    pub summary: String,
+}
+
+impl RunView {
+    pub fn new(run: Run, kinds: &[(String, i64)]) -> Self {
+        let (status_class, status_symbol) = match run.status {
+            RunStatus::Queued => ("status-pending", "◔"),
+            RunStatus::Running => ("status-pending", "◑"),
+            RunStatus::Complete => ("status-ok", "✓"),
+            RunStatus::CompleteWithWarnings => ("status-warn", "⚠"),
+            RunStatus::Failed => ("status-failed", "✗"),
+        };
+        let duration = match (run.started_at, run.finished_at) {
+            (Some(s), Some(f)) => Some(human_duration(f - s)),
+            (Some(s), None) => Some(human_duration(crate::db::now_ms() - s)),
+            _ => None,
+        };
+        RunView {
+            status_label: run.status.label(),
+            status_class,
+            status_symbol,
+            queued: format_time(run.queued_at),
+            started: run.started_at.map(format_time),
+            finished: run.finished_at.map(format_time),
+            duration,
+            summary: summary(&run, kinds),
+            run,
+        }
+    }
+
+    pub fn live(&self) -> bool {
+        !self.run.status.is_finished()
+    }
+
+    pub fn who(&self) -> String {
+        match (&self.run.cause, &self.run.requested_by_name) {
+            (Cause::Scheduled, _) => "Run Daily".into(),
+            (_, Some(name)) => name.clone(),
+            _ => "—".into(),
+        }
+    }
+}
+
+/// "1.2 s", "3 min 5 s".
+fn human_duration(ms: i64) -> String {
+    let ms = ms.max(0);
+    if ms < 60_000 {
+        format!("{:.1} s", ms as f64 / 1000.0)
+    } else {
+        format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000)
+    }
+}
+
+/// "3 new hires, 1 departure, 5 other changes" (or why it failed).
+pub fn summary(run: &Run, kinds: &[(String, i64)]) -> String {
+    match run.status {
+        RunStatus::Queued => return "Waiting to start".into(),
+        RunStatus::Running => return "In progress".into(),
+        RunStatus::Failed => {
+            return run.error.clone().unwrap_or_else(|| "Failed".into());
+        }
+        _ => {}
+    }
+    let count = |k: ChangeKind| {
+        kinds
+            .iter()
+            .find(|(kind, _)| ChangeKind::parse(kind) == k)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    let mut parts = Vec::new();
+    let mut push = |n: i64, one: &str, many: &str| {
+        if n > 0 {
+            parts.push(format!("{n} {}", if n == 1 { one } else { many }));
+        }
+    };
+    push(count(ChangeKind::NewHire), "new hire", "new hires");
+    push(count(ChangeKind::Departure), "departure", "departures");
+    push(count(ChangeKind::Rehire), "rehire", "rehires");
+    let other: i64 = kinds
+        .iter()
+        .filter(|(k, _)| {
+            !matches!(
+                ChangeKind::parse(k),
+                ChangeKind::NewHire | ChangeKind::Departure | ChangeKind::Rehire
+            )
+        })
+        .map(|(_, n)| n)
+        .sum();
+    push(other, "other change", "other changes");
+    if parts.is_empty() {
+        "No changes".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+#[derive(FromRow)]
+struct HistoryRow {
+    entity: String,
+    person_id: Option<String>,
+    person_name: String,
+    field: String,
+    old_value: Option<String>,
+    new_value: Option<String>,
+    sensitive: i64,
+}
+
+/// One person's changes of one kind.
+pub struct PersonChanges {
+    pub person_id: Option<String>,
+    pub name: String,
+    pub fields: Vec<FieldLine>,
+}
+
+pub struct FieldLine {
+    pub label: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+    /// True when the values are withheld from this viewer.
+    pub hidden: bool,
+}
+
+/// The changes of one kind, as a section of the run page.
+pub struct ChangeGroup {
+    pub heading: &'static str,
+    pub key: &'static str,
+    pub people: Vec<PersonChanges>,
+    /// People with changes of this kind in all (more than listed when cut off).
+    pub total: i64,
+}
+
+impl ChangeGroup {
+    pub fn more(&self) -> i64 {
+        self.total - self.people.len() as i64
+    }
+    /// Whether the fields are worth listing (a new hire is just a name).
+    pub fn show_fields(&self) -> bool {
+        !matches!(self.key, "new_hire")
+    }
+}
+
+/// How a history field is named on the page.
+pub fn field_label(field: &str) -> String {
+    match field {
+        "title" => "Title".into(),
+        "manager" => "Manager".into(),
+        "department" => "Department".into(),
+        "location" => "Location".into(),
+        "compensation" => "Compensation".into(),
+        "status" => "Status".into(),
+        "work_email" => "Work email".into(),
+        "personal_email" => "Personal email".into(),
+        "phones" => "Phones".into(),
+        "home_address" => "Home address".into(),
+        "birthdate" => "Birthdate".into(),
+        "gender" => "Gender".into(),
+        "ethnicity" => "Ethnicity".into(),
+        "start_date" => "Start date".into(),
+        "end_date" => "End date".into(),
+        "employment_type" => "Employment type".into(),
+        "justworks_id" => "Justworks link".into(),
+        other => {
+            let mut s = other.replace('_', " ");
+            if let Some(first) = s.get_mut(0..1) {
+                first.make_ascii_uppercase();
+            }
+            s
+        }
+    }
+}
+
+async fn change_groups(
+    state: &AppState,
+    run_id: &str,
+    kinds: &[(String, i64)],
+    owner: bool,
+) -> AppResult<Vec<ChangeGroup>> {
+    let order = [
+        ChangeKind::NewHire,
+        ChangeKind::Departure,
+        ChangeKind::Rehire,
+        ChangeKind::TitleChange,
+        ChangeKind::ManagerChange,
+        ChangeKind::GroupChange,
+        ChangeKind::CompensationChange,
+        ChangeKind::Other,
+    ];
+    let mut groups = Vec::new();
+    for kind in order {
+        let Some(total) = kinds
+            .iter()
+            .find(|(k, _)| ChangeKind::parse(k) == kind)
+            .map(|(_, n)| *n)
+        else {
+            continue;
+        };
+        // Enough rows for LIST_LIMIT people with a handful of fields each.
+        let rows: Vec<HistoryRow> = sqlx::query_as(
+            "SELECT entity, person_id, person_name, field, old_value, new_value, sensitive FROM history \
+             WHERE run_id = $1 AND kind = $2 ORDER BY person_name, person_id, id LIMIT $3",
+        )
+        .bind(run_id)
+        .bind(kind.as_str())
+        .bind(LIST_LIMIT * 8)
+        .fetch_all(state.db.pool())
+        .await?;
+        let mut people: Vec<PersonChanges> = Vec::new();
+        for row in rows {
+            let same = people
+                .last()
+                .is_some_and(|p| p.person_id == row.person_id && p.name == row.person_name);
+            if !same {
+                if people.len() as i64 >= LIST_LIMIT {
+                    break;
+                }
+                people.push(PersonChanges {
+                    person_id: row.person_id.clone(),
+                    name: row.person_name.clone(),
+                    fields: Vec::new(),
+                });
+            }
+            let hidden = row.sensitive != 0 && !owner;
+            let label = match (row.entity.as_str(), row.field.as_str()) {
+                // A departure changes the person and their seat: say which is which.
+                ("job", "status" | "start_date" | "end_date") => {
+                    format!("Job {}", field_label(&row.field).to_lowercase())
+                }
+                _ => field_label(&row.field),
+            };
+            let line = FieldLine {
+                label,
+                old: if hidden { None } else { row.old_value },
+                new: if hidden { None } else { row.new_value },
+                hidden,
+            };
+            people.last_mut().expect("pushed").fields.push(line);
+        }
+        groups.push(ChangeGroup {
+            heading: kind.heading(),
+            key: kind.as_str(),
+            people,
+            total,
+        });
+    }
+    Ok(groups)
+}
+
+#[derive(Template)]
+#[template(path = "run.html")]
+struct RunPage {
+    chrome: Chrome,
+    view: RunView,
+    groups: Vec<ChangeGroup>,
+}
+
+#[derive(Template)]
+#[template(path = "run_live_partial.html")]
+struct RunLive {
+    view: RunView,
+    groups: Vec<ChangeGroup>,
+}
+
+async fn load_run(state: &AppState, id: &str) -> AppResult<(RunView, Vec<(String, i64)>)> {
+    if id.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let run = runs::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
+    let kinds = runs::change_counts(&state.db, &run.id).await?;
+    Ok((RunView::new(run, &kinds), kinds))
+}
+
+async fn run_page(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (view, kinds) = load_run(&state, &id).await?;
+    let owner = user.is_owner();
+    let groups = change_groups(&state, &view.run.id, &kinds, owner).await?;
+    render(&RunPage {
+        chrome: Chrome::for_user(&state, &user, "syncs", "Justworks sync").await?,
+        view,
+        groups,
+    })
+}
+
+/// The live part of a run's page, polled by htmx every second while the run is queued
+/// or running; once finished it comes back without the polling attribute, so it stops.
+async fn run_live(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (view, kinds) = load_run(&state, &id).await?;
+    let owner = user.is_owner();
+    let groups = change_groups(&state, &view.run.id, &kinds, owner).await?;
+    render(&RunLive { view, groups })
+}
+
+#[derive(Template)]
+#[template(path = "syncs.html")]
+struct HistoryPage {
+    chrome: Chrome,
+    runs: Vec<RunView>,
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PageQuery {
+    before: Option<String>,
+}
+
+async fn history_page(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let before = q.before.filter(|b| b.len() <= 64);
+    let list = runs::list(&state.db, None, before.as_deref(), PAGE_SIZE + 1).await?;
+    let next = (list.len() as i64 > PAGE_SIZE).then(|| list[PAGE_SIZE as usize - 1].id.clone());
+    let mut views = Vec::new();
+    for run in list.into_iter().take(PAGE_SIZE as usize) {
+        let kinds = runs::change_counts(&state.db, &run.id).await?;
+        views.push(RunView::new(run, &kinds));
+    }
+    render(&HistoryPage {
+        chrome: Chrome::for_user(&state, &user, "syncs", "Sync history").await?,
+        runs: views,
+        next,
+    })
+}
