@@ -58,6 +58,9 @@ impl Db {
                             conn.execute("PRAGMA synchronous = NORMAL").await?;
                             conn.execute("PRAGMA foreign_keys = ON").await?;
                             conn.execute("PRAGMA busy_timeout = 30000").await?;
+                            // 32 MiB of page cache (default 2 MiB): a sync's batch writes
+                            // touch indexes far larger than the default holds.
+                            conn.execute("PRAGMA cache_size = -32768").await?;
                             Ok(())
                         })
                     })

@@ -155,19 +155,24 @@ impl From<JobRow> for Job {
     }
 }
 
-/// The whole org, for planning: every person and every job.
+/// The whole org, for planning: every person and every job, converted row by row as
+/// they stream in (never all rows of the driver's form at once).
 pub async fn load_org(conn: &mut AnyConnection) -> sqlx::Result<Org> {
-    let people: Vec<PersonRow> =
-        sqlx::query_as(&format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY id"))
-            .fetch_all(&mut *conn)
-            .await?;
-    let jobs: Vec<JobRow> = sqlx::query_as(&format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY id"))
-        .fetch_all(&mut *conn)
-        .await?;
-    Ok(Org {
-        people: people.into_iter().map(Person::from).collect(),
-        jobs: jobs.into_iter().map(Job::from).collect(),
-    })
+    use futures::TryStreamExt;
+    let mut org = Org::default();
+    {
+        let sql = format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY id");
+        let mut rows = sqlx::query_as::<_, PersonRow>(&sql).fetch(&mut *conn);
+        while let Some(row) = rows.try_next().await? {
+            org.people.push(Person::from(row));
+        }
+    }
+    let sql = format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY id");
+    let mut rows = sqlx::query_as::<_, JobRow>(&sql).fetch(&mut *conn);
+    while let Some(row) = rows.try_next().await? {
+        org.jobs.push(Job::from(row));
+    }
+    Ok(org)
 }
 
 pub async fn load_org_from(db: &Db) -> sqlx::Result<Org> {
@@ -223,24 +228,15 @@ pub async fn apply_plan(
     now: i64,
 ) -> sqlx::Result<()> {
     // People first (jobs point at them), then jobs (the manager FK is deferred).
-    let (new_people, changed_people): (Vec<_>, Vec<_>) = plan
-        .people
-        .iter()
-        .partition(|c| matches!(c, PersonChange::Create(_)));
-    let new_people: Vec<&Person> = new_people
-        .into_iter()
-        .filter_map(|c| match c {
-            PersonChange::Create(p) => Some(p),
-            _ => None,
-        })
-        .collect();
-    insert_people(conn, &new_people, now).await?;
-    for change in changed_people {
-        if let PersonChange::Update { after, .. } = change {
-            update_person(conn, after, now).await?;
+    let mut new_people: Vec<&Person> = Vec::new();
+    for change in &plan.people {
+        match change {
+            PersonChange::Create(p) => new_people.push(p),
+            PersonChange::Update { after, .. } => update_person(conn, after, now).await?,
         }
     }
-    let mut new_jobs = Vec::new();
+    insert_people(conn, &new_people, now).await?;
+    let mut new_jobs: Vec<&Job> = Vec::new();
     for change in &plan.jobs {
         match change {
             JobChange::Create(j) => new_jobs.push(j),
@@ -407,53 +403,101 @@ pub async fn upsert_groups(
     Ok(())
 }
 
-/// People in filled jobs below each job (the org chart's headcount), for an org held in
-/// memory. Jobs that are not in the tree (closed) count nobody and are counted by nobody.
-pub fn compute_headcounts(org: &Org) -> HashMap<String, i64> {
-    let index: HashMap<&str, &Job> = org
-        .jobs
-        .iter()
-        .filter(|j| j.status != JobStatus::Closed)
-        .map(|j| (j.id.as_str(), j))
-        .collect();
-    let mut counts: HashMap<String, i64> = index.keys().map(|id| ((*id).to_owned(), 0)).collect();
-    for job in index.values().filter(|j| j.status == JobStatus::Filled) {
-        let mut next = job.manager_job_id.as_deref();
-        // A chain longer than the org is a loop: stop rather than spin.
-        let mut steps = 0;
-        while let Some(manager) = next {
-            steps += 1;
-            if steps > index.len() {
-                break;
-            }
-            match index.get(manager) {
-                Some(m) => {
-                    *counts.get_mut(manager).expect("indexed") += 1;
-                    next = m.manager_job_id.as_deref();
-                }
-                None => break,
-            }
+/// The shape of the tree — each job's manager and status — which is all headcounts
+/// need: far smaller than the org, so a sync can drop the org before writing.
+#[derive(Debug, Default)]
+pub struct TreeShape {
+    jobs: HashMap<String, (Option<String>, JobStatus)>,
+}
+
+impl TreeShape {
+    pub fn of(org: &Org) -> Self {
+        Self {
+            jobs: org
+                .jobs
+                .iter()
+                .map(|j| (j.id.clone(), (j.manager_job_id.clone(), j.status)))
+                .collect(),
         }
     }
-    counts
+
+    /// The shape once `plan` is applied.
+    pub fn apply(&mut self, plan: &Plan) {
+        for change in &plan.jobs {
+            let job = match change {
+                JobChange::Create(j) => j,
+                JobChange::Update { after, .. } => after,
+            };
+            self.jobs
+                .insert(job.id.clone(), (job.manager_job_id.clone(), job.status));
+        }
+    }
+
+    /// People in filled jobs below each job (the org chart's headcount). Closed jobs
+    /// are out of the tree: they count nobody and are counted by nobody.
+    pub fn headcounts(&self) -> HashMap<&str, i64> {
+        let in_tree = |id: &str| {
+            self.jobs
+                .get(id)
+                .filter(|(_, status)| *status != JobStatus::Closed)
+        };
+        let mut counts: HashMap<&str, i64> = self
+            .jobs
+            .iter()
+            .filter(|(_, (_, status))| *status != JobStatus::Closed)
+            .map(|(id, _)| (id.as_str(), 0))
+            .collect();
+        for (manager, status) in self.jobs.values() {
+            if *status != JobStatus::Filled {
+                continue;
+            }
+            let mut next = manager.as_deref();
+            // A chain longer than the org is a loop: stop rather than spin.
+            let mut steps = 0;
+            while let Some(id) = next {
+                steps += 1;
+                let Some((up, _)) = in_tree(id).filter(|_| steps <= self.jobs.len()) else {
+                    break;
+                };
+                if let Some(n) = counts.get_mut(id) {
+                    *n += 1;
+                }
+                next = up.as_deref();
+            }
+        }
+        counts
+    }
+}
+
+/// Headcounts of an org held in memory.
+pub fn compute_headcounts(org: &Org) -> HashMap<String, i64> {
+    TreeShape::of(org)
+        .headcounts()
+        .into_iter()
+        .map(|(id, n)| (id.to_owned(), n))
+        .collect()
 }
 
 /// Writes the headcounts that differ from what is stored (none, when a sync changed
 /// nothing in the tree).
 pub async fn refresh_headcounts(conn: &mut AnyConnection, org: &Org) -> sqlx::Result<usize> {
+    write_headcounts(conn, &TreeShape::of(org)).await
+}
+
+pub async fn write_headcounts(conn: &mut AnyConnection, tree: &TreeShape) -> sqlx::Result<usize> {
     let stored: Vec<(String, i64)> = sqlx::query_as("SELECT id, headcount FROM jobs")
         .fetch_all(&mut *conn)
         .await?;
-    let wanted = compute_headcounts(org);
+    let wanted = tree.headcounts();
     let changed: Vec<(String, i64)> = stored
         .into_iter()
         .filter_map(|(id, old)| {
-            let new = wanted.get(&id).copied().unwrap_or(0);
+            let new = wanted.get(id.as_str()).copied().unwrap_or(0);
             (new != old).then_some((id, new))
         })
         .collect();
     // One statement per chunk: UPDATE … SET headcount = CASE id WHEN … END WHERE id IN (…).
-    for chunk in changed.chunks(500) {
+    for chunk in changed.chunks(300) {
         let mut sql = String::from("UPDATE jobs SET headcount = CASE id");
         let mut n = 0;
         for _ in chunk {

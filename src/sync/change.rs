@@ -5,21 +5,23 @@
 use crate::org::model::{Job, Org, Person};
 use std::collections::HashMap;
 
-/// A person to create, or a person whose row changes.
-// Both variants hold whole rows; boxing them would only add indirection.
-#[allow(clippy::large_enum_variant)]
+/// A person to create, or a person whose row changes. Rows are boxed: a first sync of
+/// 100 000 people holds 100 000 of these, and inline rows would make every slot the
+/// size of two whole rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PersonChange {
-    Create(Person),
-    Update { before: Person, after: Person },
+    Create(Box<Person>),
+    Update {
+        before: Box<Person>,
+        after: Box<Person>,
+    },
 }
 
-/// A job to create, or a job whose row changes.
-#[allow(clippy::large_enum_variant)]
+/// A job to create, or a job whose row changes (boxed, as people are).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JobChange {
-    Create(Job),
-    Update { before: Job, after: Job },
+    Create(Box<Job>),
+    Update { before: Box<Job>, after: Box<Job> },
 }
 
 /// How people read a change (DESIGN.md "Email"): the run page and the email group by it.
@@ -157,11 +159,11 @@ impl Plan {
             match change {
                 PersonChange::Create(p) => {
                     people.insert(p.id.clone(), org.people.len());
-                    org.people.push(p.clone());
+                    org.people.push(Person::clone(p));
                 }
                 PersonChange::Update { after, .. } => {
                     if let Some(&i) = people.get(&after.id) {
-                        org.people[i] = after.clone();
+                        org.people[i] = Person::clone(after);
                     }
                 }
             }
@@ -176,11 +178,11 @@ impl Plan {
             match change {
                 JobChange::Create(j) => {
                     jobs.insert(j.id.clone(), org.jobs.len());
-                    org.jobs.push(j.clone());
+                    org.jobs.push(Job::clone(j));
                 }
                 JobChange::Update { after, .. } => {
                     if let Some(&i) = jobs.get(&after.id) {
-                        org.jobs[i] = after.clone();
+                        org.jobs[i] = Job::clone(after);
                     }
                 }
             }

@@ -5,7 +5,7 @@
 
 use crate::apps::{self, justworks};
 use crate::db::now_ms;
-use crate::justworks::{ClientOptions, Credentials, JustworksClient, Roster};
+use crate::justworks::{ClientOptions, Credentials, JustworksClient, RosterCompany};
 use crate::org::store;
 use crate::state::AppState;
 use crate::sync::change::{Counts, Plan};
@@ -116,6 +116,7 @@ async fn run_steps(
         .ok_or_else(not_configured)?;
     let options = SyncOptions::from(&settings);
 
+    let mut phases = Phases::start();
     progress.set("Signing in to Justworks");
     let client = JustworksClient::new(&state.justworks.base_url, ClientOptions::default())
         .map_err(|e| RunFailure(e.to_string()))?;
@@ -130,6 +131,7 @@ async fn run_steps(
         .await
         .map_err(|e| RunFailure(e.to_string()))?;
     drop(creds);
+    phases.mark("fetch");
     let fetched = roster.members.len() as i64;
     progress.members.store(fetched, Ordering::Relaxed);
 
@@ -142,6 +144,7 @@ async fn run_steps(
     // heartbeat, a session) has made stale.
     runs::lock_for_apply(&mut tx, &run.id).await?;
     let org = store::load_org(&mut tx).await?;
+    phases.mark("load");
     let today = today_utc();
     let (plan, org, roster) = tokio::task::spawn_blocking(move || {
         let mut next_id = crate::db::new_id;
@@ -159,12 +162,20 @@ async fn run_steps(
     .await
     .map_err(|e| internal(anyhow::anyhow!("the plan task failed: {e}")))?;
     let plan: Plan = plan.map_err(|e| RunFailure(e.to_string()))?;
+    phases.mark("plan");
+    // Keep only what the writes need: the tree's shape and the company's groups.
+    let mut tree = store::TreeShape::of(&org);
+    drop(org);
+    let company = roster.company;
+    drop(roster.members);
     let now = now_ms();
     store::apply_plan(&mut tx, &plan, &run.id, now).await?;
-    let mut after = org;
-    plan.apply_to(&mut after);
-    store::refresh_headcounts(&mut tx, &after).await?;
-    record_groups(&mut tx, &roster, now).await?;
+    phases.mark("write");
+    tree.apply(&plan);
+    store::write_headcounts(&mut tx, &tree).await?;
+    drop(tree);
+    record_groups(&mut tx, &company, now).await?;
+    phases.mark("headcounts");
     let counts = run_counts(&plan.counts);
     if !runs::finish(&mut tx, &run.id, worker, &counts, &plan.warnings, fetched).await? {
         // The run was marked interrupted meanwhile (another instance thought us dead):
@@ -172,7 +183,58 @@ async fn run_steps(
         return Err(RunFailure(runs::INTERRUPTED.into()));
     }
     tx.commit().await?;
+    phases.mark("commit");
+    tracing::info!(run_id = %run.id, phases = %phases, "sync timing");
     Ok(plan.counts)
+}
+
+/// Wall time per phase of a run, for the log and the benchmark.
+struct Phases {
+    last: std::time::Instant,
+    done: Vec<(&'static str, u128, Option<u64>)>,
+}
+
+/// This process's resident memory in MB, where the system tells it (Linux).
+fn resident_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kb / 1024)
+}
+
+impl Phases {
+    fn start() -> Self {
+        Self {
+            last: std::time::Instant::now(),
+            done: Vec::new(),
+        }
+    }
+    fn mark(&mut self, phase: &'static str) {
+        let now = std::time::Instant::now();
+        self.done
+            .push((phase, (now - self.last).as_millis(), resident_mb()));
+        self.last = now;
+    }
+}
+
+impl std::fmt::Display for Phases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, (phase, ms, mb)) in self.done.iter().enumerate() {
+            if i > 0 {
+                f.write_str(" ")?;
+            }
+            write!(f, "{phase}={ms}ms")?;
+            if let Some(mb) = mb {
+                write!(f, "({mb}MB)")?;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn run_counts(c: &Counts) -> RunCounts {
@@ -190,17 +252,15 @@ fn run_counts(c: &Counts) -> RunCounts {
 /// The departments and offices this pull named, for the directory's filters.
 async fn record_groups(
     conn: &mut sqlx::AnyConnection,
-    roster: &Roster,
+    company: &RosterCompany,
     now: i64,
 ) -> sqlx::Result<()> {
-    let departments: Vec<(String, Option<String>)> = roster
-        .company
+    let departments: Vec<(String, Option<String>)> = company
         .departments
         .iter()
         .filter_map(|d| d.name.clone().map(|n| (n, Some(d.id.clone()))))
         .collect();
-    let locations: Vec<(String, Option<String>, Option<String>)> = roster
-        .company
+    let locations: Vec<(String, Option<String>, Option<String>)> = company
         .offices
         .iter()
         .filter_map(|o| {

@@ -123,8 +123,14 @@ async fn write_org(
     let url = format!("sqlite://{}", app.dir.path().join("orgsync.db").display());
     let db = Db::connect(&url).await.expect("the app's database");
     let plan = Plan {
-        people: people.into_iter().map(PersonChange::Create).collect(),
-        jobs: jobs.into_iter().map(JobChange::Create).collect(),
+        people: people
+            .into_iter()
+            .map(|p| PersonChange::Create(Box::new(p)))
+            .collect(),
+        jobs: jobs
+            .into_iter()
+            .map(|j| JobChange::Create(Box::new(j)))
+            .collect(),
         history,
         ..Plan::default()
     };

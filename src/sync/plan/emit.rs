@@ -97,10 +97,10 @@ pub(super) fn plan(
                 let after = people[p].take().expect("each person once").into_owned();
                 match org.people.get(p) {
                     Some(before) => PersonChange::Update {
-                        before: before.clone(),
-                        after,
+                        before: Box::new(before.clone()),
+                        after: Box::new(after),
                     },
-                    None => PersonChange::Create(after),
+                    None => PersonChange::Create(Box::new(after)),
                 }
             })
             .collect(),
@@ -110,10 +110,10 @@ pub(super) fn plan(
                 let after = jobs[j].take().expect("each job once").into_owned();
                 match org.jobs.get(j) {
                     Some(before) => JobChange::Update {
-                        before: before.clone(),
-                        after,
+                        before: Box::new(before.clone()),
+                        after: Box::new(after),
                     },
-                    None => JobChange::Create(after),
+                    None => JobChange::Create(Box::new(after)),
                 }
             })
             .collect(),
