@@ -2,6 +2,7 @@
 //! the embedded Justworks sandbox when no Justworks URL is configured, issue the setup
 //! token while no user exists, serve until asked to stop, and stop cleanly.
 
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::crypto::Crypto;
 use crate::db::Db;
@@ -10,6 +11,7 @@ use crate::state::{AppState, JustworksEndpoint, Shared};
 use crate::{auth, web};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -23,6 +25,12 @@ pub struct App {
 
 impl App {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`App::build`], reading time from `clock` (tests drive Run Daily with a
+    /// [`crate::clock::TestClock`]).
+    pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
             anyhow::anyhow!(
                 "could not create the data directory {}: {e}",
@@ -66,6 +74,7 @@ impl App {
             }
         };
         let setup_token = web::setup::issue_setup_token(&db).await?;
+        let mail = crate::mail::MailSetup::from_config(&config)?;
         let state = AppState::new(Shared {
             config,
             db,
@@ -73,8 +82,13 @@ impl App {
             justworks,
             instance_id: format!("orgsync-{}", uuid::Uuid::new_v4().simple()),
             sync_wake: tokio::sync::Notify::new(),
+            clock,
+            mail,
+            mail_wake: tokio::sync::Notify::new(),
+            public_base: std::sync::OnceLock::new(),
         });
         crate::sync::worker::recover_at_start(&state).await?;
+        crate::mail::outbox::release_leases_at_start(&state.db).await?;
         Ok(Self {
             state,
             sandbox,
@@ -105,6 +119,17 @@ impl App {
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stop_rx.clone()));
+        let scheduler = tokio::spawn(crate::sync::scheduler::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        if let Ok(addr) = listener.local_addr() {
+            let _ = self.state.public_base.set(self.public_base(addr));
+        }
+        let mailer = tokio::spawn(crate::mail::mailer::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
         let worker = tokio::spawn(crate::sync::worker::run(self.state.clone(), stop_rx));
         let router = web::router(self.state.clone());
         axum::serve(
@@ -116,7 +141,9 @@ impl App {
         tracing::info!("stopping");
         let _ = stop_tx.send(true);
         let _ = housekeeping.await;
+        let _ = scheduler.await;
         let _ = worker.await;
+        let _ = mailer.await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown().await;
         }

@@ -38,6 +38,8 @@ pub struct Config {
     pub run_heartbeat: Duration,
     /// A running sync silent for this long is counted as interrupted.
     pub run_stale_after: Duration,
+    /// When the mailer looks for mail and how it retries a failed send.
+    pub mail_delivery: crate::mail::DeliveryPolicy,
 }
 
 /// Why the configuration could not be read; each names the setting at fault.
@@ -209,6 +211,7 @@ impl Config {
             log_json,
             run_heartbeat: Duration::from_secs(2),
             run_stale_after: Duration::from_secs(30),
+            mail_delivery: crate::mail::DeliveryPolicy::default(),
         })
     }
 

@@ -1,6 +1,7 @@
 //! What every request handler and background task shares: configuration, the database,
-//! the encryption key and where Justworks is.
+//! the encryption key, where Justworks is and the clock.
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::Crypto;
 use crate::db::Db;
@@ -28,6 +29,14 @@ pub struct Shared {
     pub instance_id: String,
     /// Wakes this instance's sync worker when a run is queued here.
     pub sync_wake: tokio::sync::Notify,
+    /// What time it is (the system clock; a test clock in tests).
+    pub clock: Arc<dyn Clock>,
+    /// How emails leave this server, and who they are from.
+    pub mail: crate::mail::MailSetup,
+    /// Wakes the mailer when a commit has queued mail.
+    pub mail_wake: tokio::sync::Notify,
+    /// The address this server is reached at, once it listens (for links in emails).
+    pub public_base: std::sync::OnceLock<String>,
 }
 
 impl AppState {

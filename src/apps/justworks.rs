@@ -566,10 +566,17 @@ pub fn field_label(field: &str) -> &'static str {
 
 /// Writes a valid form inside the caller's transaction (with its audit entry).
 pub async fn save(tx: &mut Tx, crypto: &Crypto, valid: &Valid) -> anyhow::Result<()> {
-    let now = now_ms();
+    save_at(tx, crypto, valid, now_ms()).await
+}
+
+/// [`save`] at `now` (UTC ms, from the app's clock). Switching Run Daily on records
+/// `now` as `run_daily_since`, so a daily time already past today does not fire at once.
+pub async fn save_at(tx: &mut Tx, crypto: &Crypto, valid: &Valid, now: i64) -> anyhow::Result<()> {
     let settings = serde_json::to_string(&valid.settings)?;
     let updated = sqlx::query(
-        "UPDATE app_installs SET settings = $1, run_daily = $2, daily_at = $3, updated_at = $4 \
+        "UPDATE app_installs SET settings = $1, run_daily = $2, daily_at = $3, updated_at = $4, \
+         run_daily_since = CASE WHEN $2 = 0 THEN NULL \
+         WHEN run_daily = 0 OR run_daily_since IS NULL THEN $4 ELSE run_daily_since END \
          WHERE app = $5",
     )
     .bind(settings)

@@ -1,9 +1,11 @@
-//! Syncing Justworks into the primary org: runs (status rows), the worker, the pure
-//! plan, and the one-transaction apply.
+//! Syncing Justworks into the primary org: runs (status rows), the worker, the Run Daily
+//! scheduler, the pure plan, and the one-transaction apply.
 
 pub mod change;
 pub mod options;
 pub mod pipeline;
 pub mod plan;
 pub mod runs;
+pub mod scheduler;
+pub mod summary;
 pub mod worker;

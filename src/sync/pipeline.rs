@@ -6,6 +6,7 @@
 use crate::apps::{self, justworks};
 use crate::db::now_ms;
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, RosterCompany};
+use crate::mail::{self, RunEnd};
 use crate::org::store;
 use crate::state::AppState;
 use crate::sync::change::{Counts, Plan};
@@ -69,11 +70,30 @@ pub async fn execute(state: &AppState, run: Run, worker: &str) {
         ),
         Err(RunFailure(message)) => {
             tracing::warn!(run_id = %run.id, error = %message, "sync failed");
-            if let Err(e) = runs::fail(&state.db, &run.id, &message).await {
+            if let Err(e) = record_failure(state, &run, &message).await {
                 tracing::error!(run_id = %run.id, error = %e, "could not record a failed sync");
             }
         }
     }
+}
+
+/// Marks the run failed and queues the failure email, in one transaction: the run is
+/// never failed without its notice, nor a notice sent for a run that did not fail.
+/// Marks a run failed with `message` and queues the failure email, in one transaction.
+/// Does nothing if the run already ended (another instance got there first).
+pub async fn record_failure(state: &AppState, run: &Run, message: &str) -> sqlx::Result<()> {
+    let mut tx = state.db.begin().await?;
+    let failed_now = runs::fail_in(&mut tx, &run.id, message).await?;
+    let queued = if failed_now {
+        mail::queue_run_email(&mut tx, state, run, RunEnd::Failed { reason: message }).await
+    } else {
+        0
+    };
+    tx.commit().await?;
+    if queued > 0 {
+        state.mail_wake.notify_one();
+    }
+    Ok(())
 }
 
 async fn heartbeat_loop(state: AppState, run_id: String, worker: String, progress: Arc<Progress>) {
@@ -145,7 +165,8 @@ async fn run_steps(
     runs::lock_for_apply(&mut tx, &run.id).await?;
     let org = store::load_org(&mut tx).await?;
     phases.mark("load");
-    let today = today_utc();
+    // "Today" is the org's date in its own time zone, not the server's or UTC's.
+    let today = crate::org_settings::today(&mut tx, state.clock.now()).await?;
     let (plan, org, roster) = tokio::task::spawn_blocking(move || {
         let mut next_id = crate::db::new_id;
         let result = plan(
@@ -182,8 +203,15 @@ async fn run_steps(
         // its verdict stands, and nothing of ours commits.
         return Err(RunFailure(runs::INTERRUPTED.into()));
     }
+    // The summary commits with the changes it reports, or not at all.
+    let warnings = &plan.warnings;
+    let queued = mail::queue_run_email(&mut tx, state, run, RunEnd::Finished { warnings }).await;
+    phases.mark("mail");
     tx.commit().await?;
     phases.mark("commit");
+    if queued > 0 {
+        state.mail_wake.notify_one();
+    }
     tracing::info!(run_id = %run.id, phases = %phases, "sync timing");
     Ok(plan.counts)
 }
@@ -292,9 +320,4 @@ fn internal(e: anyhow::Error) -> RunFailure {
          it keeps happening, check the server's log."
             .into(),
     )
-}
-
-/// Today's date in UTC. (Issue 5 moves this to the org's time zone.)
-pub fn today_utc() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
 }

@@ -302,16 +302,23 @@ pub async fn heartbeat(
 
 /// Ends a run as failed with a sentence a person can act on.
 pub async fn fail(db: &Db, id: &str, error: &str) -> sqlx::Result<()> {
-    sqlx::query(
+    let mut conn = db.pool().acquire().await?;
+    fail_in(&mut conn, id, error).await.map(|_| ())
+}
+
+/// [`fail`] on the caller's connection or transaction (so that the failure email is
+/// queued with it); false if the run had already ended.
+pub async fn fail_in(conn: &mut AnyConnection, id: &str, error: &str) -> sqlx::Result<bool> {
+    let done = sqlx::query(
         "UPDATE sync_runs SET status = 'failed', error = $1, finished_at = $2, active_app = NULL, \
          step = NULL WHERE id = $3 AND status IN ('queued', 'running')",
     )
     .bind(error)
     .bind(now_ms())
     .bind(id)
-    .execute(db.pool())
+    .execute(conn)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// The first statement of the apply transaction: a write, so that the transaction holds
@@ -367,29 +374,23 @@ pub async fn finish(
 pub const INTERRUPTED: &str = "The sync was interrupted (the server stopped or lost contact while \
     it ran). Nothing was changed by it; press Sync To Primary to run it again.";
 
-/// Marks runs whose heartbeat is older than `stale_ms` as failed "interrupted". Any
-/// instance may do it for any other: a dead server's run is found by its silence.
-pub async fn mark_stale_interrupted(db: &Db, stale_ms: i64) -> sqlx::Result<u64> {
-    let now = now_ms();
-    let done = sqlx::query(
-        "UPDATE sync_runs SET status = 'failed', error = $1, finished_at = $2, active_app = NULL, \
-         step = NULL WHERE status = 'running' AND (heartbeat_at IS NULL OR heartbeat_at < $3)",
-    )
-    .bind(INTERRUPTED)
-    .bind(now)
-    .bind(now - stale_ms)
-    .execute(db.pool())
+/// Running runs whose heartbeat is older than `stale_ms`: their server died (or, at a
+/// SQLite start, every running run). The caller marks each interrupted — any instance
+/// may do it for any other; `fail_in` makes sure only one of them does.
+pub async fn stale_runs(db: &Db, stale_ms: i64) -> sqlx::Result<Vec<Run>> {
+    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM sync_runs WHERE status = 'running' \
+         AND (heartbeat_at IS NULL OR heartbeat_at < $1)"
+    ))
+    .bind(now_ms() - stale_ms)
+    .fetch_all(db.pool())
     .await?;
-    Ok(done.rows_affected())
+    Ok(rows.into_iter().map(Run::from).collect())
 }
 
-/// Counts of the changes of a run by kind, from its history (for summaries).
+/// Counts of the changes of a run by kind, from its history (for summaries; see
+/// [`crate::sync::summary`]).
 pub async fn change_counts(db: &Db, run_id: &str) -> sqlx::Result<Vec<(String, i64)>> {
-    sqlx::query_as(
-        "SELECT kind, COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
-         WHERE run_id = $1 GROUP BY kind ORDER BY kind",
-    )
-    .bind(run_id)
-    .fetch_all(db.pool())
-    .await
+    let mut conn = db.pool().acquire().await?;
+    crate::sync::summary::change_counts(&mut conn, run_id).await
 }

@@ -18,7 +18,7 @@ pub async fn recover_at_start(state: &AppState) -> sqlx::Result<u64> {
         Backend::Sqlite => 0,
         Backend::Postgres => state.config.run_stale_after.as_millis() as i64,
     };
-    let n = runs::mark_stale_interrupted(&state.db, stale).await?;
+    let n = interrupt_stale(state, stale).await?;
     if n > 0 {
         tracing::warn!(
             runs = n,
@@ -26,6 +26,15 @@ pub async fn recover_at_start(state: &AppState) -> sqlx::Result<u64> {
         );
     }
     Ok(n)
+}
+
+/// Marks silent runs interrupted (and emails their recipients why).
+async fn interrupt_stale(state: &AppState, stale_ms: i64) -> sqlx::Result<u64> {
+    let stale = runs::stale_runs(&state.db, stale_ms).await?;
+    for run in &stale {
+        pipeline::record_failure(state, run, runs::INTERRUPTED).await?;
+    }
+    Ok(stale.len() as u64)
 }
 
 /// Runs until `stop` turns true. A run in progress at stop is abandoned (its transaction
@@ -37,19 +46,19 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             return;
         }
         let stale = state.config.run_stale_after.as_millis() as i64;
-        if let Err(e) = runs::mark_stale_interrupted(&state.db, stale).await {
+        if let Err(e) = interrupt_stale(&state, stale).await {
             tracing::warn!(error = %e, "could not check for interrupted syncs");
         }
         match runs::claim_next(&state.db, &worker).await {
             Ok(Some(run)) => {
-                let run_id = run.id.clone();
-                tracing::info!(run_id = %run_id, cause = run.cause.as_str(), "sync started");
+                tracing::info!(run_id = %run.id, cause = run.cause.as_str(), "sync started");
+                let claimed = run.clone();
                 tokio::select! {
                     _ = pipeline::execute(&state, run, &worker) => {}
                     _ = stop.changed() => {
-                        let _ = runs::fail(
-                            &state.db,
-                            &run_id,
+                        let _ = pipeline::record_failure(
+                            &state,
+                            &claimed,
                             "The sync was interrupted because the server was stopped. Nothing \
                              was changed by it; press Sync To Primary to run it again.",
                         )

@@ -7,8 +7,9 @@ use crate::auth::RequireTechnicalOwner;
 use crate::auth::users::{self, User};
 use crate::error::{AppError, AppResult};
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
+use crate::mail;
 use crate::state::AppState;
-use crate::sync::runs;
+use crate::sync::{runs, scheduler};
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use crate::web::syncs::RunView;
@@ -27,6 +28,7 @@ pub fn router() -> Router<AppState> {
         .route("/apps/justworks/uninstall", post(uninstall))
         .route("/apps/justworks/settings", post(save_settings))
         .route("/apps/justworks/test", post(test_connection))
+        .route("/apps/justworks/test-email", post(send_test_email))
 }
 
 /// One row of the Apps and Integrations table.
@@ -35,6 +37,8 @@ struct AppRow {
     installed: bool,
     configured: bool,
     run_daily: bool,
+    /// "Thu 27 Nov 2026 06:00 (America/New_York)" while Run Daily is on.
+    next_sync: Option<String>,
     last_sync: Option<RunView>,
 }
 
@@ -58,6 +62,10 @@ async fn apps_page(
             installed: install.is_some(),
             configured: install.is_some_and(|i| i.settings.is_some()),
             run_daily: install.is_some_and(|i| i.run_daily != 0),
+            next_sync: scheduler::app_schedule(&state, info.key)
+                .await?
+                .and_then(|s| s.next)
+                .map(|n| n.to_string()),
             last_sync: last_sync(&state, info.key).await?,
         });
     }
@@ -99,6 +107,8 @@ struct JustworksPage {
     /// What *Test connection* found, when the page answers one.
     connection: Option<ConnectionResult>,
     last_sync: Option<RunView>,
+    /// Run Daily: the next sync and recently skipped days.
+    schedule: Option<scheduler::AppSchedule>,
 }
 
 /// The outcome of *Test connection*, as one sentence.
@@ -152,6 +162,7 @@ async fn justworks_page(
         sandbox_url: sandbox_url(&state),
         connection: None,
         last_sync: last_sync(&state, justworks::APP).await?,
+        schedule: scheduler::app_schedule(&state, justworks::APP).await?,
     })
 }
 
@@ -256,13 +267,14 @@ async fn save_settings(
                 sandbox_url: sandbox_url(&state),
                 connection: None,
                 last_sync: last_sync(&state, justworks::APP).await?,
+                schedule: scheduler::app_schedule(&state, justworks::APP).await?,
             };
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
     let changed = justworks::changed_fields(&config, &valid);
     let mut tx = state.db.begin().await?;
-    justworks::save(&mut tx, &state.crypto, &valid).await?;
+    justworks::save_at(&mut tx, &state.crypto, &valid, state.clock.now_ms()).await?;
     if !changed.is_empty() {
         audit::record(
             &mut tx,
@@ -343,6 +355,7 @@ async fn test_connection(
         sandbox_url: sandbox_url(&state),
         connection: Some(result),
         last_sync: last_sync(&state, justworks::APP).await?,
+        schedule: scheduler::app_schedule(&state, justworks::APP).await?,
     })
 }
 
@@ -380,4 +393,32 @@ async fn credentials_to_test(
                 .into(),
         )),
     }
+}
+
+/// *Send a test email*: a short mail to the signed-in user, sent at once through the
+/// configured transport; the page says how it went (never with a secret in it).
+async fn send_test_email(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+) -> AppResult<Response> {
+    let (kind, message) = match mail::mailer::send_test_email(&state, &user).await? {
+        Ok(mail::Delivered::Smtp { endpoint }) => (
+            "success",
+            format!("Test email sent to {} via smtp {endpoint}.", user.email),
+        ),
+        Ok(mail::Delivered::File { path }) => (
+            "success",
+            format!(
+                "Test email to {} written to {} (no SMTP server is configured).",
+                user.email,
+                path.display()
+            ),
+        ),
+        Err(failure) => (
+            "error",
+            format!("The test email could not be sent: {}", failure.sentence),
+        ),
+    };
+    flash(&user.session, kind, message).await?;
+    Ok(Redirect::to("/apps/justworks").into_response())
 }

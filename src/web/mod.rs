@@ -10,6 +10,7 @@ pub mod form;
 pub mod guard;
 pub mod headers;
 pub mod org_chart;
+pub mod org_settings;
 pub mod page;
 pub mod people;
 pub mod request;
@@ -55,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .merge(setup::router())
         .merge(apps::router())
         .merge(users::router())
+        .merge(org_settings::router())
         .merge(audit::router())
         .merge(people::router())
         .merge(org_chart::router())

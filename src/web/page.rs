@@ -94,6 +94,11 @@ impl Chrome {
         }
         if level == AccessLevel::Owner {
             nav.push(NavItem {
+                key: "org_settings",
+                label: "Org settings",
+                href: "/settings/org",
+            });
+            nav.push(NavItem {
                 key: "audit",
                 label: "Audit log",
                 href: "/settings/audit",

@@ -6,9 +6,11 @@ use crate::apps::{self, justworks};
 use crate::audit::{self, Actor};
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
+use crate::mail::{self, DeliveryNote};
 use crate::state::AppState;
 use crate::sync::change::ChangeKind;
 use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
+use crate::sync::summary::{KIND_ORDER, Tally};
 use crate::web::format_time;
 use crate::web::page::{Chrome, flash, render};
 use askama::Template;
@@ -138,7 +140,9 @@ impl RunView {
 /// "1.2 s", "3 min 5 s".
 fn human_duration(ms: i64) -> String {
     let ms = ms.max(0);
-    if ms < 60_000 {
+    if ms < 1_000 {
+        format!("{ms} ms")
+    } else if ms < 60_000 {
         format!("{:.1} s", ms as f64 / 1000.0)
     } else {
         format!("{} min {} s", ms / 60_000, (ms % 60_000) / 1000)
@@ -155,38 +159,9 @@ pub fn summary(run: &Run, kinds: &[(String, i64)]) -> String {
         }
         _ => {}
     }
-    let count = |k: ChangeKind| {
-        kinds
-            .iter()
-            .find(|(kind, _)| ChangeKind::parse(kind) == k)
-            .map(|(_, n)| *n)
-            .unwrap_or(0)
-    };
-    let mut parts = Vec::new();
-    let mut push = |n: i64, one: &str, many: &str| {
-        if n > 0 {
-            parts.push(format!("{n} {}", if n == 1 { one } else { many }));
-        }
-    };
-    push(count(ChangeKind::NewHire), "new hire", "new hires");
-    push(count(ChangeKind::Departure), "departure", "departures");
-    push(count(ChangeKind::Rehire), "rehire", "rehires");
-    let other: i64 = kinds
-        .iter()
-        .filter(|(k, _)| {
-            !matches!(
-                ChangeKind::parse(k),
-                ChangeKind::NewHire | ChangeKind::Departure | ChangeKind::Rehire
-            )
-        })
-        .map(|(_, n)| n)
-        .sum();
-    push(other, "other change", "other changes");
-    if parts.is_empty() {
-        "No changes".into()
-    } else {
-        parts.join(", ")
-    }
+    Tally::from_rows(kinds)
+        .phrase()
+        .unwrap_or_else(|| "No changes".into())
 }
 
 #[derive(FromRow)]
@@ -270,18 +245,8 @@ async fn change_groups(
     kinds: &[(String, i64)],
     owner: bool,
 ) -> AppResult<Vec<ChangeGroup>> {
-    let order = [
-        ChangeKind::NewHire,
-        ChangeKind::Departure,
-        ChangeKind::Rehire,
-        ChangeKind::TitleChange,
-        ChangeKind::ManagerChange,
-        ChangeKind::GroupChange,
-        ChangeKind::CompensationChange,
-        ChangeKind::Other,
-    ];
     let mut groups = Vec::new();
-    for kind in order {
+    for kind in KIND_ORDER {
         let Some(total) = kinds
             .iter()
             .find(|(k, _)| ChangeKind::parse(k) == kind)
@@ -346,6 +311,7 @@ struct RunPage {
     chrome: Chrome,
     view: RunView,
     groups: Vec<ChangeGroup>,
+    delivery: Option<DeliveryNote>,
 }
 
 #[derive(Template)]
@@ -353,6 +319,16 @@ struct RunPage {
 struct RunLive {
     view: RunView,
     groups: Vec<ChangeGroup>,
+    delivery: Option<DeliveryNote>,
+}
+
+/// Where a finished run's email is (sent, queued, retrying, failed, nobody to send to).
+async fn delivery(state: &AppState, view: &RunView) -> AppResult<Option<DeliveryNote>> {
+    if !view.run.status.is_finished() {
+        return Ok(None);
+    }
+    let run_mail = mail::outbox::run_mail(&state.db, &view.run.id).await?;
+    Ok(Some(mail::delivery_note(&run_mail)))
 }
 
 async fn load_run(state: &AppState, id: &str) -> AppResult<(RunView, Vec<(String, i64)>)> {
@@ -372,10 +348,12 @@ async fn run_page(
     let (view, kinds) = load_run(&state, &id).await?;
     let owner = user.is_owner();
     let groups = change_groups(&state, &view.run.id, &kinds, owner).await?;
+    let delivery = delivery(&state, &view).await?;
     render(&RunPage {
         chrome: Chrome::for_user(&state, &user, "syncs", "Justworks sync").await?,
         view,
         groups,
+        delivery,
     })
 }
 
@@ -389,7 +367,12 @@ async fn run_live(
     let (view, kinds) = load_run(&state, &id).await?;
     let owner = user.is_owner();
     let groups = change_groups(&state, &view.run.id, &kinds, owner).await?;
-    render(&RunLive { view, groups })
+    let delivery = delivery(&state, &view).await?;
+    render(&RunLive {
+        view,
+        groups,
+        delivery,
+    })
 }
 
 #[derive(Template)]

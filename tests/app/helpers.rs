@@ -6,10 +6,12 @@
 mod client;
 mod page;
 mod settings;
+mod smtp;
 
 pub use client::*;
 pub use page::*;
 pub use settings::*;
+pub use smtp::*;
 
 use client::http_client;
 use orgsync::secrets::SecretString;

@@ -1,0 +1,381 @@
+//! What the emails say, as plain functions of plain data: the subject, and the text and
+//! HTML bodies from askama templates (`templates/mail/`, HTML escaped by askama). Names
+//! only — the data handed in here never holds a sensitive value (DESIGN.md "Email"), so
+//! no template can leak one.
+
+use crate::sync::change::ChangeKind;
+use crate::sync::summary::{KIND_ORDER, Tally};
+use askama::Template;
+use lettre::message::{Mailbox, MultiPart};
+
+/// At most this many names are listed per kind, and this many warnings.
+pub const NAMES_PER_KIND: usize = 50;
+pub const WARNINGS_LISTED: usize = 50;
+
+/// A composed email, as the outbox stores it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// One kind of change: how many people, and the first names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindSection {
+    pub heading: &'static str,
+    pub count: i64,
+    pub names: Vec<String>,
+}
+
+impl KindSection {
+    /// People not listed by name.
+    pub fn more(&self) -> i64 {
+        self.count - self.names.len() as i64
+    }
+}
+
+/// Everything a finished run's summary says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SummaryReport {
+    pub tally: Tally,
+    /// Every kind in reading order (zero counts too); names only where some changed.
+    pub sections: Vec<KindSection>,
+    pub warnings: Vec<String>,
+    /// Who or what started the run: "Theo Tech (Sync To Primary)", "Run Daily".
+    pub started_by: String,
+    /// The run's page.
+    pub link: String,
+}
+
+impl SummaryReport {
+    /// From the run's counts and the first names per kind (`names(kind)`).
+    pub fn new(
+        tally: Tally,
+        mut names: impl FnMut(ChangeKind) -> Vec<String>,
+        warnings: &[String],
+        started_by: String,
+        link: String,
+    ) -> Self {
+        let sections = KIND_ORDER
+            .iter()
+            .map(|&kind| {
+                let count = tally.count(kind);
+                KindSection {
+                    heading: kind.heading(),
+                    count,
+                    names: if count > 0 { names(kind) } else { Vec::new() },
+                }
+            })
+            .collect();
+        SummaryReport {
+            tally,
+            sections,
+            warnings: warnings.to_vec(),
+            started_by,
+            link,
+        }
+    }
+
+    pub fn changed_sections(&self) -> impl Iterator<Item = &KindSection> {
+        self.sections.iter().filter(|s| s.count > 0)
+    }
+
+    pub fn listed_warnings(&self) -> &[String] {
+        &self.warnings[..self.warnings.len().min(WARNINGS_LISTED)]
+    }
+
+    pub fn more_warnings(&self) -> usize {
+        self.warnings.len().saturating_sub(WARNINGS_LISTED)
+    }
+
+    /// "3 new hires, 1 departure, 5 other changes" or "No changes".
+    pub fn headline(&self) -> String {
+        self.tally.phrase().unwrap_or_else(|| "No changes".into())
+    }
+}
+
+/// "Justworks sync complete: 3 new hires, 1 departure, 5 other changes",
+/// "Justworks sync complete with 2 warnings: no changes".
+pub fn summary_subject(tally: &Tally, warnings: usize) -> String {
+    let what = tally.phrase().unwrap_or_else(|| "no changes".into());
+    match warnings {
+        0 => format!("Justworks sync complete: {what}"),
+        1 => format!("Justworks sync complete with 1 warning: {what}"),
+        n => format!("Justworks sync complete with {n} warnings: {what}"),
+    }
+}
+
+pub const FAILED_SUBJECT: &str = "Justworks sync failed";
+pub const TEST_SUBJECT: &str = "orgsync test email";
+
+#[derive(Template)]
+#[template(path = "mail/sync_summary.txt")]
+struct SummaryText<'a> {
+    r: &'a SummaryReport,
+}
+
+#[derive(Template)]
+#[template(path = "mail/sync_summary.html")]
+struct SummaryHtml<'a> {
+    r: &'a SummaryReport,
+    subject: &'a str,
+}
+
+/// The summary of a finished run.
+pub fn sync_summary(report: &SummaryReport) -> Result<Mail, askama::Error> {
+    let subject = summary_subject(&report.tally, report.warnings.len());
+    Ok(Mail {
+        text: SummaryText { r: report }.render()?,
+        html: SummaryHtml {
+            r: report,
+            subject: &subject,
+        }
+        .render()?,
+        subject,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "mail/sync_failed.txt")]
+struct FailedText<'a> {
+    reason: &'a str,
+    started_by: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/sync_failed.html")]
+struct FailedHtml<'a> {
+    reason: &'a str,
+    started_by: &'a str,
+    link: &'a str,
+    subject: &'a str,
+}
+
+/// The notice of a failed run, with its reason (the run's own sentence).
+pub fn sync_failed(reason: &str, started_by: &str, link: &str) -> Result<Mail, askama::Error> {
+    Ok(Mail {
+        subject: FAILED_SUBJECT.into(),
+        text: FailedText {
+            reason,
+            started_by,
+            link,
+        }
+        .render()?,
+        html: FailedHtml {
+            reason,
+            started_by,
+            link,
+            subject: FAILED_SUBJECT,
+        }
+        .render()?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "mail/test.txt")]
+struct TestText<'a> {
+    requested_by: &'a str,
+    via: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/test.html")]
+struct TestHtml<'a> {
+    requested_by: &'a str,
+    via: &'a str,
+    subject: &'a str,
+}
+
+/// The *Send a test email* message.
+pub fn test_email(requested_by: &str, via: &str) -> Result<Mail, askama::Error> {
+    Ok(Mail {
+        subject: TEST_SUBJECT.into(),
+        text: TestText { requested_by, via }.render()?,
+        html: TestHtml {
+            requested_by,
+            via,
+            subject: TEST_SUBJECT,
+        }
+        .render()?,
+    })
+}
+
+/// The message as sent: text and HTML alternatives, and a `Message-ID` made from the
+/// outbox id, so that a copy sent twice (a crash between the server's acceptance and
+/// our `sent` mark) is recognisable as the same message.
+pub fn message(
+    from: &Mailbox,
+    to: &[String],
+    mail: &Mail,
+    outbox_id: &str,
+) -> Result<lettre::Message, String> {
+    let domain = from.email.domain();
+    let mut builder = lettre::Message::builder()
+        .from(from.clone())
+        .subject(mail.subject.clone())
+        .message_id(Some(format!("<{outbox_id}@{domain}>")))
+        .user_agent("orgsync".into());
+    for address in to {
+        let address = address
+            .parse()
+            .map_err(|_| format!("{address} is not an email address orgsync can send to."))?;
+        builder = builder.to(Mailbox::new(None, address));
+    }
+    builder
+        .multipart(MultiPart::alternative_plain_html(
+            mail.text.clone(),
+            mail.html.clone(),
+        ))
+        .map_err(|_| "orgsync could not put the email together.".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tally(rows: &[(&str, i64)]) -> Tally {
+        let rows: Vec<(String, i64)> = rows.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        Tally::from_rows(&rows)
+    }
+
+    fn report(rows: &[(&str, i64)], names: &[(&str, &[&str])], warnings: &[&str]) -> SummaryReport {
+        let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
+        SummaryReport::new(
+            tally(rows),
+            |kind| {
+                names
+                    .iter()
+                    .find(|(k, _)| *k == kind.as_str())
+                    .map(|(_, n)| n.iter().map(|s| s.to_string()).collect())
+                    .unwrap_or_default()
+            },
+            &warnings,
+            "Theo Tech (Sync To Primary)".into(),
+            "https://orgsync.acme.test/syncs/r1".into(),
+        )
+    }
+
+    #[test]
+    fn the_subject_counts_hires_departures_and_the_rest() {
+        let t = tally(&[
+            ("new_hire", 3),
+            ("departure", 1),
+            ("title_change", 2),
+            ("group_change", 3),
+        ]);
+        assert_eq!(
+            summary_subject(&t, 0),
+            "Justworks sync complete: 3 new hires, 1 departure, 5 other changes"
+        );
+        assert_eq!(
+            summary_subject(&tally(&[("rehire", 1)]), 1),
+            "Justworks sync complete with 1 warning: 1 rehire"
+        );
+    }
+
+    #[test]
+    fn a_sync_without_changes_says_so() {
+        assert_eq!(
+            summary_subject(&tally(&[]), 0),
+            "Justworks sync complete: no changes"
+        );
+        assert_eq!(
+            summary_subject(&tally(&[]), 2),
+            "Justworks sync complete with 2 warnings: no changes"
+        );
+        let mail = sync_summary(&report(&[], &[], &[])).unwrap();
+        assert!(mail.text.contains("No changes"), "{}", mail.text);
+        assert!(!mail.text.contains("New hires ("), "{}", mail.text);
+    }
+
+    #[test]
+    fn the_body_counts_every_kind_and_lists_names_with_a_cap() {
+        let many: Vec<String> = (0..NAMES_PER_KIND)
+            .map(|i| format!("Person {i:02}"))
+            .collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let r = report(
+            &[("new_hire", 60), ("compensation_change", 1)],
+            &[
+                ("new_hire", &many),
+                ("compensation_change", &["Zoë Þórsdóttir"]),
+            ],
+            &["Ann reports to the org head"],
+        );
+        let mail = sync_summary(&r).unwrap();
+        for line in [
+            "New hires: 60",
+            "Departures: 0",
+            "Rehires: 0",
+            "Title changes: 0",
+            "Manager changes: 0",
+            "Department and location changes: 0",
+            "Compensation changes: 1",
+            "Other changes: 0",
+            "Person 00",
+            "Person 49",
+            "and 10 more",
+            "Zoë Þórsdóttir",
+            "Ann reports to the org head",
+            "https://orgsync.acme.test/syncs/r1",
+            "Theo Tech (Sync To Primary)",
+        ] {
+            assert!(
+                mail.text.contains(line),
+                "text lacks {line:?}:\n{}",
+                mail.text
+            );
+        }
+        assert!(mail.html.contains("Zoë Þórsdóttir"));
+        assert!(mail.html.contains("and 10 more"));
+        assert!(
+            mail.html
+                .contains("href=\"https://orgsync.acme.test/syncs/r1\"")
+        );
+    }
+
+    #[test]
+    fn names_are_escaped_in_html_and_plain_in_text() {
+        let r = report(
+            &[("new_hire", 1)],
+            &[("new_hire", &["<script>alert(1)</script> O'Brien & Co"])],
+            &[],
+        );
+        let mail = sync_summary(&r).unwrap();
+        assert!(!mail.html.contains("<script>"), "{}", mail.html);
+        assert!(
+            mail.html.contains("&#60;script&#62;") || mail.html.contains("&lt;script&gt;"),
+            "{}",
+            mail.html
+        );
+        assert!(mail.text.contains("<script>alert(1)</script> O'Brien & Co"));
+    }
+
+    #[test]
+    fn a_failure_gives_the_reason_and_the_link() {
+        let mail = sync_failed(
+            "No active Justworks member is named “Nobody”",
+            "Run Daily",
+            "http://localhost:8080/syncs/r2",
+        )
+        .unwrap();
+        assert_eq!(mail.subject, "Justworks sync failed");
+        for body in [&mail.text, &mail.html] {
+            assert!(body.contains("No active Justworks member is named “Nobody”"));
+            assert!(body.contains("http://localhost:8080/syncs/r2"));
+        }
+    }
+
+    #[test]
+    fn the_message_id_comes_from_the_outbox_id() {
+        let from: Mailbox = "orgsync <orgsync@acme.test>".parse().unwrap();
+        let mail = test_email("Theo Tech", "smtp mail.acme.test:25").unwrap();
+        let built = message(&from, &["theo@acme.test".into()], &mail, "0190-abc").unwrap();
+        let raw = String::from_utf8(built.formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <0190-abc@acme.test>"), "{raw}");
+        assert!(raw.contains("To: theo@acme.test"), "{raw}");
+        assert!(message(&from, &["not an address".into()], &mail, "x").is_err());
+    }
+}

@@ -1,0 +1,358 @@
+//! Email: the sync summaries and failure notices (DESIGN.md "How a sync runs" → Email)
+//! and the *Send a test email* button.
+//!
+//! - [`compose`]: what a mail says (askama templates, names only — never a sensitive value);
+//! - [`outbox`]: the `mail_outbox` table — a run's mail is queued in the transaction that
+//!   applies the run or marks it failed, so it is never lost and never reports something
+//!   that did not commit;
+//! - [`mailer`]: the task that claims due mail (a lease), sends it and retries with backoff;
+//! - [`transport`]: SMTP (lettre) or `.eml` files, with secret-free failure sentences.
+
+pub mod compose;
+pub mod mailer;
+pub mod outbox;
+pub mod transport;
+
+use crate::config::Config;
+use crate::db::now_ms;
+use crate::state::AppState;
+use crate::sync::runs::{Cause, Run};
+use crate::sync::summary::{self, KIND_ORDER, Tally};
+use compose::{NAMES_PER_KIND, SummaryReport};
+use lettre::message::Mailbox;
+use outbox::{MailKind, NewMail, RunMail};
+use sqlx::{AnyConnection, Connection};
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub use transport::{Delivered, MailTransport, SendFailure, SetupError};
+
+/// When the mailer looks for mail and how it retries (a config knob so tests can make
+/// the schedule seconds long).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryPolicy {
+    /// How often the mailer looks for due mail when nothing wakes it.
+    pub poll: Duration,
+    /// The wait after the first failed attempt; each further failure doubles it …
+    pub first_retry: Duration,
+    /// … up to this.
+    pub max_retry: Duration,
+    /// A mail still failing this long after it was queued is given up as failed.
+    pub give_up_after: Duration,
+    /// How long a claimed mail is this sender's alone; a crash lets it lapse.
+    pub lease: Duration,
+    /// Bounds connecting and each SMTP command.
+    pub smtp_timeout: Duration,
+}
+
+impl Default for DeliveryPolicy {
+    fn default() -> Self {
+        Self {
+            poll: Duration::from_secs(5),
+            first_retry: Duration::from_secs(15),
+            max_retry: Duration::from_secs(30 * 60),
+            give_up_after: Duration::from_secs(24 * 3600),
+            lease: Duration::from_secs(60),
+            smtp_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+impl DeliveryPolicy {
+    /// The wait before the next try after `attempts` failed ones: 15 s, 30 s, 1 min, 2 min
+    /// … 30 min, 30 min, … with the defaults.
+    pub fn retry_delay(&self, attempts: u32) -> Duration {
+        let doublings = attempts.saturating_sub(1).min(20);
+        self.first_retry
+            .saturating_mul(1u32 << doublings)
+            .min(self.max_retry)
+    }
+}
+
+/// The mail setup of this server: how mail leaves, and who it is from.
+pub struct MailSetup {
+    pub transport: MailTransport,
+    pub from: Mailbox,
+}
+
+impl MailSetup {
+    pub fn from_config(config: &Config) -> Result<Self, SetupError> {
+        let from: Mailbox = config.smtp_from.parse().map_err(|_| SetupError::From)?;
+        let transport = MailTransport::from_config(config, config.mail_delivery.smtp_timeout)?;
+        match &transport {
+            MailTransport::Smtp { endpoint, .. } => {
+                tracing::info!(server = %endpoint, "emails go out over SMTP")
+            }
+            MailTransport::Files { dir, .. } => tracing::info!(
+                dir = %dir.display(),
+                "no SMTP server is configured (ORGSYNC_SMTP_URL): emails are written as .eml files"
+            ),
+        }
+        Ok(Self { transport, from })
+    }
+}
+
+/// The address people reach this server at, for links in emails: the public URL, else
+/// the address it listens on.
+pub fn link_base(state: &AppState) -> String {
+    if let Some(url) = &state.config.public_url {
+        return url.clone();
+    }
+    match state.public_base.get() {
+        Some(base) => base.clone(),
+        None => format!("http://{}", state.config.bind),
+    }
+}
+
+/// How a run ended, as its email reports it.
+pub enum RunEnd<'a> {
+    Finished { warnings: &'a [String] },
+    Failed { reason: &'a str },
+}
+
+/// Queues the email reporting how `run` ended, one per recipient, inside the caller's
+/// transaction (the apply, or marking the run failed), so it commits with what it
+/// reports. Recipients are resolved now; with none, nothing is queued. Returns how many
+/// were queued; wake the mailer after the commit.
+///
+/// It never fails the caller: the mail is queued in a savepoint, and if that fails it
+/// is rolled back alone and logged — a mail never undoes a sync, nor keeps a failed one
+/// from being recorded.
+pub async fn queue_run_email(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    run: &Run,
+    end: RunEnd<'_>,
+) -> usize {
+    let queued = async {
+        let mut savepoint = conn.begin().await?;
+        let queued = queue_in(&mut savepoint, state, run, end).await?;
+        savepoint.commit().await?;
+        Ok::<_, sqlx::Error>(queued)
+    };
+    match queued.await {
+        Ok(queued) => queued,
+        Err(e) => {
+            tracing::error!(run_id = %run.id, error = %e, "could not queue the sync email");
+            0
+        }
+    }
+}
+
+async fn queue_in(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    run: &Run,
+    end: RunEnd<'_>,
+) -> sqlx::Result<usize> {
+    let to = outbox::recipients(conn, &run.app).await?;
+    if to.is_empty() {
+        tracing::info!(run_id = %run.id, "no one is set to receive sync emails");
+        return Ok(0);
+    }
+    let link = format!("{}/syncs/{}", link_base(state), run.id);
+    let started_by = started_by(run);
+    let (kind, mail) = match end {
+        RunEnd::Finished { warnings } => {
+            let tally = Tally::from_rows(&summary::change_counts(conn, &run.id).await?);
+            let mut names = HashMap::new();
+            for kind in KIND_ORDER {
+                if tally.count(kind) > 0 {
+                    let listed = summary::names(conn, &run.id, kind, NAMES_PER_KIND as i64).await?;
+                    names.insert(kind, listed);
+                }
+            }
+            let report = SummaryReport::new(
+                tally,
+                |kind| names.remove(&kind).unwrap_or_default(),
+                warnings,
+                started_by,
+                link,
+            );
+            (MailKind::SyncSummary, compose::sync_summary(&report))
+        }
+        RunEnd::Failed { reason } => (
+            MailKind::SyncFailed,
+            compose::sync_failed(reason, &started_by, &link),
+        ),
+    };
+    let mail = match mail {
+        Ok(mail) => mail,
+        Err(e) => {
+            // A template that cannot render must not undo the sync it reports on.
+            tracing::error!(run_id = %run.id, error = %e, "could not compose the sync email");
+            return Ok(0);
+        }
+    };
+    let now = now_ms();
+    for address in &to {
+        let new = NewMail {
+            run_id: Some(&run.id),
+            kind,
+            to: address,
+            mail: &mail,
+            claimed: None,
+        };
+        outbox::insert(conn, &new, now).await?;
+    }
+    tracing::info!(run_id = %run.id, kind = kind.as_str(), recipients = to.len(), "sync email queued");
+    Ok(to.len())
+}
+
+fn started_by(run: &Run) -> String {
+    match (run.cause, &run.requested_by_name) {
+        (Cause::Scheduled, _) => "Run Daily".into(),
+        (Cause::Manual, Some(name)) => format!("{name} (Sync To Primary)"),
+        (Cause::Manual, None) => "Sync To Primary".into(),
+    }
+}
+
+/// A run's email as its page says it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryNote {
+    pub text: String,
+    /// `ok`, `pending` or `failed`.
+    pub state: &'static str,
+}
+
+impl DeliveryNote {
+    /// Whether the page should keep looking (the mail is still on its way).
+    pub fn pending(&self) -> bool {
+        self.state == "pending"
+    }
+}
+
+fn people(n: i64) -> String {
+    if n == 1 {
+        "1 person".into()
+    } else {
+        format!("{n} people")
+    }
+}
+
+/// "Summary emailed to 3 people", "Summary email queued", "Email failed, retrying: …",
+/// "Email could not be sent: …", "No one is set to receive sync emails".
+pub fn delivery_note(mail: &RunMail) -> DeliveryNote {
+    let what = match mail.kind {
+        None => {
+            return DeliveryNote {
+                text: "No one is set to receive sync emails.".into(),
+                state: "ok",
+            };
+        }
+        Some(MailKind::SyncFailed) => "Failure notice",
+        Some(_) => "Summary",
+    };
+    let so_far = if mail.sent > 0 {
+        format!(" (sent to {} of {} so far)", mail.sent, mail.total())
+    } else {
+        String::new()
+    };
+    if mail.pending > 0 {
+        return match &mail.retry_error {
+            Some(error) => DeliveryNote {
+                text: format!("Email failed, retrying: {error}{so_far}"),
+                state: "pending",
+            },
+            None => DeliveryNote {
+                text: format!("{what} email queued{so_far}."),
+                state: "pending",
+            },
+        };
+    }
+    if mail.failed > 0 {
+        let error = mail
+            .failed_error
+            .as_deref()
+            .unwrap_or("no reason was recorded.");
+        let text = if mail.sent > 0 {
+            format!(
+                "{what} emailed to {} of {}; it could not be sent to {}: {error}",
+                mail.sent,
+                people(mail.total()),
+                people(mail.failed)
+            )
+        } else {
+            format!("Email could not be sent: {error}")
+        };
+        return DeliveryNote {
+            text,
+            state: "failed",
+        };
+    }
+    DeliveryNote {
+        text: format!("{what} emailed to {}.", people(mail.sent)),
+        state: "ok",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_half_an_hour() {
+        let p = DeliveryPolicy::default();
+        let secs: Vec<u64> = (1..=10).map(|a| p.retry_delay(a).as_secs()).collect();
+        assert_eq!(secs, [15, 30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
+        assert_eq!(p.retry_delay(0).as_secs(), 15);
+        assert_eq!(p.retry_delay(u32::MAX).as_secs(), 1800);
+    }
+
+    #[test]
+    fn the_default_schedule_gives_up_after_about_a_day_of_tries() {
+        let p = DeliveryPolicy::default();
+        let mut waited = Duration::ZERO;
+        let mut attempts = 0;
+        while waited < p.give_up_after {
+            attempts += 1;
+            waited += p.retry_delay(attempts);
+        }
+        assert!((50..60).contains(&attempts), "{attempts} tries in a day");
+    }
+
+    fn mail(kind: MailKind, sent: i64, pending: i64, failed: i64) -> RunMail {
+        RunMail {
+            kind: Some(kind),
+            sent,
+            pending,
+            failed,
+            retry_error: None,
+            failed_error: None,
+        }
+    }
+
+    #[test]
+    fn the_run_page_says_where_the_email_is() {
+        let note = |m: &RunMail| delivery_note(m).text;
+        assert_eq!(
+            note(&mail(MailKind::SyncSummary, 3, 0, 0)),
+            "Summary emailed to 3 people."
+        );
+        assert_eq!(
+            note(&mail(MailKind::SyncFailed, 1, 0, 0)),
+            "Failure notice emailed to 1 person."
+        );
+        assert_eq!(
+            note(&mail(MailKind::SyncSummary, 0, 2, 0)),
+            "Summary email queued."
+        );
+        let mut retrying = mail(MailKind::SyncSummary, 1, 1, 0);
+        retrying.retry_error = Some("The mail server at h:25 refused the connection.".into());
+        assert_eq!(
+            note(&retrying),
+            "Email failed, retrying: The mail server at h:25 refused the connection. (sent to 1 of 2 so far)"
+        );
+        assert!(delivery_note(&retrying).pending());
+        let mut failed = mail(MailKind::SyncSummary, 0, 0, 2);
+        failed.failed_error = Some("Refused (SMTP 550).".into());
+        assert_eq!(
+            note(&failed),
+            "Email could not be sent: Refused (SMTP 550)."
+        );
+        assert_eq!(
+            note(&RunMail::default()),
+            "No one is set to receive sync emails."
+        );
+    }
+}

@@ -1,0 +1,253 @@
+//! The `mail_outbox` table: mails are queued inside the transaction of what they report,
+//! claimed by a mailer with one atomic UPDATE (a lease that a crash lets lapse, so two
+//! instances never send the same mail at once and a dead one's mail is sent by the next),
+//! then marked sent, rescheduled or failed. One row per recipient: one refused address
+//! or one retry never holds up or repeats the others.
+
+use crate::db::{Backend, Db, new_id};
+use crate::mail::compose::Mail;
+use sqlx::{AnyConnection, FromRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailKind {
+    SyncSummary,
+    SyncFailed,
+    Test,
+}
+
+impl MailKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SyncSummary => "sync_summary",
+            Self::SyncFailed => "sync_failed",
+            Self::Test => "test",
+        }
+    }
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "sync_failed" => Self::SyncFailed,
+            "test" => Self::Test,
+            _ => Self::SyncSummary,
+        }
+    }
+}
+
+/// The active users chosen to receive `app`'s sync emails, as email addresses (a
+/// deactivated user is skipped, even while still on the list).
+pub async fn recipients(conn: &mut AnyConnection, app: &str) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT u.email FROM app_notify_users n JOIN users u ON u.id = n.user_id \
+         WHERE n.app = $1 AND u.active = 1 ORDER BY u.email",
+    )
+    .bind(app)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(email,)| email).collect())
+}
+
+/// A mail to queue for one recipient.
+pub struct NewMail<'a> {
+    pub run_id: Option<&'a str>,
+    pub kind: MailKind,
+    pub to: &'a str,
+    pub mail: &'a Mail,
+    /// Already claimed by this sender until then (a mail sent at once, while a person
+    /// waits), so no mailer takes it meanwhile.
+    pub claimed: Option<(&'a str, i64)>,
+}
+
+/// Queues one mail, due at once; its id.
+pub async fn insert(conn: &mut AnyConnection, new: &NewMail<'_>, now: i64) -> sqlx::Result<String> {
+    let id = new_id();
+    let recipients = serde_json::to_string(&[new.to]).expect("json");
+    sqlx::query(
+        "INSERT INTO mail_outbox (id, run_id, kind, recipients, subject, text_body, html_body, \
+         status, attempts, next_attempt_at, claimed_by, claimed_until, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $9)",
+    )
+    .bind(&id)
+    .bind(new.run_id)
+    .bind(new.kind.as_str())
+    .bind(recipients)
+    .bind(&new.mail.subject)
+    .bind(&new.mail.text)
+    .bind(&new.mail.html)
+    .bind(i64::from(new.claimed.is_some()))
+    .bind(now)
+    .bind(new.claimed.map(|(by, _)| by))
+    .bind(new.claimed.map(|(_, until)| until))
+    .execute(conn)
+    .await?;
+    Ok(id)
+}
+
+/// A mail this sender holds the lease on.
+#[derive(Debug, Clone, FromRow)]
+pub struct Claimed {
+    pub id: String,
+    pub run_id: Option<String>,
+    pub kind: String,
+    pub recipients: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    /// Including this one.
+    pub attempts: i64,
+    pub created_at: i64,
+}
+
+impl Claimed {
+    pub fn to(&self) -> Vec<String> {
+        serde_json::from_str(&self.recipients).unwrap_or_default()
+    }
+    pub fn mail(&self) -> Mail {
+        Mail {
+            subject: self.subject.clone(),
+            text: self.text_body.clone(),
+            html: self.html_body.clone(),
+        }
+    }
+}
+
+/// Claims the most overdue pending mail for `sender` until `until`, atomically: the
+/// second of two concurrent claims finds the row leased and takes nothing.
+pub async fn claim_next(
+    db: &Db,
+    sender: &str,
+    now: i64,
+    until: i64,
+) -> sqlx::Result<Option<Claimed>> {
+    let claimed: Option<(String,)> = sqlx::query_as(
+        "UPDATE mail_outbox SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM mail_outbox WHERE status = 'pending' AND next_attempt_at <= $3 \
+           AND (claimed_until IS NULL OR claimed_until < $3) ORDER BY next_attempt_at, id LIMIT 1) \
+         AND status = 'pending' AND (claimed_until IS NULL OR claimed_until < $3) RETURNING id",
+    )
+    .bind(sender)
+    .bind(until)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((id,)) = claimed else {
+        return Ok(None);
+    };
+    sqlx::query_as(
+        "SELECT id, run_id, kind, recipients, subject, text_body, html_body, attempts, created_at \
+         FROM mail_outbox WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await
+}
+
+/// Marks a claimed mail sent; false if the lease was lost meanwhile.
+pub async fn mark_sent(db: &Db, id: &str, sender: &str, now: i64) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE mail_outbox SET status = 'sent', sent_at = $1, last_error = NULL, \
+         claimed_by = NULL, claimed_until = NULL WHERE id = $2 AND claimed_by = $3 \
+         AND status = 'pending'",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(sender)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records a failed attempt: due again at `retry_at`, or given up (`None`).
+pub async fn mark_failed_attempt(
+    db: &Db,
+    id: &str,
+    sender: &str,
+    error: &str,
+    retry_at: Option<i64>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE mail_outbox SET status = $1, next_attempt_at = COALESCE($2, next_attempt_at), \
+         last_error = $3, claimed_by = NULL, claimed_until = NULL \
+         WHERE id = $4 AND claimed_by = $5 AND status = 'pending'",
+    )
+    .bind(if retry_at.is_some() {
+        "pending"
+    } else {
+        "failed"
+    })
+    .bind(retry_at)
+    .bind(error)
+    .bind(id)
+    .bind(sender)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// At start on SQLite (one server per database), every lease belongs to a previous life
+/// of this server: release them, so its unfinished mail goes out now rather than when
+/// the lease lapses. On PostgreSQL other instances may hold leases: they lapse.
+pub async fn release_leases_at_start(db: &Db) -> sqlx::Result<u64> {
+    if db.backend() != Backend::Sqlite {
+        return Ok(0);
+    }
+    let done = sqlx::query(
+        "UPDATE mail_outbox SET claimed_by = NULL, claimed_until = NULL \
+         WHERE status = 'pending' AND claimed_by IS NOT NULL",
+    )
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// What became of a run's emails, for its page.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunMail {
+    /// The kind of the run's mails (`None` when none was queued).
+    pub kind: Option<MailKind>,
+    pub sent: i64,
+    /// Not yet sent and not given up.
+    pub pending: i64,
+    pub failed: i64,
+    /// Why the latest failed attempt of a pending mail failed.
+    pub retry_error: Option<String>,
+    /// Why a given-up mail failed.
+    pub failed_error: Option<String>,
+}
+
+impl RunMail {
+    pub fn total(&self) -> i64 {
+        self.sent + self.pending + self.failed
+    }
+}
+
+#[derive(FromRow)]
+struct StatusRow {
+    kind: String,
+    status: String,
+    last_error: Option<String>,
+}
+
+pub async fn run_mail(db: &Db, run_id: &str) -> sqlx::Result<RunMail> {
+    let rows: Vec<StatusRow> = sqlx::query_as(
+        "SELECT kind, status, last_error FROM mail_outbox WHERE run_id = $1 \
+         ORDER BY next_attempt_at, id",
+    )
+    .bind(run_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut mail = RunMail::default();
+    for row in rows {
+        mail.kind = Some(MailKind::parse(&row.kind));
+        match row.status.as_str() {
+            "sent" => mail.sent += 1,
+            "failed" => {
+                mail.failed += 1;
+                mail.failed_error = row.last_error.or(mail.failed_error);
+            }
+            _ => {
+                mail.pending += 1;
+                mail.retry_error = row.last_error.or(mail.retry_error);
+            }
+        }
+    }
+    Ok(mail)
+}

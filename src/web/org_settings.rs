@@ -1,0 +1,111 @@
+//! Org settings (`/settings/org`, Owner only): the org's name and its time zone, which
+//! decides when Run Daily fires and what "today" is for a sync.
+
+use crate::audit::{self, Actor};
+use crate::auth::{CurrentUser, RequireOwner};
+use crate::error::AppResult;
+use crate::org_settings::{self, FieldErrors, Form as OrgForm};
+use crate::state::AppState;
+use crate::web::form::Form;
+use crate::web::page::{Chrome, flash, render, render_with};
+use askama::Template;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/settings/org", get(org_page).post(save))
+}
+
+#[derive(Template)]
+#[template(path = "org_settings.html")]
+struct OrgSettingsPage {
+    chrome: Chrome,
+    form: OrgForm,
+    errors: FieldErrors,
+    /// Suggestions for the time-zone field.
+    zones: Vec<String>,
+    /// The stored zone's clock now, e.g. "Thu 26 Nov 2026 10:42 (America/New_York)".
+    now_there: String,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    form: OrgForm,
+    errors: FieldErrors,
+) -> AppResult<OrgSettingsPage> {
+    let mut conn = state.db.pool().acquire().await?;
+    let stored = org_settings::load(&mut conn).await?;
+    drop(conn);
+    let now = state.clock.now().to_zoned(stored.time_zone.clone());
+    Ok(OrgSettingsPage {
+        chrome: Chrome::for_user(state, user, "org_settings", "Org settings").await?,
+        form,
+        errors,
+        zones: org_settings::zone_names(),
+        now_there: format!(
+            "{} ({})",
+            now.strftime("%a %-d %b %Y %H:%M"),
+            stored.zone_name()
+        ),
+    })
+}
+
+async fn org_page(
+    State(state): State<AppState>,
+    RequireOwner(user): RequireOwner,
+) -> AppResult<Response> {
+    let mut conn = state.db.pool().acquire().await?;
+    let stored = org_settings::load(&mut conn).await?;
+    drop(conn);
+    let form = OrgForm::from_settings(&stored);
+    render(&page(&state, &user, form, FieldErrors::new()).await?)
+}
+
+async fn save(
+    State(state): State<AppState>,
+    RequireOwner(user): RequireOwner,
+    Form(form): Form<OrgForm>,
+) -> AppResult<Response> {
+    let valid = match org_settings::validate(&form) {
+        Ok(valid) => valid,
+        Err(errors) => {
+            tracing::info!(fields = ?errors.keys().collect::<Vec<_>>(), "org settings refused");
+            let page = page(&state, &user, form, errors).await?;
+            return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
+    };
+    let mut conn = state.db.pool().acquire().await?;
+    let stored = org_settings::load(&mut conn).await?;
+    drop(conn);
+    let changed = org_settings::changed_fields(&stored, &valid);
+    // The transaction starts with its write: on SQLite a read first could not be upgraded
+    // once another write had committed.
+    let mut tx = state.db.begin().await?;
+    org_settings::save(&mut tx, &valid, state.clock.now_ms()).await?;
+    if !changed.is_empty() {
+        audit::record(
+            &mut tx,
+            &Actor::user(&user),
+            "org.settings_saved",
+            "Org settings",
+            &format!("changed: {}", changed.join(", ")),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let message = if changed.is_empty() {
+        "Org settings saved (nothing changed).".to_owned()
+    } else {
+        let labels: Vec<&str> = changed
+            .iter()
+            .map(|f| org_settings::field_label(f))
+            .collect();
+        format!("Org settings saved. Changed: {}.", labels.join(", "))
+    };
+    flash(&user.session, "success", message).await?;
+    Ok(Redirect::to("/settings/org").into_response())
+}
