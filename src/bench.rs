@@ -1,7 +1,9 @@
 //! `orgsync bench`: the sync benchmark of BENCHMARKS.md. For each size it starts the
 //! Justworks sandbox as a separate process (so its memory is not counted), syncs into a
-//! fresh SQLite database over loopback HTTP, and prints wall time and peak memory for a
-//! first sync, a re-sync with no changes and a re-sync with 1% of members changed.
+//! fresh database over loopback HTTP — a SQLite file, or a database created for the size
+//! on a PostgreSQL server (`--database-url postgres://…`) — and prints wall time and peak
+//! memory of the orgsync process for a first sync, a re-sync with no changes and a
+//! re-sync with 1% of members changed.
 
 use crate::apps::{self, justworks};
 use crate::db::now_ms;
@@ -69,8 +71,41 @@ async fn wait_for(url: &str) -> anyhow::Result<()> {
     anyhow::bail!("the sandbox at {url} did not start")
 }
 
+/// Where the benchmark's databases go.
+#[derive(Debug, Clone)]
+pub enum Target {
+    /// A fresh SQLite file per size, in a temporary directory.
+    Sqlite,
+    /// A fresh database per size on this PostgreSQL server (`postgres://user@host:port`),
+    /// dropped after.
+    Postgres { server_url: String },
+}
+
+impl Target {
+    /// `None` or `sqlite…`: SQLite; `postgres://…`: that server.
+    pub fn parse(url: Option<&str>) -> anyhow::Result<Self> {
+        match url.map(str::trim).filter(|u| !u.is_empty()) {
+            None => Ok(Self::Sqlite),
+            Some(u) if u.starts_with("sqlite:") => Ok(Self::Sqlite),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                Ok(Self::Postgres {
+                    server_url: u.to_owned(),
+                })
+            }
+            Some(_) => anyhow::bail!("--database-url must start with sqlite: or postgres://"),
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        match self {
+            Self::Sqlite => "SQLite",
+            Self::Postgres { .. } => "PostgreSQL",
+        }
+    }
+}
+
 /// Runs the benchmark for one size and returns its three measures.
-pub async fn run_size(members: usize, exe: &Path) -> anyhow::Result<Vec<Measure>> {
+pub async fn run_size(members: usize, exe: &Path, target: &Target) -> anyhow::Result<Vec<Measure>> {
     let port = free_port()?;
     let sandbox = SandboxProcess(
         Command::new(exe)
@@ -94,19 +129,47 @@ pub async fn run_size(members: usize, exe: &Path) -> anyhow::Result<Vec<Measure>
     let dir = tempfile_dir()?;
     let mut config = Config::with_data_dir(&dir);
     config.justworks_url = Some(base.clone());
-    let app = App::build(config).await?;
-    let state = app.state.clone();
-    configure(&state, &creds).await?;
-
-    let mut out = Vec::new();
-    out.push(measure(&state, "first sync", members).await?);
-    out.push(measure(&state, "re-sync, no changes", members).await?);
-    change_one_percent(&http, &base, &state).await?;
-    out.push(measure(&state, "re-sync, 1% changed", members).await?);
-    state.db.close().await;
+    let pg_database = match target {
+        Target::Sqlite => None,
+        Target::Postgres { server_url } => {
+            let name = format!("orgsync_bench_{}", uuid::Uuid::new_v4().simple());
+            let url = crate::db::postgres::create_database(server_url, &name).await?;
+            config.database_url = SecretString::new(url);
+            Some((server_url, name))
+        }
+    };
+    let measured = measure_all(config, &creds, &http, &base, members).await;
     drop(sandbox);
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(out)
+    // The database goes whatever happened (a failed size leaves nothing behind).
+    if let Some((server_url, name)) = pg_database {
+        crate::db::postgres::drop_database(server_url, &name).await?;
+    }
+    measured
+}
+
+/// The three syncs of one size on the app built from `config`.
+async fn measure_all(
+    config: Config,
+    creds: &serde_json::Value,
+    http: &reqwest::Client,
+    base: &str,
+    members: usize,
+) -> anyhow::Result<Vec<Measure>> {
+    let app = App::build(config).await?;
+    let state = app.state.clone();
+    let measured = async {
+        configure(&state, creds).await?;
+        let mut out = Vec::new();
+        out.push(measure(&state, "first sync", members).await?);
+        out.push(measure(&state, "re-sync, no changes", members).await?);
+        change_one_percent(http, base, &state).await?;
+        out.push(measure(&state, "re-sync, 1% changed", members).await?);
+        Ok(out)
+    }
+    .await;
+    state.db.close().await;
+    measured
 }
 
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
@@ -201,10 +264,11 @@ async fn change_one_percent(
 }
 
 /// The whole benchmark: every size, printed as a table.
-pub async fn run(sizes: &[usize]) -> anyhow::Result<()> {
+pub async fn run(sizes: &[usize], target: &Target) -> anyhow::Result<()> {
     let exe = std::env::current_exe()?;
     println!(
-        "orgsync sync benchmark — {} CPUs",
+        "orgsync sync benchmark — {}, {} CPUs",
+        target.label(),
         std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(0)
@@ -214,7 +278,7 @@ pub async fn run(sizes: &[usize]) -> anyhow::Result<()> {
         "members", "scenario", "seconds", "peak MB"
     );
     for &n in sizes {
-        for m in run_size(n, &exe).await? {
+        for m in run_size(n, &exe, target).await? {
             println!(
                 "{:>8}  {:<22} {:>9.2} {:>10.1}  {}",
                 m.members, m.scenario, m.seconds, m.peak_mb, m.status

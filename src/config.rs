@@ -34,10 +34,16 @@ pub struct Config {
     pub sandbox_members: usize,
     pub sandbox_seed: u64,
     pub log_json: bool,
-    /// How often a running sync records that it is alive.
+    /// How often a running sync records that it is alive (a quarter of
+    /// `run_stale_after`, at most 2 s).
     pub run_heartbeat: Duration,
-    /// A running sync silent for this long is counted as interrupted.
+    /// A running sync silent for this long is counted as interrupted, by any instance
+    /// (`ORGSYNC_RUN_STALE_SECONDS`, default 30). On PostgreSQL this is how long a sync
+    /// of an instance that died stays "running" before another instance takes over.
     pub run_stale_after: Duration,
+    /// Load balancers and reverse proxies whose `X-Forwarded-For` names the client
+    /// (`ORGSYNC_TRUSTED_PROXIES`, comma-separated addresses or networks; default none).
+    pub trusted_proxies: Vec<crate::web::client_addr::IpNet>,
     /// When the mailer looks for mail and how it retries a failed send.
     pub mail_delivery: crate::mail::DeliveryPolicy,
 }
@@ -76,6 +82,8 @@ struct FileConfig {
     sandbox_members: Option<usize>,
     sandbox_seed: Option<u64>,
     log_format: Option<String>,
+    run_stale_seconds: Option<u64>,
+    trusted_proxies: Option<String>,
 }
 
 /// Where variables are read from; a function so that tests need not touch the process env.
@@ -174,6 +182,32 @@ impl Config {
             file.sandbox_seed,
             1,
         )?;
+        let run_stale_seconds = parse_num(
+            "ORGSYNC_RUN_STALE_SECONDS",
+            var("ORGSYNC_RUN_STALE_SECONDS"),
+            file.run_stale_seconds,
+            30,
+        )?;
+        if run_stale_seconds == 0 {
+            return Err(ConfigError::Invalid {
+                name: "ORGSYNC_RUN_STALE_SECONDS",
+                message: "must be at least 1".into(),
+            });
+        }
+        let run_stale_after = Duration::from_secs(run_stale_seconds);
+        let trusted_proxies = var("ORGSYNC_TRUSTED_PROXIES")
+            .or(file.trusted_proxies)
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| {
+                n.parse().map_err(|message| ConfigError::Invalid {
+                    name: "ORGSYNC_TRUSTED_PROXIES",
+                    message,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let log_json = match var("ORGSYNC_LOG_FORMAT")
             .or(file.log_format)
             .as_deref()
@@ -209,8 +243,9 @@ impl Config {
             sandbox_members,
             sandbox_seed,
             log_json,
-            run_heartbeat: Duration::from_secs(2),
-            run_stale_after: Duration::from_secs(30),
+            run_heartbeat: heartbeat_for(run_stale_after),
+            run_stale_after,
+            trusted_proxies,
             mail_delivery: crate::mail::DeliveryPolicy::default(),
         })
     }
@@ -230,6 +265,12 @@ impl Config {
     pub fn embedded_sandbox(&self) -> bool {
         self.justworks_url.is_none()
     }
+}
+
+/// How often a running sync says it is alive, when `stale_after` of silence counts as
+/// dead: four beats fit in it, so a slow beat or two never kills a live run.
+pub fn heartbeat_for(stale_after: Duration) -> Duration {
+    (stale_after / 4).min(Duration::from_secs(2))
 }
 
 /// A secret from `NAME` or from the file named by `NAME_FILE` (trailing newline dropped).
@@ -357,6 +398,39 @@ mod tests {
         )
         .unwrap();
         assert!(!c.cookie_secure);
+    }
+
+    #[test]
+    fn a_short_stale_time_makes_the_heartbeat_faster() {
+        let c = load(&[], None).unwrap();
+        assert_eq!(c.run_stale_after, Duration::from_secs(30));
+        assert_eq!(c.run_heartbeat, Duration::from_secs(2));
+        let c = load(&[("ORGSYNC_RUN_STALE_SECONDS", "4")], None).unwrap();
+        assert_eq!(c.run_stale_after, Duration::from_secs(4));
+        assert_eq!(c.run_heartbeat, Duration::from_secs(1));
+        let err = load(&[("ORGSYNC_RUN_STALE_SECONDS", "0")], None).unwrap_err();
+        assert!(
+            err.to_string().contains("ORGSYNC_RUN_STALE_SECONDS"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_networks() {
+        assert!(load(&[], None).unwrap().trusted_proxies.is_empty());
+        let c = load(
+            &[("ORGSYNC_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7")],
+            None,
+        )
+        .unwrap();
+        assert_eq!(c.trusted_proxies.len(), 2);
+        assert!(c.trusted_proxies[1].contains("192.0.2.7".parse().unwrap()));
+        let err = load(&[("ORGSYNC_TRUSTED_PROXIES", "10.0.0.0/8,lb.local")], None).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("ORGSYNC_TRUSTED_PROXIES") && text.contains("lb.local"),
+            "{text}"
+        );
     }
 
     #[test]

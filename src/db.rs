@@ -1,9 +1,14 @@
 //! The database: one connection pool over SQLite (the embedded default) or PostgreSQL,
-//! with the migrations of the chosen backend applied at start.
+//! with the migrations of the chosen backend applied at start (`migrations/sqlite`,
+//! `migrations/postgres`: the same schema, kept in step).
 //!
 //! Queries are written once, in SQL both backends accept (`$1` placeholders, ids made by
 //! the app, times as UTC milliseconds in `BIGINT`, dates as `YYYY-MM-DD` text, flags as
-//! integers), and run through sqlx's `Any` driver.
+//! integers), and run through sqlx's `Any` driver. Where the two backends really differ,
+//! [`Backend`] says so here, in one place — callers ask it a question ("may another
+//! instance be working on this database?"), they never test which engine it is.
+
+pub mod postgres;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions, Executor};
@@ -15,6 +20,30 @@ use std::time::Duration;
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+impl Backend {
+    /// Whether this database serves one orgsync instance only. A SQLite file belongs to
+    /// one server, so whatever a previous life of it left claimed (a running sync, a
+    /// mail lease) is dead at start. On PostgreSQL other instances may be working: only
+    /// a silent claim (a stale heartbeat, a lapsed lease) is dead.
+    pub fn single_instance(self) -> bool {
+        match self {
+            Self::Sqlite => true,
+            Self::Postgres => false,
+        }
+    }
+
+    /// `column` as a case-insensitive `LIKE` must compare it to a lower-cased pattern.
+    /// SQLite's `LIKE` already ignores (ASCII) case — and its `lower()` is ASCII-only
+    /// anyway — so the column is left bare there, which halves a scan of it;
+    /// PostgreSQL's `LIKE` is case-sensitive.
+    pub fn lower_for_like(self, column: &str) -> String {
+        match self {
+            Self::Sqlite => column.to_owned(),
+            Self::Postgres => format!("lower({column})"),
+        }
+    }
 }
 
 /// A pool of connections plus the backend it talks to. Cheap to clone.
@@ -76,14 +105,22 @@ impl Db {
             }
         };
         let db = Self { pool, backend };
+        if backend == Backend::Postgres {
+            postgres::check_version(&db.pool).await?;
+        }
         db.migrate().await?;
         Ok(db)
     }
 
+    /// Applies the pending migrations. Safe when several instances start together on
+    /// one PostgreSQL database: sqlx holds a session advisory lock (`pg_advisory_lock`,
+    /// keyed by the database's name) from before it reads `_sqlx_migrations` until the
+    /// last migration is applied, each in its own transaction — the second instance
+    /// waits, then finds nothing left to do.
     async fn migrate(&self) -> anyhow::Result<()> {
         let migrator = match self.backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
-            Backend::Postgres => anyhow::bail!("PostgreSQL support is not built yet"),
+            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
         };
         migrator.run(&self.pool).await?;
         Ok(())

@@ -49,6 +49,10 @@ enum Command {
         /// Company sizes to measure, comma-separated.
         #[arg(long, value_delimiter = ',', default_values_t = [1000, 10000, 100000])]
         sizes: Vec<usize>,
+        /// Where to sync: unset, a fresh SQLite file per size; `postgres://user@host:port`,
+        /// a fresh database per size created on that PostgreSQL server (and dropped after).
+        #[arg(long, env = "ORGSYNC_BENCH_DATABASE_URL", value_name = "URL")]
+        database_url: Option<String>,
     },
     /// Manage orgsync's users.
     User {
@@ -123,7 +127,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             sandbox.shutdown().await;
             Ok(())
         }
-        Command::Bench { sizes } => orgsync::bench::run(&sizes).await,
+        Command::Bench {
+            sizes,
+            database_url,
+        } => {
+            let target = orgsync::bench::Target::parse(database_url.as_deref())?;
+            orgsync::bench::run(&sizes, &target).await
+        }
         Command::User {
             command: UserCommand::Create { email, name, level },
         } => {

@@ -4,7 +4,7 @@
 //! then marked sent, rescheduled or failed. One row per recipient: one refused address
 //! or one retry never holds up or repeats the others.
 
-use crate::db::{Backend, Db, new_id};
+use crate::db::{Db, new_id};
 use crate::mail::compose::Mail;
 use sqlx::{AnyConnection, FromRow};
 
@@ -182,11 +182,11 @@ pub async fn mark_failed_attempt(
     Ok(done.rows_affected() == 1)
 }
 
-/// At start on SQLite (one server per database), every lease belongs to a previous life
-/// of this server: release them, so its unfinished mail goes out now rather than when
-/// the lease lapses. On PostgreSQL other instances may hold leases: they lapse.
+/// At start on a database of one instance (SQLite), every lease belongs to a previous
+/// life of this server: release them, so its unfinished mail goes out now rather than
+/// when the lease lapses. Where other instances may hold leases (PostgreSQL), they lapse.
 pub async fn release_leases_at_start(db: &Db) -> sqlx::Result<u64> {
-    if db.backend() != Backend::Sqlite {
+    if !db.backend().single_instance() {
         return Ok(0);
     }
     let done = sqlx::query(

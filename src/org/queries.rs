@@ -167,12 +167,8 @@ fn directory_where(backend: Backend, f: &DirectoryFilter) -> (String, Vec<String
     if let Some(q) = &f.q {
         binds.push(like_pattern(q));
         let n = binds.len();
-        // SQLite's LIKE already ignores (ASCII) case, as its lower() is ASCII-only
-        // anyway; skipping lower() halves the scan of job titles.
-        let title = match backend {
-            Backend::Sqlite => "t.title",
-            Backend::Postgres => "lower(t.title)",
-        };
+        // The pattern is lower case; the title is too, where LIKE does not ignore case.
+        let title = backend.lower_for_like("t.title");
         conds.push(format!(
             "(p.search_text LIKE ${n} ESCAPE '\\' OR p.id IN (SELECT t.person_id FROM jobs t \
              WHERE {title} LIKE ${n} ESCAPE '\\' AND t.status <> 'open'))"

@@ -2,7 +2,6 @@
 //! instance queues a run and polls now and then for runs queued elsewhere; it finds runs
 //! whose server died (no heartbeat) and marks them interrupted.
 
-use crate::db::Backend;
 use crate::state::AppState;
 use crate::sync::{pipeline, runs};
 use std::time::Duration;
@@ -10,13 +9,14 @@ use tokio::sync::watch;
 
 const POLL: Duration = Duration::from_secs(1);
 
-/// Marks the runs a previous life of the server left running. SQLite serves a single
-/// instance, so every run still "running" at start is dead; on PostgreSQL other
-/// instances may be working, so only silent runs are.
+/// Marks the runs a previous life of the server left running. On a database of one
+/// instance (SQLite) every run still "running" at start is dead; where other instances
+/// may be working (PostgreSQL), only silent runs are.
 pub async fn recover_at_start(state: &AppState) -> sqlx::Result<u64> {
-    let stale = match state.db.backend() {
-        Backend::Sqlite => 0,
-        Backend::Postgres => state.config.run_stale_after.as_millis() as i64,
+    let stale = if state.db.backend().single_instance() {
+        0
+    } else {
+        state.config.run_stale_after.as_millis() as i64
     };
     let n = interrupt_stale(state, stale).await?;
     if n > 0 {

@@ -10,16 +10,16 @@ use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
 use crate::secrets::SecretString;
 use crate::state::AppState;
+use crate::web::client_addr::ClientAddr;
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use askama::Template;
 use axum::Router;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use std::net::SocketAddr;
 use tower_sessions::Session;
 
 pub fn router() -> Router<AppState> {
@@ -94,12 +94,12 @@ const SIGN_IN_FAILED: &str = "That email and password don't match an active orgs
 
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     session: Session,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let email = normalize_email(&form.email);
-    let client = peer.ip().to_string();
+    let client = client.to_string();
     let next = safe_next(form.next.as_deref());
     if email.chars().count() > users::MAX_EMAIL_CHARS || form.password.expose().len() > 1024 {
         return Err(AppError::BadRequest(
@@ -181,13 +181,13 @@ struct PasswordForm {
 
 async fn change_password(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     RequireMember(user): RequireMember,
     Form(form): Form<PasswordForm>,
 ) -> AppResult<Response> {
     let mut errors = std::collections::BTreeMap::new();
     // Guessing the current password from a stolen session is throttled like sign-in.
-    let client = peer.ip().to_string();
+    let client = client.to_string();
     let attempt = throttle::begin_attempt(&state.db, &user.email, &client)
         .await?
         .map_err(throttle::too_many)?;

@@ -4,8 +4,10 @@
 pub mod api;
 pub mod api_syncs;
 pub mod apps;
+pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod client_addr;
 pub mod form;
 pub mod guard;
 pub mod headers;
@@ -26,7 +28,6 @@ use crate::error::AppError;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use tower_http::services::ServeDir;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -47,11 +48,10 @@ pub fn router(state: AppState) -> Router {
             .public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"));
-    let static_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/static");
 
     Router::new()
         .route("/", get(home))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(healthz))
         .merge(auth::router())
         .merge(setup::router())
         .merge(apps::router())
@@ -69,7 +69,7 @@ pub fn router(state: AppState) -> Router {
             guard::check_state_changing_request,
         ))
         .layer(sessions)
-        .nest_service("/static", ServeDir::new(static_dir))
+        .merge(assets::router())
         .layer(axum::middleware::from_fn_with_state(
             https,
             headers::security_headers,
@@ -117,4 +117,30 @@ pub fn format_time(ms: i64) -> String {
         ),
         Err(_) => "—".into(),
     }
+}
+
+/// For a load balancer or a supervisor: 200 `ok` when this instance can reach its
+/// database within two seconds, 503 otherwise (the instance should get no traffic).
+/// Says nothing else: no version, no configuration.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let check = sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(state.db.pool());
+    match tokio::time::timeout(std::time::Duration::from_secs(2), check).await {
+        Ok(Ok(_)) => "ok".into_response(),
+        Ok(Err(err)) => {
+            tracing::warn!(error = %err, "health check: the database did not answer");
+            unavailable()
+        }
+        Err(_) => {
+            tracing::warn!("health check: the database took more than 2 s to answer");
+            unavailable()
+        }
+    }
+}
+
+fn unavailable() -> Response {
+    (
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "database unavailable",
+    )
+        .into_response()
 }

@@ -93,6 +93,9 @@ async fn every_route_answers_each_access_level_as_the_design_says() {
         get("/apps/justworks", [SignIn, Forbidden, Ok, Ok]),
         get("/settings/users", [SignIn, Forbidden, Ok, Ok]),
         get("/settings/audit", [SignIn, Forbidden, Forbidden, Ok]),
+        get("/settings/org", [SignIn, Forbidden, Forbidden, Ok]),
+        get("/api/v1/syncs", [Unauthorized, Forbidden, Ok, Ok]),
+        get("/api/v1/people", [Unauthorized, Ok, Ok, Ok]),
         get("/invite?token=not-a-token", [Ok, Ok, Ok, Ok]),
         get("/no-such-page", [NotFound, NotFound, NotFound, NotFound]),
         post(
@@ -125,6 +128,22 @@ async fn every_route_answers_each_access_level_as_the_design_says() {
                 Redirect("/apps/justworks"),
                 Redirect("/apps/justworks"),
             ],
+        ),
+        // A sync needs saved settings first: refused with a flash, back to the settings.
+        post(
+            "/apps/justworks/sync",
+            &[],
+            [
+                SignIn,
+                Forbidden,
+                Redirect("/apps/justworks"),
+                Redirect("/apps/justworks"),
+            ],
+        ),
+        post(
+            "/settings/org",
+            &[("name", ""), ("time_zone", "UTC")],
+            [SignIn, Forbidden, Forbidden, Unprocessable],
         ),
         // Nothing typed and nothing saved: answered with "Not tested", nothing sent out.
         post("/apps/justworks/test", &[], [SignIn, Forbidden, Ok, Ok]),

@@ -32,6 +32,8 @@ async fn a_server_error_shows_a_sentence_and_the_request_id_and_saves_nothing() 
         "sqlx",
         "SQLITE",
         "sqlite",
+        "does not exist",
+        "PgDatabaseError",
         "panicked",
         ".rs:",
     ] {
@@ -72,4 +74,29 @@ async fn static_files_are_served_but_nothing_outside_the_static_folder() {
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_health_check_says_ok_only_while_the_database_answers() {
+    use tower::ServiceExt;
+    init();
+    let dir = tempfile::tempdir().unwrap();
+    let app = orgsync::App::build(test_config(dir.path())).await.unwrap();
+    let router = orgsync::web::router(app.state.clone());
+    let health = || {
+        axum::http::Request::get("/healthz")
+            .body(axum::body::Body::empty())
+            .unwrap()
+    };
+    let up = router.clone().oneshot(health()).await.unwrap();
+    assert_eq!(up.status(), 200);
+    let body = axum::body::to_bytes(up.into_body(), 1024).await.unwrap();
+    assert_eq!(&body[..], b"ok");
+
+    // The database goes away (closed pool: every query fails, as when it is down).
+    app.state.db.close().await;
+    let down = router.oneshot(health()).await.unwrap();
+    assert_eq!(down.status(), 503);
+    let body = axum::body::to_bytes(down.into_body(), 1024).await.unwrap();
+    assert_eq!(&body[..], b"database unavailable");
 }

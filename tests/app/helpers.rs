@@ -1,14 +1,17 @@
 //! The harness every test uses: the real app served on port 0 with its own data
-//! directory (its own SQLite database and key file), a small HTTP client that keeps
-//! cookies and the CSRF token of the last page it read, and a log capture shared by the
-//! whole test binary.
+//! directory (its own key file, and its own database: a SQLite file in it, or a fresh
+//! PostgreSQL database when `ORGSYNC_TEST_POSTGRES_URL` is set — see `database`), a
+//! small HTTP client that keeps cookies and the CSRF token of the last page it read,
+//! and a log capture shared by the whole test binary.
 
 mod client;
+mod database;
 mod page;
 mod settings;
 mod smtp;
 
 pub use client::*;
+pub use database::*;
 pub use page::*;
 pub use settings::*;
 pub use smtp::*;
@@ -16,10 +19,9 @@ pub use smtp::*;
 use client::http_client;
 use orgsync::secrets::SecretString;
 use orgsync::{App, Config};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
+use sqlx::AnyPool;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, Once, RwLock};
 use std::time::Duration;
 use tempfile::TempDir;
@@ -86,9 +88,11 @@ pub fn captured_logs() -> String {
 // The app.
 // ---------------------------------------------------------------------------------------
 
-/// The embedded defaults in `dir`, with a small sandbox company (fast to generate).
+/// The embedded defaults in `dir`, on the database of the test run (see
+/// [`database_url`]), with a small sandbox company (fast to generate).
 pub fn test_config(dir: &Path) -> Config {
     let mut config = Config::with_data_dir(dir);
+    config.database_url = SecretString::new(database_url(dir));
     config.sandbox_members = 20;
     config
 }
@@ -202,6 +206,16 @@ impl TestApp {
         TestClient::new(self.shared_base.clone(), Some(ip.parse().expect("an IP")))
     }
 
+    /// A fresh browser whose requests reach the app through a proxy at loopback address
+    /// `proxy`, which says they come from `client` (`X-Forwarded-For`).
+    pub fn client_behind_proxy(&self, proxy: &str, client: &str) -> TestClient {
+        TestClient::behind_proxy(
+            self.shared_base.clone(),
+            proxy.parse().expect("an IP"),
+            client,
+        )
+    }
+
     /// Creates an active user with [`PASSWORD`] the way `orgsync user create` does;
     /// returns their id.
     pub async fn create_user(&self, email: &str, name: &str, level: &str) -> String {
@@ -256,9 +270,9 @@ impl TestApp {
         Page::read(response).await
     }
 
-    /// A connection to the app's SQLite file, for looking at what is stored. Close it
-    /// (`pool.close().await`) before reading the file's bytes.
-    pub async fn db(&self) -> SqlitePool {
+    /// A connection to the app's database, for looking at what is stored. Close it
+    /// (`pool.close().await`) before reading SQLite's file.
+    pub async fn db(&self) -> AnyPool {
         open_db(self.dir.path()).await
     }
 
@@ -276,7 +290,7 @@ impl TestApp {
     /// The id of the user with this email.
     pub async fn user_id(&self, email: &str) -> String {
         let pool = self.db().await;
-        let (id,): (String,) = sqlx::query_as("SELECT id FROM users WHERE email = ?")
+        let (id,): (String,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
             .bind(email)
             .fetch_one(&pool)
             .await
@@ -289,7 +303,7 @@ impl TestApp {
     pub async fn user_level(&self, email: &str) -> (String, bool) {
         let pool = self.db().await;
         let (level, active): (String, i64) =
-            sqlx::query_as("SELECT level, active FROM users WHERE email = ?")
+            sqlx::query_as("SELECT level, active FROM users WHERE email = $1")
                 .bind(email)
                 .fetch_one(&pool)
                 .await
@@ -322,30 +336,6 @@ impl TestApp {
         pool.close().await;
         format!("installs: {installs:?}\nsecrets: {secrets:?}\nnotify: {notify:?}")
     }
-}
-
-pub async fn open_db(dir: &Path) -> SqlitePool {
-    let options =
-        SqliteConnectOptions::from_str(&format!("sqlite://{}", dir.join("orgsync.db").display()))
-            .expect("a SQLite URL")
-            .busy_timeout(Duration::from_secs(30));
-    SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .expect("the database opens")
-}
-
-/// The bytes of the SQLite database and its WAL and shared-memory files, if present.
-pub fn database_bytes(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    ["orgsync.db", "orgsync.db-wal", "orgsync.db-shm"]
-        .into_iter()
-        .filter_map(|name| {
-            std::fs::read(dir.join(name))
-                .ok()
-                .map(|bytes| (name.to_owned(), bytes))
-        })
-        .collect()
 }
 
 /// Whether `needle` occurs in `haystack`.

@@ -1,5 +1,5 @@
 //! Sync emails and *Send a test email* (ISSUE 5, points 3 and 4), end to end: the real
-//! app on port 0 with its SQLite database and mailer, a Justworks sandbox in this
+//! app on port 0 with its real database and mailer, a Justworks sandbox in this
 //! process, and a real SMTP server on a socket (`helpers/smtp.rs`) — or, with no SMTP
 //! configured, the `.eml` files in the data directory.
 
@@ -156,7 +156,7 @@ async fn outbox(app: &TestApp, run_id: Option<&str>) -> Vec<OutboxRow> {
     let pool = app.db().await;
     let rows: Vec<(String, String, i64, Option<String>, String)> = sqlx::query_as(
         "SELECT id, status, attempts, last_error, recipients FROM mail_outbox \
-         WHERE (?1 IS NULL AND run_id IS NULL) OR run_id = ?1 ORDER BY recipients",
+         WHERE ($1 IS NULL AND run_id IS NULL) OR run_id = $1 ORDER BY recipients",
     )
     .bind(run_id)
     .fetch_all(&pool)
@@ -963,13 +963,7 @@ async fn a_mail_that_cannot_be_queued_never_undoes_a_sync_nor_hides_a_failure() 
     let settings = sandbox.settings().add("notify_user_ids", &theo);
     install_and_save(&to, &settings).await;
     let pool = app.db().await;
-    sqlx::query(
-        "CREATE TRIGGER no_mail BEFORE INSERT ON mail_outbox \
-         BEGIN SELECT RAISE(ABORT, 'injected mail failure'); END",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    fail_inserts_into(&pool, "mail_outbox").await;
     pool.close().await;
 
     let (_, run) = sandbox.sync(&to).await;

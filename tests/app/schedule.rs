@@ -1,5 +1,5 @@
 //! Run Daily with an injected clock (ISSUE 5, "Scheduler with the injected clock"): the
-//! real app on port 0 with its real SQLite database and worker, a Justworks sandbox in
+//! real app on port 0 with its real database and worker, a Justworks sandbox in
 //! this process, and a test clock the test sets. The tests call `scheduler::tick` at the
 //! instants that matter (the app's own scheduler task ticks too, on the same clock —
 //! which only adds the concurrency the database must make harmless) and look at what
@@ -66,7 +66,13 @@ impl Sandbox {
         self.running.forget_used_codes();
     }
 
-    async fn faults(&self, faults: serde_json::Value) {
+    /// Where it serves (`ORGSYNC_JUSTWORKS_URL`).
+    pub(crate) fn url(&self) -> String {
+        self.running.base_url()
+    }
+
+    /// Sets the sandbox's faults (`{"latency_ms": 1500}`; `{}` clears them).
+    pub(crate) async fn faults(&self, faults: serde_json::Value) {
         self.admin_post("/sandbox/faults", faults).await;
     }
 
@@ -108,9 +114,21 @@ impl ClockedApp {
     /// Builds and serves the app on `dir` (a second call on the same directory is a
     /// second instance on the same database, or a restart once the first has stopped).
     pub(crate) async fn start(dir: &Path, sandbox: &Sandbox, clock: &Arc<TestClock>) -> Self {
+        Self::start_with(dir, sandbox, clock, |_| {}).await
+    }
+
+    /// Like [`ClockedApp::start`], with the configuration changed first (another
+    /// instance's database and key, say).
+    pub(crate) async fn start_with(
+        dir: &Path,
+        sandbox: &Sandbox,
+        clock: &Arc<TestClock>,
+        tweak: impl FnOnce(&mut Config),
+    ) -> Self {
         init();
         let mut config = test_config(dir);
         config.justworks_url = Some(sandbox.running.base_url());
+        tweak(&mut config);
         let app = App::build_with_clock(config.clone(), clock.clone())
             .await
             .unwrap_or_else(|e| panic!("the app did not build: {e:#}"));

@@ -1,4 +1,4 @@
-//! Sync To Primary end to end over HTTP: the real app, its real SQLite database and a
+//! Sync To Primary end to end over HTTP: the real app, its real database and a
 //! real Justworks sandbox (ISSUE 4, "End to end over HTTP with the sandbox").
 //!
 //! Most tests run their own sandbox in this process and point the app at it
@@ -195,7 +195,7 @@ async fn configured(members: usize) -> (Sandbox, TestApp, TestClient) {
 // ---------------------------------------------------------------------------------------
 
 /// Presses Sync To Primary: answered 303 to the run's page, which opens. The run's id.
-async fn press_sync(client: &TestClient) -> String {
+pub(crate) async fn press_sync(client: &TestClient) -> String {
     let page = client.post("/apps/justworks/sync", NO_FIELDS).await;
     page.expect(303);
     let location = page.location.clone().expect("a Location");
@@ -208,13 +208,13 @@ async fn press_sync(client: &TestClient) -> String {
 }
 
 /// The run's JSON as `client` reads it.
-async fn run_json(client: &TestClient, id: &str) -> Value {
+pub(crate) async fn run_json(client: &TestClient, id: &str) -> Value {
     let page = client.get(&format!("/api/v1/syncs/{id}")).await;
     page.expect(200);
     serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body))
 }
 
-fn is_finished(run: &Value) -> bool {
+pub(crate) fn is_finished(run: &Value) -> bool {
     matches!(
         run["status"].as_str(),
         Some("complete" | "complete_with_warnings" | "failed")
@@ -222,7 +222,11 @@ fn is_finished(run: &Value) -> bool {
 }
 
 /// Polls the run's JSON until `until` holds (at most [`RUN_DEADLINE`]).
-async fn wait_for_run(client: &TestClient, id: &str, until: impl Fn(&Value) -> bool) -> Value {
+pub(crate) async fn wait_for_run(
+    client: &TestClient,
+    id: &str,
+    until: impl Fn(&Value) -> bool,
+) -> Value {
     let deadline = Instant::now() + RUN_DEADLINE;
     loop {
         let run = run_json(client, id).await;
@@ -247,7 +251,7 @@ async fn sync_and_wait(client: &TestClient) -> (String, Value) {
 
 /// Panics unless the run ended well.
 #[track_caller]
-fn assert_completed(run: &Value) {
+pub(crate) fn assert_completed(run: &Value) {
     assert!(
         matches!(
             run["status"].as_str(),
@@ -267,31 +271,13 @@ fn count(run: &Value, name: &str) -> i64 {
 // The database.
 // ---------------------------------------------------------------------------------------
 
-/// Every row of the org's tables, every column quoted by SQLite itself (so NULL, '' and
-/// 0 stay apart), with the rowid, in rowid order: equal dumps mean the org is as it was.
+/// Every row of the org's tables, every column quoted by the database itself (so NULL,
+/// '' and 0 stay apart): equal dumps mean the org is as it was.
 async fn org_dump(dir: &std::path::Path) -> BTreeMap<&'static str, Vec<String>> {
     let pool = open_db(dir).await;
     let mut dump = BTreeMap::new();
     for table in ["people", "jobs", "history", "departments", "locations"] {
-        let columns: Vec<(String,)> = sqlx::query_as(&format!(
-            "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
-        ))
-        .fetch_all(&pool)
-        .await
-        .expect("the table's columns");
-        assert!(!columns.is_empty(), "no table {table}");
-        let row = columns
-            .iter()
-            .map(|(c,)| format!("quote(\"{c}\")"))
-            .collect::<Vec<_>>()
-            .join(" || '|' || ");
-        let rows: Vec<(String,)> = sqlx::query_as(&format!(
-            "SELECT rowid || ':' || {row} FROM {table} ORDER BY rowid"
-        ))
-        .fetch_all(&pool)
-        .await
-        .expect("the table's rows");
-        dump.insert(table, rows.into_iter().map(|(r,)| r).collect());
+        dump.insert(table, table_rows(&pool, table).await);
     }
     pool.close().await;
     dump
@@ -344,7 +330,7 @@ async fn history_of_run(app: &TestApp, run_id: &str) -> Vec<Row> {
         i64,
     )> = sqlx::query_as(
         "SELECT p.justworks_id, h.kind, h.entity, h.field, h.old_value, h.new_value, h.sensitive \
-         FROM history h LEFT JOIN people p ON p.id = h.person_id WHERE h.run_id = ?",
+         FROM history h LEFT JOIN people p ON p.id = h.person_id WHERE h.run_id = $1",
     )
     .bind(run_id)
     .fetch_all(&pool)
@@ -371,7 +357,7 @@ async fn history_of_run(app: &TestApp, run_id: &str) -> Vec<Row> {
 async fn person_of(app: &TestApp, member_id: &str) -> (String, String, String) {
     let pool = app.db().await;
     let person: (String, String, String) =
-        sqlx::query_as("SELECT id, name, status FROM people WHERE justworks_id = ?")
+        sqlx::query_as("SELECT id, name, status FROM people WHERE justworks_id = $1")
             .bind(member_id)
             .fetch_one(&pool)
             .await
@@ -944,13 +930,7 @@ async fn a_failure_inside_apply_leaves_the_org_byte_for_byte_as_before() {
         .await;
 
     let pool = app.db().await;
-    sqlx::query(
-        "CREATE TRIGGER fail_history BEFORE INSERT ON history \
-         BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
+    fail_inserts_into(&pool, "history").await;
     pool.close().await;
     let before = org_dump(app.dir.path()).await;
     assert!(!before["history"].is_empty());
@@ -960,7 +940,7 @@ async fn a_failure_inside_apply_leaves_the_org_byte_for_byte_as_before() {
     assert_eq!(run["error"].as_str(), Some(DATABASE_FAILURE), "{run}");
     let page = to.get(&format!("/syncs/{run_id}")).await;
     assert!(page.says(DATABASE_FAILURE), "{}", page.text());
-    for leak in ["injected", "RAISE", "trigger", "SQLITE", "sqlx"] {
+    for leak in ["injected", "RAISE", "trigger", "SQLITE", "sqlx", "plpgsql"] {
         assert!(
             !page.body.contains(leak),
             "the page shows the driver's text"
@@ -969,10 +949,7 @@ async fn a_failure_inside_apply_leaves_the_org_byte_for_byte_as_before() {
     assert_same_org(&before, &org_dump(app.dir.path()).await);
 
     let pool = app.db().await;
-    sqlx::query("DROP TRIGGER fail_history")
-        .execute(&pool)
-        .await
-        .unwrap();
+    stop_failing_inserts_into(&pool, "history").await;
     pool.close().await;
     let (run_id, run) = sandbox.sync(&to).await;
     assert_completed(&run);
@@ -1033,13 +1010,29 @@ async fn twenty_concurrent_presses_make_one_run() {
 
 /// The orgsync binary serving `dir` on a free loopback port, with Justworks at
 /// `justworks`; its output goes to `log`.
-struct Server {
+pub(crate) struct Server {
     child: Option<std::process::Child>,
-    base: String,
+    pub(crate) base: String,
 }
 
 impl Server {
-    async fn start(dir: &std::path::Path, justworks: &str, log: &std::path::Path) -> Server {
+    /// On the database of `dir` (see [`database_url`]), with the key file in `dir`.
+    pub(crate) async fn start(
+        dir: &std::path::Path,
+        justworks: &str,
+        log: &std::path::Path,
+    ) -> Server {
+        Self::start_on(dir, &database_url(dir), justworks, log, &[]).await
+    }
+
+    /// On `database` (another instance's, say), with `env` set too.
+    pub(crate) async fn start_on(
+        dir: &std::path::Path,
+        database: &str,
+        justworks: &str,
+        log: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> Server {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -1052,11 +1045,15 @@ impl Server {
             .unwrap();
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_orgsync"))
             .env("ORGSYNC_DATA_DIR", dir)
+            .env("ORGSYNC_DATABASE_URL", database)
+            // Where several instances may share the database (PostgreSQL), a restarted
+            // server finds a dead run by its silence: keep the wait short.
+            .env("ORGSYNC_RUN_STALE_SECONDS", "3")
             .env("ORGSYNC_BIND", format!("127.0.0.1:{port}"))
             .env("ORGSYNC_JUSTWORKS_URL", justworks)
             .env_remove("ORGSYNC_SECRET_KEY")
-            .env_remove("ORGSYNC_DATABASE_URL")
             .env_remove("ORGSYNC_PUBLIC_URL")
+            .envs(env.iter().copied())
             .stdin(std::process::Stdio::null())
             .stdout(output.try_clone().unwrap())
             .stderr(output)
@@ -1087,7 +1084,7 @@ impl Server {
     }
 
     /// SIGKILL: no shutdown code runs.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             child.kill().expect("the server is killed");
             child.wait().expect("the killed server is reaped");
@@ -1139,7 +1136,7 @@ async fn a_server_killed_during_a_run_marks_it_interrupted_at_restart_and_a_new_
     wait_for_run(&to, &killed, |r| r["status"] == "running").await;
     server.kill();
     let pool = open_db(dir.path()).await;
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM sync_runs WHERE id = ?")
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM sync_runs WHERE id = $1")
         .bind(&killed)
         .fetch_one(&pool)
         .await
@@ -1151,7 +1148,8 @@ async fn a_server_killed_during_a_run_marks_it_interrupted_at_restart_and_a_new_
     sandbox.faults(json!({})).await;
     let server = Server::start(dir.path(), &sandbox.url, &log).await;
     *base.write().unwrap() = server.base.clone();
-    let run = run_json(&to, &killed).await;
+    // SQLite: marked at start; PostgreSQL: once its heartbeat is 3 s stale.
+    let run = wait_for_run(&to, &killed, is_finished).await;
     assert_eq!(run["status"], "failed", "{run}");
     let error = run["error"].as_str().unwrap_or_default();
     assert!(error.contains("interrupted"), "{run}");
@@ -1211,28 +1209,27 @@ async fn a_server_killed_inside_the_apply_transaction_leaves_the_org_as_it_was()
 
     // Writing a history row takes seconds (triggers cannot sleep, so it counts), which
     // holds the run inside its transaction after people and jobs are written.
-    burn_on_history(dir.path(), 800).await;
+    slow_down_history_writes(dir.path(), 800).await;
 
     sandbox.forget_used_codes();
     let killed = press_sync(&to).await;
-    wait_until_a_write_holds_the_database(dir.path()).await;
+    wait_until_a_write_holds_the_database(dir.path(), RUN_DEADLINE).await;
     server.kill();
     let pool = open_db(dir.path()).await;
-    let (status,): (String,) = sqlx::query_as("SELECT status FROM sync_runs WHERE id = ?")
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM sync_runs WHERE id = $1")
         .bind(&killed)
         .fetch_one(&pool)
         .await
         .unwrap();
-    for sql in ["DROP TRIGGER slow_history", "DROP TABLE burn"] {
-        sqlx::query(sql).execute(&pool).await.unwrap();
-    }
+    stop_slowing_history_writes(&pool).await;
     pool.close().await;
     assert_eq!(status, "running", "the kill came while the run ran");
     assert_same_org(&before, &org_dump(dir.path()).await);
 
     let server = Server::start(dir.path(), &sandbox.url, &log).await;
     *base.write().unwrap() = server.base.clone();
-    let run = run_json(&to, &killed).await;
+    // SQLite: marked at start; PostgreSQL: once its heartbeat is 3 s stale.
+    let run = wait_for_run(&to, &killed, is_finished).await;
     assert_eq!(run["status"], "failed", "{run}");
     assert!(
         run["error"]
@@ -1259,65 +1256,12 @@ async fn a_server_killed_inside_the_apply_transaction_leaves_the_org_as_it_was()
     drop(server);
 }
 
-/// Makes each history row slow to write: a trigger counts the rows of a three-way
-/// cross join of an `n`-row table (SQLite triggers can neither sleep nor use WITH), so
-/// a sync stays inside its apply transaction for a while (n = 400: seconds).
-async fn burn_on_history(dir: &std::path::Path, n: i64) {
-    let pool = open_db(dir).await;
-    sqlx::query("CREATE TABLE burn (x INTEGER)")
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("INSERT INTO burn (x) SELECT a.rowid FROM people a, people b, people c LIMIT ?")
-        .bind(n)
-        .execute(&pool)
-        .await
-        .unwrap();
-    let (rows,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM burn")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(rows, n, "enough rows to burn");
-    sqlx::query(
-        "CREATE TRIGGER slow_history AFTER INSERT ON history BEGIN \
-         SELECT count(*) FROM burn a, burn b, burn c WHERE a.x + b.x + c.x >= 0; END",
-    )
-    .execute(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
-}
-
-/// Waits until some connection has held the database's write lock for half a second
-/// (a sync's apply: page loads and heartbeats hold it for milliseconds).
-async fn wait_until_a_write_holds_the_database(dir: &std::path::Path) {
-    use sqlx::{ConnectOptions, Connection};
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(dir.join("orgsync.db"))
-        .busy_timeout(Duration::ZERO);
-    let mut conn = options.connect().await.expect("the database opens");
-    let deadline = Instant::now() + RUN_DEADLINE;
-    let mut held = 0;
-    while held < 5 {
-        match sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await {
-            Ok(_) => {
-                held = 0;
-                sqlx::query("ROLLBACK").execute(&mut conn).await.unwrap();
-            }
-            Err(_) => held += 1,
-        }
-        assert!(Instant::now() < deadline, "no sync took the write lock");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    conn.close().await.unwrap();
-}
-
 /// `(member, kind, new value)` of a run's history, read from a data directory.
 async fn history_of_run_in(dir: &std::path::Path, run_id: &str) -> Vec<(String, String, String)> {
     let pool = open_db(dir).await;
     let rows: Vec<(String, String, String)> = sqlx::query_as(
         "SELECT p.justworks_id, h.kind, COALESCE(h.new_value, '') FROM history h \
-         JOIN people p ON p.id = h.person_id WHERE h.run_id = ? ORDER BY 1, 2",
+         JOIN people p ON p.id = h.person_id WHERE h.run_id = $1 ORDER BY 1, 2",
     )
     .bind(run_id)
     .fetch_all(&pool)
@@ -1459,12 +1403,12 @@ async fn while_a_run_saves_its_page_says_so_with_the_members_fetched() {
             json!({"job_title": "Patient"}),
         )
         .await;
-    // A history row that takes a few seconds to write (see `burn_on_history`).
-    burn_on_history(app.dir.path(), 400).await;
+    // A history row that takes a few seconds to write (see `slow_down_history_writes`).
+    slow_down_history_writes(app.dir.path(), 400).await;
 
     sandbox.forget_used_codes();
     let run_id = press_sync(&to).await;
-    wait_until_a_write_holds_the_database(app.dir.path()).await;
+    wait_until_a_write_holds_the_database(app.dir.path(), RUN_DEADLINE).await;
     let live = to.get(&format!("/syncs/{run_id}/live")).await;
     live.expect(200);
     let run = wait_for_run(&to, &run_id, is_finished).await;

@@ -68,11 +68,46 @@ async fn ten_failures_from_one_client_address_pause_sign_in_for_every_email() {
         .expect(303);
 }
 
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_count() {
+    let app = spawn_app_with(|config| {
+        config.trusted_proxies = vec!["127.0.0.3".parse().unwrap()];
+    })
+    .await;
+    app.create_user(MEMBER_EMAIL, MEMBER_NAME, "member").await;
+    // Everyone reaches the app through the load balancer at 127.0.0.3.
+    let attacker = app.client_behind_proxy("127.0.0.3", "203.0.113.66");
+    for i in 0..10 {
+        attacker
+            .sign_in(&format!("guess{i}@acme.test"), "not the right password")
+            .await
+            .expect(401);
+    }
+    attacker.sign_in(MEMBER_EMAIL, PASSWORD).await.expect(429);
+    // Another person behind the same load balancer signs in.
+    app.client_behind_proxy("127.0.0.3", "198.51.100.7")
+        .sign_in(MEMBER_EMAIL, PASSWORD)
+        .await
+        .expect(303);
+    // A client that is not a trusted proxy cannot choose its address by the header.
+    let forger = app.client_behind_proxy("127.0.0.4", "192.0.2.1");
+    for i in 0..10 {
+        forger
+            .sign_in(&format!("guess{i}@acme.test"), "not the right password")
+            .await
+            .expect(401);
+    }
+    app.client_behind_proxy("127.0.0.4", "192.0.2.2")
+        .sign_in(MEMBER_EMAIL, PASSWORD)
+        .await
+        .expect(429);
+}
+
 /// Records ten failed sign-ins for `email` at `at` (UTC ms), straight into the database.
 async fn record_failures(app: &TestApp, email: &str, at: i64) {
     let pool = app.db().await;
     for i in 0..10 {
-        sqlx::query("INSERT INTO failed_sign_ins (id, email, client, at) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO failed_sign_ins (id, email, client, at) VALUES ($1, $2, $3, $4)")
             .bind(format!("test-{email}-{at}-{i}"))
             .bind(email)
             .bind(format!("192.0.2.{i}"))

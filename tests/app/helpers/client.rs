@@ -9,8 +9,18 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 pub(super) fn http_client(cookies: bool, local: Option<IpAddr>) -> reqwest::Client {
+    http_client_with(cookies, local, reqwest::header::HeaderMap::new())
+}
+
+/// Like [`http_client`], sending `headers` with every request.
+pub(super) fn http_client_with(
+    cookies: bool,
+    local: Option<IpAddr>,
+    headers: reqwest::header::HeaderMap,
+) -> reqwest::Client {
     init();
     let mut builder = reqwest::Client::builder()
+        .default_headers(headers)
         .cookie_store(cookies)
         .redirect(reqwest::redirect::Policy::none())
         // No idle keep-alive connections: a stopped server never waits on them, and a
@@ -45,6 +55,19 @@ impl TestClient {
     pub(super) fn new(base: Arc<RwLock<String>>, local: Option<IpAddr>) -> Self {
         Self {
             http: http_client(true, local),
+            base,
+            csrf: Mutex::new(None),
+            session: Mutex::new(None),
+        }
+    }
+
+    /// A browser behind a proxy at `proxy` that forwards for `client`
+    /// (`X-Forwarded-For: client` on every request).
+    pub(super) fn behind_proxy(base: Arc<RwLock<String>>, proxy: IpAddr, client: &str) -> Self {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", client.parse().expect("a header value"));
+        Self {
+            http: http_client_with(true, Some(proxy), headers),
             base,
             csrf: Mutex::new(None),
             session: Mutex::new(None),

@@ -1,0 +1,29 @@
+//! The static files (stylesheet, vendored htmx), compiled into the binary: the release
+//! binary is all a deployment needs, wherever it runs from. Caching is set by
+//! `headers::security_headers` for everything under `/static/`.
+
+use axum::Router;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+
+const APP_CSS: &str = include_str!("../../static/app.css");
+const HTMX_JS: &str = include_str!("../../static/htmx.min.js");
+
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
+        .route(
+            "/static/app.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS) }),
+        )
+        .route(
+            "/static/htmx.min.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    HTMX_JS,
+                )
+                    .into_response()
+            }),
+        )
+}
