@@ -42,15 +42,29 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// While no user exists, makes a new setup token and returns it (to be printed once).
+/// How long a setup link printed by one of several instances on a shared database stays
+/// valid.
+const SHARED_SETUP_LINK_MS: i64 = 24 * 60 * 60 * 1000;
+
 pub async fn issue_setup_token(db: &Db) -> anyhow::Result<Option<String>> {
     if users::count(db).await? > 0 {
         return Ok(None);
     }
     let token = random_token();
-    // Only the link printed by the latest start works.
-    sqlx::query("DELETE FROM setup_tokens")
-        .execute(db.pool())
-        .await?;
+    if db.backend().single_instance() {
+        // One server per database: only the link printed by its latest start works.
+        sqlx::query("DELETE FROM setup_tokens")
+            .execute(db.pool())
+            .await?;
+    } else {
+        // Several instances may be starting together, each printing its own link: every
+        // link printed in the last day works (until the first Owner is created, which
+        // removes them all).
+        sqlx::query("DELETE FROM setup_tokens WHERE created_at < $1")
+            .bind(now_ms() - SHARED_SETUP_LINK_MS)
+            .execute(db.pool())
+            .await?;
+    }
     sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
         .bind(token_hash(&token))
         .bind(now_ms())
@@ -60,11 +74,19 @@ pub async fn issue_setup_token(db: &Db) -> anyhow::Result<Option<String>> {
 }
 
 async fn token_is_valid(db: &Db, token: &str) -> sqlx::Result<bool> {
-    let found: Option<(String,)> =
-        sqlx::query_as("SELECT token_hash FROM setup_tokens WHERE token_hash = $1")
-            .bind(token_hash(token))
-            .fetch_optional(db.pool())
-            .await?;
+    // On a shared database, links printed by instances expire after a day.
+    let oldest = if db.backend().single_instance() {
+        i64::MIN
+    } else {
+        now_ms() - SHARED_SETUP_LINK_MS
+    };
+    let found: Option<(String,)> = sqlx::query_as(
+        "SELECT token_hash FROM setup_tokens WHERE token_hash = $1 AND created_at >= $2",
+    )
+    .bind(token_hash(token))
+    .bind(oldest)
+    .fetch_optional(db.pool())
+    .await?;
     Ok(found.is_some())
 }
 

@@ -1,7 +1,7 @@
 //! Several orgsync instances on one PostgreSQL database (issue 7), as behind a load
 //! balancer: each instance has its own data directory, all share the database and the
-//! secret key. A session made on one works on the other; concurrent presses on both make
-//! one run, run by one instance; both schedulers make one daily run; a killed instance's
+//! secret key. The setup link either prints works; a session made on one works on the
+//! other; concurrent presses on both make one run, run by one instance; both schedulers make one daily run; a killed instance's
 //! run is found by its stale heartbeat and marked interrupted by the other, which runs
 //! the next; and instances starting together apply the migrations once.
 //!
@@ -103,6 +103,50 @@ async fn a_session_made_on_one_instance_works_on_the_other() {
         .get("/people")
         .await
         .expect_redirect("/login?next=/people");
+}
+
+#[tokio::test]
+async fn the_setup_link_each_instance_prints_works_until_the_first_owner_exists() {
+    if !postgres_or_say(
+        "instances::the_setup_link_each_instance_prints_works_until_the_first_owner_exists",
+    ) {
+        return;
+    }
+    let (a, b) = two_instances(|_| {}).await;
+    let (token_a, token_b) = (
+        a.setup_token.clone().unwrap(),
+        b.setup_token.clone().unwrap(),
+    );
+    assert_ne!(token_a, token_b);
+    // The administrator opens whichever link they find first: both work.
+    for (app, token) in [(&a, &token_a), (&b, &token_b)] {
+        let page = app.client().get(&format!("/setup?token={token}")).await;
+        page.expect(200);
+        assert!(
+            page.input_value("token").as_deref() == Some(token.as_str()),
+            "{}",
+            page.text()
+        );
+    }
+    // The Owner is made through A's link on B; then no link works anywhere.
+    let form = [
+        ("token", token_a.as_str()),
+        ("name", OWNER_NAME),
+        ("email", OWNER_EMAIL),
+        ("password", PASSWORD),
+    ];
+    let client = b.client();
+    client
+        .get(&format!("/setup?token={token_a}"))
+        .await
+        .expect(200);
+    client.post("/setup", &form).await.expect_redirect("/apps");
+    for (app, token) in [(&a, &token_a), (&b, &token_b)] {
+        app.client()
+            .get(&format!("/setup?token={token}"))
+            .await
+            .expect(404);
+    }
 }
 
 #[tokio::test]
