@@ -11,7 +11,7 @@
 pub mod postgres;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyPool, ConnectOptions, Connection, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -97,6 +97,18 @@ impl Db {
                     .await?
             }
             Backend::Postgres => {
+                // One connection first, so that a wrong address, name or password is
+                // reported at once with its cause (the pool would retry it silently until
+                // its timeout and then say only that it timed out).
+                let probe = sqlx::AnyConnection::connect_with(&options)
+                    .await
+                    .map_err(|e| {
+                        anyhow::anyhow!(
+                            "could not connect to PostgreSQL at {}: {e}",
+                            postgres::describe(&url)
+                        )
+                    })?;
+                let _ = probe.close().await;
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(30))

@@ -24,6 +24,21 @@ pub async fn check_version(pool: &AnyPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where a `postgres://` URL points, for messages: `user@host:port/database`, never the
+/// password or the options.
+pub fn describe(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(u) => format!(
+            "{}@{}:{}{}",
+            u.username(),
+            u.host_str().unwrap_or("localhost"),
+            u.port().unwrap_or(5432),
+            u.path()
+        ),
+        Err(_) => "the configured address (ORGSYNC_DATABASE_URL is not a valid URL)".into(),
+    }
+}
+
 /// The URL of database `name` on the server of `server_url` (any database of it: the
 /// maintenance one, `postgres://user@host:port`, is usual).
 pub fn database_url(server_url: &str, name: &str) -> anyhow::Result<String> {
@@ -75,6 +90,14 @@ pub async fn drop_database(server_url: &str, name: &str) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_description_names_the_server_but_never_the_password() {
+        let text = describe("postgres://orgsync:hunter2@db.internal:6543/orgsync?sslmode=require");
+        assert_eq!(text, "orgsync@db.internal:6543/orgsync");
+        assert_eq!(describe("postgres://me@h/x"), "me@h:5432/x");
+        assert!(!describe("postgres://a:hunter2@[::1/x").contains("hunter2"));
+    }
 
     #[test]
     fn a_database_url_keeps_the_server_and_its_options() {

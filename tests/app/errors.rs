@@ -100,3 +100,24 @@ async fn the_health_check_says_ok_only_while_the_database_answers() {
     let body = axum::body::to_bytes(down.into_body(), 1024).await.unwrap();
     assert_eq!(&body[..], b"database unavailable");
 }
+
+#[tokio::test]
+async fn an_unreachable_postgres_is_named_at_once_without_its_password() {
+    init();
+    let started = std::time::Instant::now();
+    // Nothing listens on port 1: the connection is refused.
+    let err = orgsync::db::Db::connect("postgres://orgsync:hunter2@127.0.0.1:1/orgsync")
+        .await
+        .unwrap_err();
+    let text = format!("{err:#}");
+    assert!(
+        text.contains("could not connect to PostgreSQL at orgsync@127.0.0.1:1/orgsync"),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2"), "{text}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        started.elapsed()
+    );
+}
