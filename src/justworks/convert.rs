@@ -103,32 +103,24 @@ pub fn member(w: WireMember) -> Result<RosterMember, ConversionError> {
         manager_id: w.manager.and_then(|m| text(m.id)),
         start_date,
         termination_date,
-        emails: w
-            .emails
-            .into_iter()
-            .filter_map(|e| {
-                Some(RosterEmail {
-                    address: text(e.address)?,
-                    kind: text(e.kind).map(|k| match k.as_str() {
-                        "work" => EmailKind::Work,
-                        "personal" => EmailKind::Personal,
-                        _ => EmailKind::Other(k),
-                    }),
-                    primary: e.primary.unwrap_or(false),
-                })
+        emails: exact(w.emails.into_iter().filter_map(|e| {
+            Some(RosterEmail {
+                address: text(e.address)?,
+                kind: text(e.kind).map(|k| match k.as_str() {
+                    "work" => EmailKind::Work,
+                    "personal" => EmailKind::Personal,
+                    _ => EmailKind::Other(k),
+                }),
+                primary: e.primary.unwrap_or(false),
             })
-            .collect(),
-        phones: w
-            .phones
-            .into_iter()
-            .filter_map(|p| {
-                Some(RosterPhone {
-                    number: text(p.number)?,
-                    kind: text(p.kind),
-                })
+        })),
+        phones: exact(w.phones.into_iter().filter_map(|p| {
+            Some(RosterPhone {
+                number: text(p.number)?,
+                kind: text(p.kind),
             })
-            .collect(),
-        addresses: w.addresses.into_iter().map(address).collect(),
+        })),
+        addresses: exact(w.addresses.into_iter().map(address)),
         date_of_birth,
         sex_assigned_at_birth: text(w.sex_assigned_at_birth),
         gender: text(w.gender),
@@ -162,6 +154,21 @@ fn address(w: WireAddress) -> RosterAddress {
         postal_code: text(w.postal_code),
         country: text(w.country),
     }
+}
+
+/// The items in a `Vec` of exactly their number. serde reads a JSON array into a `Vec`
+/// with room for four, and a `collect` of the same-sized roster type reuses that `Vec`,
+/// room and all: at 100 000 members the spare slots behind the emails, phones and
+/// addresses (most members have one address of 168 bytes) were ~70 MB.
+fn exact<T>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let items: Vec<T> = items.collect();
+    if items.len() == items.capacity() {
+        return items;
+    }
+    // A fresh allocation: shrinking in place may keep the whole block.
+    let mut exact = Vec::with_capacity(items.len());
+    exact.extend(items);
+    exact
 }
 
 /// An empty or blank string is as good as absent.
@@ -304,6 +311,21 @@ mod tests {
         assert_eq!(m.location_type, Some(LocationType::Other("hybrid".into())));
         assert_eq!(m.emails[0].kind, Some(EmailKind::Other("alias".into())));
         assert!(!m.emails[0].primary);
+    }
+
+    #[test]
+    fn a_members_lists_have_no_spare_room() {
+        // 100 000 members are held at once: room for four where one is used adds up.
+        let m = member(wire(
+            r#"{"id":"mem_6","company_id":"cmp_1","active":true,
+                "emails":[{"address":"a@acme.test","type":"work"},{"address":""}],
+                "phones":[{"number":"+1 212 555 0101"}],
+                "addresses":[{"type":"home","city":"Brooklyn"}]}"#,
+        ))
+        .unwrap();
+        assert_eq!((m.emails.len(), m.emails.capacity()), (1, 1));
+        assert_eq!((m.phones.len(), m.phones.capacity()), (1, 1));
+        assert_eq!((m.addresses.len(), m.addresses.capacity()), (1, 1));
     }
 
     #[test]
