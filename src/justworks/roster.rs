@@ -102,19 +102,50 @@ impl RosterMember {
         self.email_of(&EmailKind::Personal)
     }
 
+    /// The work email, to take it: a plan moves it into the person's row.
+    pub fn work_email_mut(&mut self) -> Option<&mut String> {
+        let i = self.email_at(&EmailKind::Work)?;
+        Some(&mut self.emails[i].address)
+    }
+
+    /// The personal email, to take it.
+    pub fn personal_email_mut(&mut self) -> Option<&mut String> {
+        let i = self.email_at(&EmailKind::Personal)?;
+        Some(&mut self.emails[i].address)
+    }
+
     fn email_of(&self, kind: &EmailKind) -> Option<&str> {
-        let of_kind = || self.emails.iter().filter(|e| e.kind.as_ref() == Some(kind));
+        self.email_at(kind).map(|i| self.emails[i].address.as_str())
+    }
+
+    /// Where the email of `kind` is: the primary one of that kind, else the first.
+    fn email_at(&self, kind: &EmailKind) -> Option<usize> {
+        let of_kind = || {
+            self.emails
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.kind.as_ref() == Some(kind))
+        };
         of_kind()
-            .find(|e| e.primary)
+            .find(|(_, e)| e.primary)
             .or_else(|| of_kind().next())
-            .map(|e| e.address.as_str())
+            .map(|(i, _)| i)
     }
 
     /// The first address of kind *home*.
     pub fn home_address(&self) -> Option<&RosterAddress> {
-        self.addresses
-            .iter()
-            .find(|a| a.kind == Some(AddressKind::Home))
+        self.addresses.iter().find(|a| a.is_home())
+    }
+
+    /// The home address, to take its parts.
+    pub fn home_address_mut(&mut self) -> Option<&mut RosterAddress> {
+        self.addresses.iter_mut().find(|a| a.is_home())
+    }
+}
+
+impl RosterAddress {
+    fn is_home(&self) -> bool {
+        self.kind == Some(AddressKind::Home)
     }
 }
 
@@ -191,4 +222,65 @@ pub enum PayBasis {
     Salary,
     Hourly,
     Other(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn email(address: &str, kind: EmailKind, primary: bool) -> RosterEmail {
+        RosterEmail {
+            address: address.to_owned(),
+            kind: Some(kind),
+            primary,
+        }
+    }
+
+    #[test]
+    fn the_email_taken_is_the_email_read() {
+        let mut member = RosterMember {
+            id: "mem_1".to_owned(),
+            work_id: None,
+            active: true,
+            name: PersonName::default(),
+            employment_type: None,
+            location_type: None,
+            job_title: None,
+            department: None,
+            office: None,
+            manager_id: None,
+            start_date: None,
+            termination_date: None,
+            emails: vec![
+                email("old@acme.test", EmailKind::Work, false),
+                email("me@home.test", EmailKind::Personal, false),
+                email("ana@acme.test", EmailKind::Work, true),
+            ],
+            phones: Vec::new(),
+            addresses: vec![RosterAddress {
+                kind: Some(AddressKind::Home),
+                city: Some("Brooklyn".to_owned()),
+                ..RosterAddress::default()
+            }],
+            date_of_birth: None,
+            sex_assigned_at_birth: None,
+            gender: None,
+            eeo1_race: None,
+            pay: None,
+            pay_frequency: None,
+            updated_at: None,
+        };
+        assert_eq!(member.work_email(), Some("ana@acme.test"));
+        assert_eq!(member.personal_email(), Some("me@home.test"));
+        assert_eq!(
+            std::mem::take(member.work_email_mut().unwrap()),
+            "ana@acme.test"
+        );
+        assert_eq!(
+            std::mem::take(member.personal_email_mut().unwrap()),
+            "me@home.test"
+        );
+        let home = member.home_address_mut().unwrap();
+        assert_eq!(home.city.take().as_deref(), Some("Brooklyn"));
+    }
 }

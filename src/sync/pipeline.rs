@@ -167,28 +167,26 @@ async fn run_steps(
     phases.mark("load");
     // "Today" is the org's date in its own time zone, not the server's or UTC's.
     let today = crate::org_settings::today(&mut tx, state.clock.now()).await?;
-    let (plan, org, roster) = tokio::task::spawn_blocking(move || {
+    // The plan takes the roster (and frees it); the company's groups are kept for the
+    // directory.
+    let company = roster.company.clone();
+    let (plan, org) = tokio::task::spawn_blocking(move || {
         let mut next_id = crate::db::new_id;
-        let result = plan(
-            &PlanInput {
-                org: &org,
-                roster: &roster,
-                options: &options,
-                today,
-            },
-            &mut next_id,
-        );
-        (result, org, roster)
+        let input = PlanInput {
+            org: &org,
+            roster,
+            options: &options,
+            today,
+        };
+        (plan(input, &mut next_id), org)
     })
     .await
     .map_err(|e| internal(anyhow::anyhow!("the plan task failed: {e}")))?;
     let plan: Plan = plan.map_err(|e| RunFailure(e.to_string()))?;
     phases.mark("plan");
-    // Keep only what the writes need: the tree's shape and the company's groups.
+    // Keep only what the writes need: the tree's shape.
     let mut tree = store::TreeShape::of(&org);
     drop(org);
-    let company = roster.company;
-    drop(roster.members);
     let now = now_ms();
     store::apply_plan(&mut tx, &plan, &run.id, now).await?;
     phases.mark("write");

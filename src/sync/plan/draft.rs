@@ -124,10 +124,11 @@ impl<'a> Draft<'a> {
         first.into_iter().chain(more.copied()).collect()
     }
 
-    /// Decides one (not skipped) member's person and seat.
+    /// Decides one (not skipped) member's person and seat, moving the member's values
+    /// into the rows (`fields`).
     pub(super) fn seat_member(
         &mut self,
-        member: &RosterMember,
+        member: &mut RosterMember,
         standing: Standing,
         matched: Option<usize>,
         new_id: &mut dyn FnMut() -> String,
@@ -210,7 +211,7 @@ impl<'a> Draft<'a> {
     fn update_person(
         &mut self,
         p: usize,
-        member: &RosterMember,
+        member: &mut RosterMember,
         live: bool,
         warnings: &mut Vec<String>,
     ) -> Transition {

@@ -5,13 +5,13 @@
 use super::display;
 use super::draft::{Draft, Outcome, Transition};
 use super::history::{Kinds, Lookup, Rows};
-use super::members::Members;
+use super::members::Standing;
 use crate::sync::change::{Counts, JobChange, PersonChange, Plan};
 
 /// The plan, with its counts and the warnings gathered on the way.
 pub(super) fn plan(
     draft: Draft<'_>,
-    members: &Members<'_>,
+    standing: &[Standing],
     outcomes: &[Option<Outcome>],
     warnings: Vec<String>,
 ) -> Plan {
@@ -85,7 +85,7 @@ pub(super) fn plan(
             .job(org.jobs.get(j), job, &lookup);
         }
     }
-    counts.excluded = count(members.standing.iter().filter(|s| s.is_skipped()).count());
+    counts.excluded = count(standing.iter().filter(|s| s.is_skipped()).count());
     counts.warnings = count(warnings.len());
 
     let mut people: Vec<_> = draft.people.into_iter().map(Some).collect();

@@ -2,6 +2,12 @@
 //! (DESIGN.md advanced options). Two rules hold throughout: a group switched off is
 //! neither set nor changed, and an absent or blank source value never wipes the stored
 //! one. Only the status transitions (departure, rehire) in `draft.rs` clear anything.
+//!
+//! The plan owns the roster, so a member's own strings are moved into the rows rather
+//! than copied: a first sync of 100 000 members would otherwise hold every value twice
+//! at its peak (the roster and the plan). A member is seated once, and afterwards only
+//! its id, names, manager and dates are read (for the tree and warnings): those are
+//! copied, never moved.
 
 use std::collections::HashMap;
 
@@ -45,23 +51,65 @@ impl<'a> Lookups<'a> {
         }
     }
 
+    /// The group's name: the member's own (moved), else the company's for its id (copied).
     fn name<'r>(
-        reference: Option<&'r RosterRef>,
-        by_id: &HashMap<&'r str, &'r str>,
-    ) -> Option<&'r str> {
-        let reference = reference?;
-        text(reference.name.as_deref()).or_else(|| by_id.get(reference.id.as_str()).copied())
+        reference: Option<&'r mut RosterRef>,
+        by_id: &HashMap<&str, &'r str>,
+    ) -> Option<Value<'r>> {
+        let RosterRef { id, name } = reference?;
+        Value::own(name.as_mut()).or_else(|| by_id.get(id.as_str()).map(|n| Value::Shared(n)))
     }
 }
 
-/// Sets an `Option<String>` field from a source text when the source has one that
-/// differs; the row is copied out of the org only then.
+/// A source text about to be stored.
+enum Value<'m> {
+    /// The member's own string: moved into the row.
+    Own(&'m mut String),
+    /// Shared with others (a group's name from the company, a name warnings still need,
+    /// a word of ours, the stored value): copied.
+    Shared(&'m str),
+}
+
+impl<'m> Value<'m> {
+    /// The member's own text, if it has some (blank is absent).
+    fn own(source: Option<&'m mut String>) -> Option<Self> {
+        source.filter(|s| !s.trim().is_empty()).map(Self::Own)
+    }
+
+    fn shared(source: Option<&'m str>) -> Option<Self> {
+        text(source).map(Self::Shared)
+    }
+
+    fn as_str(&self) -> &str {
+        match self {
+            Self::Own(s) => s,
+            Self::Shared(s) => s,
+        }
+    }
+
+    /// The string to store. The member's own is taken, leaving it empty: blank, which
+    /// the plan reads as absent.
+    fn into_string(self) -> String {
+        match self {
+            Self::Own(s) => std::mem::take(s),
+            Self::Shared(s) => s.to_owned(),
+        }
+    }
+}
+
+/// The member's own text moved out, if it has some (blank is absent).
+fn take_text(source: &mut Option<String>) -> Option<String> {
+    source.take().filter(|s| !s.trim().is_empty())
+}
+
+/// Sets an `Option<String>` field from a source text (a `Value`) when the source has one
+/// that differs; the row is copied out of the org, and the value taken, only then.
 macro_rules! keep_text {
     ($row:ident . $field:ident, $value:expr) => {
         if let Some(value) = $value
-            && $row.$field.as_deref() != Some(value)
+            && $row.$field.as_deref() != Some(value.as_str())
         {
-            $row.to_mut().$field = Some(value.to_owned());
+            $row.to_mut().$field = Some(value.into_string());
         }
     };
 }
@@ -80,7 +128,7 @@ macro_rules! keep_value {
 /// A new person for a member: linked, named, everything else as the groups sync it.
 pub(super) fn new_person(
     id: String,
-    member: &RosterMember,
+    member: &mut RosterMember,
     status: PersonStatus,
     options: &SyncOptions,
 ) -> Person {
@@ -113,7 +161,7 @@ pub(super) fn new_person(
 pub(super) fn new_job(
     id: String,
     person_id: &str,
-    member: &RosterMember,
+    member: &mut RosterMember,
     options: &SyncOptions,
     lookups: &Lookups<'_>,
 ) -> Job {
@@ -138,29 +186,36 @@ pub(super) fn new_job(
 /// always; the rest per group.
 pub(super) fn sync_person(
     person: &mut Row<'_, Person>,
-    member: &RosterMember,
+    member: &mut RosterMember,
     options: &SyncOptions,
 ) {
-    keep_text!(person.justworks_id, Some(member.id.as_str()));
+    keep_text!(person.justworks_id, Some(Value::Shared(&member.id)));
     if let Some(name) = full_name(member)
         && person.name != name
     {
         person.to_mut().name = name;
     }
+    // Copied: warnings name the member by them until the plan ends.
     let name = &member.name;
-    keep_text!(person.given_name, text(name.given.as_deref()));
-    keep_text!(person.family_name, text(name.family.as_deref()));
-    keep_text!(person.preferred_name, text(name.preferred.as_deref()));
-    keep_text!(person.work_id, text(member.work_id.as_deref()));
+    keep_text!(person.given_name, Value::shared(name.given.as_deref()));
+    keep_text!(person.family_name, Value::shared(name.family.as_deref()));
+    keep_text!(
+        person.preferred_name,
+        Value::shared(name.preferred.as_deref())
+    );
+    keep_text!(person.work_id, Value::own(member.work_id.as_mut()));
     keep_text!(
         person.employment_type,
-        member.employment_type.as_ref().and_then(employment_type)
+        Value::shared(member.employment_type.as_ref().and_then(employment_type))
     );
     if options.sync_contact {
-        keep_text!(person.work_email, text(member.work_email()));
-        keep_text!(person.personal_email, text(member.personal_email()));
+        keep_text!(person.work_email, Value::own(member.work_email_mut()));
+        keep_text!(
+            person.personal_email,
+            Value::own(member.personal_email_mut())
+        );
         sync_phones(person, member);
-        if let Some(home) = member.home_address()
+        if let Some(home) = member.home_address_mut()
             && !person
                 .home_address
                 .as_ref()
@@ -172,8 +227,8 @@ pub(super) fn sync_person(
     }
     if options.sync_demographics {
         keep_value!(person.birthdate, member.date_of_birth);
-        keep_text!(person.gender, text(member.gender.as_deref()));
-        keep_text!(person.ethnicity, text(member.eeo1_race.as_deref()));
+        keep_text!(person.gender, Value::own(member.gender.as_mut()));
+        keep_text!(person.ethnicity, Value::own(member.eeo1_race.as_mut()));
     }
     if options.sync_dates {
         keep_value!(person.start_date, member.start_date);
@@ -185,22 +240,25 @@ pub(super) fn sync_person(
 /// The seat's fields from the member, per group. The manager is set by `managers.rs`.
 pub(super) fn sync_job(
     job: &mut Row<'_, Job>,
-    member: &RosterMember,
+    member: &mut RosterMember,
     options: &SyncOptions,
     lookups: &Lookups<'_>,
 ) {
     if options.sync_titles {
-        keep_text!(job.title, text(member.job_title.as_deref()));
+        keep_text!(job.title, Value::own(member.job_title.as_mut()));
     }
     if options.sync_groups {
         keep_text!(
             job.department,
-            Lookups::name(member.department.as_ref(), &lookups.departments)
+            Lookups::name(member.department.as_mut(), &lookups.departments)
         );
-        let office = Lookups::name(member.office.as_ref(), &lookups.offices);
         let remote = member.location_type == Some(LocationType::Remote)
             && options.missing_location == MissingLocation::Remote;
-        keep_text!(job.location, office.or(remote.then_some("Remote")));
+        let office = Lookups::name(member.office.as_mut(), &lookups.offices);
+        keep_text!(
+            job.location,
+            office.or(remote.then_some(Value::Shared("Remote")))
+        );
     }
     if options.sync_compensation {
         sync_compensation(job, member);
@@ -235,8 +293,8 @@ fn employment_type(kind: &EmploymentType) -> Option<&str> {
     }
 }
 
-/// Phones are replaced as a list, when the source lists any.
-fn sync_phones(person: &mut Row<'_, Person>, member: &RosterMember) {
+/// Phones are replaced as a list (the member's, moved), when the source lists any.
+fn sync_phones(person: &mut Row<'_, Person>, member: &mut RosterMember) {
     let source = || member.phones.iter().filter(|p| !p.number.trim().is_empty());
     if source().next().is_none() {
         return;
@@ -246,25 +304,27 @@ fn sync_phones(person: &mut Row<'_, Person>, member: &RosterMember) {
             stored.number == p.number && stored.kind.as_deref() == text(p.kind.as_deref())
         });
     if !same {
-        person.to_mut().phones = source()
-            .map(|p| Phone {
-                number: p.number.clone(),
-                kind: text(p.kind.as_deref()).map(str::to_owned),
+        person.to_mut().phones = std::mem::take(&mut member.phones)
+            .into_iter()
+            .filter(|p| !p.number.trim().is_empty())
+            .map(|mut p| Phone {
+                kind: take_text(&mut p.kind),
+                number: p.number,
             })
             .collect();
     }
 }
 
-/// An address is replaced as a whole (a move), when the source has one.
-fn address(a: &RosterAddress) -> Option<Address> {
-    let part = |p: &Option<String>| text(p.as_deref()).map(str::to_owned);
+/// An address is replaced as a whole (a move), when the source has one; its parts are
+/// taken from the member.
+fn address(a: &mut RosterAddress) -> Option<Address> {
     let address = Address {
-        line1: part(&a.line1),
-        line2: part(&a.line2),
-        city: part(&a.city),
-        state: part(&a.state),
-        postal_code: part(&a.postal_code),
-        country: part(&a.country),
+        line1: take_text(&mut a.line1),
+        line2: take_text(&mut a.line2),
+        city: take_text(&mut a.city),
+        state: take_text(&mut a.state),
+        postal_code: take_text(&mut a.postal_code),
+        country: take_text(&mut a.country),
     };
     (address != Address::default()).then_some(address)
 }
@@ -281,33 +341,35 @@ fn same_address(stored: &Address, a: &RosterAddress) -> bool {
 
 /// The pay from the source; a part the source leaves out (basis, frequency) keeps its
 /// stored value.
-fn sync_compensation(job: &mut Row<'_, Job>, member: &RosterMember) {
+fn sync_compensation(job: &mut Row<'_, Job>, member: &mut RosterMember) {
     let stored = job.compensation.as_ref();
-    let (amount_minor, currency) = match (&member.pay, stored) {
-        (Some(pay), _) => (pay.amount_minor, pay.currency.as_str()),
-        (None, Some(stored)) => (stored.amount_minor, stored.currency.as_str()),
+    let (amount_minor, currency, basis) = match (member.pay.as_mut(), stored) {
+        (Some(pay), _) => (
+            pay.amount_minor,
+            Value::Own(&mut pay.currency),
+            pay.basis.as_ref().and_then(pay_basis),
+        ),
+        (None, Some(stored)) => (stored.amount_minor, Value::Shared(&stored.currency), None),
         (None, None) => return,
     };
-    let basis = member
-        .pay
-        .as_ref()
-        .and_then(|p| p.basis.as_ref())
-        .and_then(pay_basis)
-        .or_else(|| stored.and_then(|s| s.basis.as_deref()));
-    let frequency = text(member.pay_frequency.as_deref())
-        .or_else(|| stored.and_then(|s| s.frequency.as_deref()));
+    let basis = basis.or_else(|| stored.and_then(|s| s.basis.as_deref()));
+    let frequency = Value::own(member.pay_frequency.as_mut()).or_else(|| {
+        stored
+            .and_then(|s| s.frequency.as_deref())
+            .map(Value::Shared)
+    });
     let same = stored.is_some_and(|s| {
         s.amount_minor == amount_minor
-            && s.currency == currency
+            && s.currency == currency.as_str()
             && s.basis.as_deref() == basis
-            && s.frequency.as_deref() == frequency
+            && s.frequency.as_deref() == frequency.as_ref().map(Value::as_str)
     });
     if !same {
         let pay = Compensation {
             amount_minor,
-            currency: currency.to_owned(),
+            currency: currency.into_string(),
             basis: basis.map(str::to_owned),
-            frequency: frequency.map(str::to_owned),
+            frequency: frequency.map(Value::into_string),
         };
         job.to_mut().compensation = Some(pay);
     }

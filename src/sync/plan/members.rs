@@ -7,7 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use time::Date;
 
-use crate::justworks::roster::{EmploymentType, Roster, RosterMember};
+use crate::justworks::roster::{EmploymentType, RosterMember};
 use crate::sync::change::PlanError;
 use crate::sync::options::SyncOptions;
 
@@ -37,19 +37,35 @@ pub(super) struct Members<'a> {
     pub by_id: HashMap<&'a str, usize>,
 }
 
-impl Members<'_> {
+impl<'a> Members<'a> {
+    /// The members again once seated (their values moved into rows, ids, names,
+    /// managers and dates still there), with the standing `classify` gave them. Their ids
+    /// are unique: `classify` checked.
+    pub(super) fn seated(list: &'a [RosterMember], standing: Vec<Standing>) -> Self {
+        let by_id = list
+            .iter()
+            .enumerate()
+            .map(|(i, member)| (member.id.as_str(), i))
+            .collect();
+        Self {
+            list,
+            standing,
+            by_id,
+        }
+    }
+
     pub(super) fn live(&self) -> impl Iterator<Item = usize> + '_ {
         (0..self.list.len()).filter(|&i| self.standing[i] == Standing::Live)
     }
 }
 
 pub(super) fn classify<'a>(
-    roster: &'a Roster,
+    list: &'a [RosterMember],
     options: &SyncOptions,
     today: Date,
 ) -> Result<Members<'a>, PlanError> {
-    let mut by_id = HashMap::with_capacity(roster.members.len());
-    for (i, member) in roster.members.iter().enumerate() {
+    let mut by_id = HashMap::with_capacity(list.len());
+    for (i, member) in list.iter().enumerate() {
         if by_id.insert(member.id.as_str(), i).is_some() {
             return Err(PlanError::DuplicateMemberId(member.id.clone()));
         }
@@ -60,13 +76,12 @@ pub(super) fn classify<'a>(
         .map(|id| id.trim())
         .filter(|id| !id.is_empty())
         .collect();
-    let standing = roster
-        .members
+    let standing = list
         .iter()
         .map(|member| standing(member, &excluded, options, today))
         .collect();
     Ok(Members {
-        list: &roster.members,
+        list,
         standing,
         by_id,
     })

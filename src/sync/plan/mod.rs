@@ -40,11 +40,13 @@ use crate::org::model::{Org, Person};
 use crate::sync::change::{Plan, PlanError};
 use crate::sync::options::SyncOptions;
 
-/// Everything a plan is made from.
-#[derive(Debug, Clone, Copy)]
+/// Everything a plan is made from. The plan takes the roster: it moves the members'
+/// values into the rows it plans instead of copying them, so that the roster and the
+/// plan share their strings rather than holding each twice (see `fields`).
+#[derive(Debug, Clone)]
 pub struct PlanInput<'a> {
     pub org: &'a Org,
-    pub roster: &'a Roster,
+    pub roster: Roster,
     pub options: &'a SyncOptions,
     /// The org's today: terminations on or before it are departures.
     pub today: Date,
@@ -53,37 +55,43 @@ pub struct PlanInput<'a> {
 /// Plans a sync. `new_id` names each person and job the plan creates (called in roster
 /// order: a member's person, then their job). Fails, planning nothing, when the roster
 /// lists a member twice or the org head is not exactly one live member.
-pub fn plan(input: &PlanInput<'_>, new_id: &mut dyn FnMut() -> String) -> Result<Plan, PlanError> {
+pub fn plan(input: PlanInput<'_>, new_id: &mut dyn FnMut() -> String) -> Result<Plan, PlanError> {
     let PlanInput {
         org,
         roster,
         options,
         today,
-    } = *input;
-    let members = members::classify(roster, options, today)?;
-    let head = head::find(&members, &options.org_head)?;
+    } = input;
+    let Roster {
+        company,
+        members: mut list,
+    } = roster;
     let mut warnings = Vec::new();
-    let identity = identity::match_members(org, &members, &mut warnings);
-    identity::warn_possible_duplicates(org, &members, &identity, &mut warnings);
+    let (standing, head, identity) = {
+        let members = members::classify(&list, options, today)?;
+        let head = head::find(&members, &options.org_head)?;
+        let identity = identity::match_members(org, &members, &mut warnings);
+        identity::warn_possible_duplicates(org, &members, &identity, &mut warnings);
+        (members.standing, head, identity)
+    };
 
-    let mut draft = Draft::new(org, options, fields::Lookups::new(&roster.company));
-    let outcomes: Vec<Option<Outcome>> = (0..members.list.len())
-        .map(|i| {
-            let standing = members.standing[i];
-            (!standing.is_skipped()).then(|| {
-                draft.seat_member(
-                    &members.list[i],
-                    standing,
-                    identity.person[i],
-                    new_id,
-                    &mut warnings,
-                )
-            })
+    let mut draft = Draft::new(org, options, fields::Lookups::new(&company));
+    let outcomes: Vec<Option<Outcome>> = list
+        .iter_mut()
+        .zip(&standing)
+        .zip(&identity.person)
+        .map(|((member, &standing), &matched)| {
+            (!standing.is_skipped())
+                .then(|| draft.seat_member(member, standing, matched, new_id, &mut warnings))
         })
         .collect();
+    let members = Members::seated(&list, standing);
     hang_the_tree(&mut draft, &members, head, &outcomes, &mut warnings);
     identity::warn_vanished(org, &identity, &mut warnings);
-    Ok(emit::plan(draft, &members, &outcomes, warnings))
+    // The roster is done with: freed before the history rows are made, not after.
+    let Members { standing, .. } = members;
+    drop(list);
+    Ok(emit::plan(draft, &standing, &outcomes, warnings))
 }
 
 /// Every seat under its manager's seat (or the org head's), then any chain that no

@@ -494,3 +494,67 @@ fn phones_and_addresses_are_stored_as_the_model_has_them() {
     assert_eq!(ana.preferred_name.as_deref(), Some("Aninha"));
     assert_eq!(ana.work_id.as_deref(), Some("E1"));
 }
+
+#[test]
+fn a_new_hire_gets_every_value_and_later_warnings_still_name_them() {
+    // The plan moves a member's values into their new rows; names, ids and managers stay
+    // with the member, since the tree's warnings (made after seating) read them.
+    let ana = RosterMember {
+        manager_id: Some("m2".to_owned()),
+        ..ana()
+    };
+    let bo_gone = RosterMember {
+        active: false,
+        ..bo()
+    };
+    let (plan, after) = sync(
+        &Org::default(),
+        &roster(vec![ceo(), bo_gone, ana]),
+        &options(),
+    );
+    let person = person(&after, "m1");
+    assert_eq!(
+        (
+            person.name.as_str(),
+            person.given_name.as_deref(),
+            person.family_name.as_deref(),
+        ),
+        ("Ana Souza", Some("Ana"), Some("Souza"))
+    );
+    assert_eq!(person.work_email.as_deref(), Some("ana@acme.test"));
+    assert_eq!(person.personal_email.as_deref(), Some("ana@home.test"));
+    assert_eq!(person.phones[0].kind.as_deref(), Some("mobile"));
+    assert_eq!(
+        person.home_address.as_ref().and_then(|a| a.city.as_deref()),
+        Some("Brooklyn")
+    );
+    assert_eq!(person.gender.as_deref(), Some("Woman"));
+    assert_eq!(person.ethnicity.as_deref(), Some("Hispanic or Latino"));
+    let job = seat(&after, "m1");
+    assert_eq!(
+        (
+            job.title.as_deref(),
+            job.department.as_deref(),
+            job.location.as_deref(),
+        ),
+        (Some("Engineer"), Some("Engineering"), Some("New York HQ"))
+    );
+    assert_eq!(
+        job.compensation,
+        Some(Compensation {
+            amount_minor: 18_500_000,
+            currency: "USD".to_owned(),
+            basis: Some("salary".to_owned()),
+            frequency: Some("semimonthly".to_owned()),
+        })
+    );
+    assert!(
+        warned(
+            &plan,
+            "Ana Souza (m1) now reports to the org head Grace Hopper (m0): their manager \
+             Bo Report (m2) has left"
+        ),
+        "{:?}",
+        plan.warnings
+    );
+}

@@ -123,11 +123,11 @@ fn a_future_termination_is_scheduled_and_the_person_stays() {
     // The first sync on or after the date makes it a departure.
     let input_later = crate::sync::plan::PlanInput {
         org: &after,
-        roster: &roster(vec![ceo(), leaving(later)]),
+        roster: roster(vec![ceo(), leaving(later)]),
         options: &options(),
         today: later,
     };
-    let on_the_day = crate::sync::plan::plan(&input_later, &mut next_id).expect("plans");
+    let on_the_day = crate::sync::plan::plan(input_later, &mut next_id).expect("plans");
     assert_eq!(on_the_day.counts.departed, 1);
 }
 
@@ -319,11 +319,11 @@ fn new_ids_are_drawn_in_roster_order_person_then_job() {
     };
     let input = crate::sync::plan::PlanInput {
         org: &Org::default(),
-        roster: &roster(members),
+        roster: roster(members),
         options: &options(),
         today: TODAY,
     };
-    let plan = crate::sync::plan::plan(&input, &mut ids).expect("plans");
+    let plan = crate::sync::plan::plan(input, &mut ids).expect("plans");
     let mut after = Org::default();
     plan.apply_to(&mut after);
     assert_eq!(person(&after, "m0").id, "n1");

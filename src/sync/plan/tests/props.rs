@@ -411,11 +411,11 @@ fn planned(org: &Org, roster: &Roster, options: &SyncOptions) -> Plan {
     };
     let input = PlanInput {
         org,
-        roster,
+        roster: roster.clone(),
         options,
         today: TODAY,
     };
-    plan(&input, &mut ids).expect("the plan succeeds")
+    plan(input, &mut ids).expect("the plan succeeds")
 }
 
 proptest! {

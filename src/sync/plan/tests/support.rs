@@ -142,9 +142,18 @@ pub(super) fn options() -> SyncOptions {
     SyncOptions::with_org_head("Grace Hopper")
 }
 
+/// Plans with a copy of the roster (the plan takes the one it is given).
 pub(super) fn try_plan(
     org: &Org,
     roster: &Roster,
+    options: &SyncOptions,
+) -> Result<Plan, PlanError> {
+    try_plan_taking(org, roster.clone(), options)
+}
+
+pub(super) fn try_plan_taking(
+    org: &Org,
+    roster: Roster,
     options: &SyncOptions,
 ) -> Result<Plan, PlanError> {
     let input = PlanInput {
@@ -153,7 +162,7 @@ pub(super) fn try_plan(
         options,
         today: TODAY,
     };
-    plan(&input, &mut next_id)
+    plan(input, &mut next_id)
 }
 
 /// Plans, applies, and checks that planning again changes nothing.
