@@ -4,7 +4,6 @@
 
 use axum::Router;
 use axum::http::header;
-use axum::response::IntoResponse;
 use axum::routing::get;
 
 const APP_CSS: &str = include_str!("../../static/app.css");
@@ -23,7 +22,6 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
                     [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
                     HTMX_JS,
                 )
-                    .into_response()
             }),
         )
 }

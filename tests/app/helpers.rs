@@ -6,12 +6,14 @@
 
 mod client;
 mod database;
+mod logs;
 mod page;
 mod settings;
 mod smtp;
 
 pub use client::*;
 pub use database::*;
+pub use logs::captured_logs;
 pub use page::*;
 pub use settings::*;
 pub use smtp::*;
@@ -22,7 +24,7 @@ use orgsync::{App, Config};
 use sqlx::AnyPool;
 use std::net::SocketAddr;
 use std::path::Path;
-use std::sync::{Arc, Mutex, Once, RwLock};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
@@ -42,46 +44,12 @@ pub const MEMBER_NAME: &str = "Mia Member";
 /// The sentence of the sign-in page when the email and password don't match.
 pub const SIGN_IN_FAILED: &str = "That email and password don't match an active orgsync account.";
 
-// ---------------------------------------------------------------------------------------
-// Process-wide setup: the TLS provider reqwest needs, and a DEBUG log capture.
-// ---------------------------------------------------------------------------------------
-
-static INIT: Once = Once::new();
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct LogWriter;
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Once per test binary: the rustls provider and a global DEBUG subscriber writing into
-/// memory, so tests can search every log line the app wrote. Only the test's own browser
-/// (reqwest and its cookie store, which log the cookies it receives) is left out.
+/// memory, so tests can search every log line the app wrote ([`captured_logs`]). Only
+/// the test's own browser (reqwest and its cookie store, which log the cookies it
+/// receives) is left out.
 pub fn init() {
-    INIT.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "debug,cookie_store=off,reqwest=off",
-            ))
-            .with_ansi(false)
-            .with_writer(|| LogWriter)
-            .try_init();
-    });
-}
-
-/// Every log line captured so far in this test binary (all tests together).
-pub fn captured_logs() -> String {
-    String::from_utf8_lossy(&LOGS.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    logs::init_with("debug,cookie_store=off,reqwest=off");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -349,4 +317,28 @@ pub fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
 pub fn client_at(base: Arc<RwLock<String>>) -> TestClient {
     init();
     TestClient::new(base, None)
+}
+
+/// Money as people write it: "185000.00", "185,000.00", "185,000", "18500000".
+pub fn amount_forms(minor: i64) -> Vec<String> {
+    let (major, cents) = (minor / 100, minor % 100);
+    let digits = major.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let mut forms = vec![
+        format!("{major}.{cents:02}"),
+        format!("{grouped}.{cents:02}"),
+    ];
+    if major >= 1000 {
+        forms.push(grouped);
+    }
+    if minor >= 100_000 {
+        forms.push(minor.to_string());
+    }
+    forms
 }

@@ -233,30 +233,6 @@ struct Sensitive {
     names: BTreeSet<String>,
 }
 
-/// Money as people write it: "185000.00", "185,000.00", "185,000", "18500000".
-fn amount_forms(minor: i64) -> Vec<String> {
-    let (major, cents) = (minor / 100, minor % 100);
-    let digits = major.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let mut forms = vec![
-        format!("{major}.{cents:02}"),
-        format!("{grouped}.{cents:02}"),
-    ];
-    if major >= 1000 {
-        forms.push(grouped);
-    }
-    if minor >= 100_000 {
-        forms.push(minor.to_string());
-    }
-    forms
-}
-
 impl Sensitive {
     /// Adds everything sensitive the app's database holds now (the sandbox's data, as
     /// synced) and every name.

@@ -1139,7 +1139,7 @@ async fn names_render_as_text_everywhere() {
 /// job under every manager; then the time of the main pages. Run it in release:
 /// `cargo test --release --test app people::bench -- --ignored --nocapture`.
 #[tokio::test]
-#[ignore]
+#[ignore = "a benchmark that prints figures (BENCHMARKS.md): run with --release -- --ignored --nocapture"]
 async fn bench_100k_people() {
     // Seeding takes minutes: the seeded data directory is kept between runs (SQLite:
     // a database on PostgreSQL is not in it, and is seeded each time).

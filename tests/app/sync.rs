@@ -512,28 +512,6 @@ fn new_hire(id: &str, head: &Value) -> Value {
     })
 }
 
-/// Money as the amounts would appear on a page: "185000.00", "185,000.00", "18500000".
-fn amount_forms(minor: i64) -> Vec<String> {
-    let major = minor / 100;
-    let cents = minor % 100;
-    let digits = major.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(c);
-    }
-    let mut forms = vec![
-        format!("{major}.{cents:02}"),
-        format!("{grouped}.{cents:02}"),
-    ];
-    if minor >= 100_000 {
-        forms.push(minor.to_string());
-    }
-    forms
-}
-
 // ---------------------------------------------------------------------------------------
 // The tests.
 // ---------------------------------------------------------------------------------------
@@ -1098,15 +1076,25 @@ impl Drop for Server {
     }
 }
 
-#[tokio::test]
-async fn a_server_killed_during_a_run_marks_it_interrupted_at_restart_and_a_new_run_succeeds() {
+/// A real server process (one that can be killed) on a data directory of its own, with
+/// a Technical Owner signed in, Justworks configured and a first sync done.
+struct Killable {
+    sandbox: Sandbox,
+    dir: tempfile::TempDir,
+    log: std::path::PathBuf,
+    server: Server,
+    /// Where the Technical Owner's browser goes: moved to the restarted server.
+    base: Arc<RwLock<String>>,
+    to: TestClient,
+}
+
+async fn killable_after_a_first_sync() -> Killable {
     init();
     let sandbox = Sandbox::start(20, 7).await;
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("server.log");
-    let config = test_config(dir.path());
     orgsync::cli::create_user(
-        &config,
+        &test_config(dir.path()),
         TECH_EMAIL,
         TECH_NAME,
         "technical-owner",
@@ -1114,14 +1102,33 @@ async fn a_server_killed_during_a_run_marks_it_interrupted_at_restart_and_a_new_
     )
     .await
     .expect("a Technical Owner");
-
-    let mut server = Server::start(dir.path(), &sandbox.url, &log).await;
+    let server = Server::start(dir.path(), &sandbox.url, &log).await;
     let base = Arc::new(RwLock::new(server.base.clone()));
     let to = client_at(base.clone());
     to.sign_in(TECH_EMAIL, PASSWORD).await.expect(303);
     install_and_save(&to, &sandbox.settings()).await;
     let (_, first) = sandbox.sync(&to).await;
     assert_completed(&first);
+    Killable {
+        sandbox,
+        dir,
+        log,
+        server,
+        base,
+        to,
+    }
+}
+
+#[tokio::test]
+async fn a_server_killed_during_a_run_marks_it_interrupted_at_restart_and_a_new_run_succeeds() {
+    let Killable {
+        sandbox,
+        dir,
+        log,
+        mut server,
+        base,
+        to,
+    } = killable_after_a_first_sync().await;
     let members = sandbox.members().await;
     let promoted = quiet_leaves(&members)[0];
     sandbox
@@ -1174,26 +1181,14 @@ async fn a_server_killed_during_a_run_marks_it_interrupted_at_restart_and_a_new_
 
 #[tokio::test]
 async fn a_server_killed_inside_the_apply_transaction_leaves_the_org_as_it_was() {
-    init();
-    let sandbox = Sandbox::start(20, 7).await;
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("server.log");
-    orgsync::cli::create_user(
-        &test_config(dir.path()),
-        TECH_EMAIL,
-        TECH_NAME,
-        "technical-owner",
-        orgsync::secrets::SecretString::new(PASSWORD),
-    )
-    .await
-    .expect("a Technical Owner");
-    let mut server = Server::start(dir.path(), &sandbox.url, &log).await;
-    let base = Arc::new(RwLock::new(server.base.clone()));
-    let to = client_at(base.clone());
-    to.sign_in(TECH_EMAIL, PASSWORD).await.expect(303);
-    install_and_save(&to, &sandbox.settings()).await;
-    let (_, first) = sandbox.sync(&to).await;
-    assert_completed(&first);
+    let Killable {
+        sandbox,
+        dir,
+        log,
+        mut server,
+        base,
+        to,
+    } = killable_after_a_first_sync().await;
     let members = sandbox.members().await;
     let leaves = quiet_leaves(&members);
     sandbox

@@ -37,41 +37,14 @@ mod no_js;
 mod screenshots;
 mod server;
 
-use std::sync::{Mutex, Once};
+/// The app tests' log capture, shared rather than copied.
+#[path = "../app/helpers/logs.rs"]
+mod logs;
 
-static INIT: Once = Once::new();
-static LOGS: Mutex<Vec<u8>> = Mutex::new(Vec::new());
-
-struct LogWriter;
-
-impl std::io::Write for LogWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        LOGS.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+pub use logs::captured_logs;
 
 /// Once per test binary: the rustls provider reqwest needs, and the server's logs kept in
 /// memory so that a failing test can save them next to its screenshot.
 pub fn init() {
-    INIT.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(
-                "info,sqlx=warn,tower_http=warn",
-            ))
-            .with_ansi(false)
-            .with_writer(|| LogWriter)
-            .try_init();
-    });
-}
-
-/// Every log line the servers of this test binary wrote so far (all tests together).
-pub fn captured_logs() -> String {
-    String::from_utf8_lossy(&LOGS.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    logs::init_with("info,sqlx=warn,tower_http=warn");
 }
