@@ -653,6 +653,7 @@ mod tests {
             has_password: true,
             sessions_valid_after: 0,
             created_at: 0,
+            person_id: None,
         }
     }
 

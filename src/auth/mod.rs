@@ -2,10 +2,13 @@
 
 pub mod csrf;
 pub mod extract;
+pub mod invitations;
 pub mod level;
+pub mod links;
 pub mod password;
 pub mod session_store;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 
 pub use extract::{CurrentUser, RequireMember, RequireOwner, RequireTechnicalOwner};

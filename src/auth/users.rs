@@ -19,6 +19,8 @@ pub struct User {
     pub has_password: bool,
     pub sessions_valid_after: i64,
     pub created_at: i64,
+    /// The person this user is ("themself"), linked by an Owner; never inferred.
+    pub person_id: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -31,6 +33,7 @@ struct UserRow {
     has_password: i64,
     sessions_valid_after: i64,
     created_at: i64,
+    person_id: Option<String>,
 }
 
 impl From<UserRow> for User {
@@ -44,13 +47,14 @@ impl From<UserRow> for User {
             has_password: r.has_password != 0,
             sessions_valid_after: r.sessions_valid_after,
             created_at: r.created_at,
+            person_id: r.person_id,
         }
     }
 }
 
 const USER_COLUMNS: &str = "id, email, name, level, active, \
     CASE WHEN password_hash IS NULL THEN 0 ELSE 1 END AS has_password, \
-    sessions_valid_after, created_at";
+    sessions_valid_after, created_at, person_id";
 
 /// An email address as stored and compared: trimmed and lower-cased.
 pub fn normalize_email(email: &str) -> String {
@@ -191,6 +195,7 @@ pub async fn insert(conn: &mut AnyConnection, new: NewUser<'_>) -> Result<User, 
             has_password: new.password_hash.is_some(),
             sessions_valid_after: 0,
             created_at: now,
+            person_id: None,
         }),
         Err(e) if is_unique_violation(&e) => Err(CreateUserError::EmailTaken),
         Err(e) => Err(e.into()),

@@ -3,6 +3,7 @@
 //! only — the data handed in here never holds a sensitive value (DESIGN.md "Email"), so
 //! no template can leak one.
 
+use crate::org::model::Sensitive;
 use crate::sync::change::ChangeKind;
 use crate::sync::summary::{KIND_ORDER, Tally};
 use askama::Template;
@@ -46,19 +47,26 @@ pub struct SummaryReport {
     pub started_by: String,
     /// The run's page.
     pub link: String,
+    /// For readers who may not learn of sensitive changes: the people whose only changes
+    /// were to fields visible to Owners only (0 for Owners, whose sections name them).
+    pub owner_only: i64,
 }
 
 impl SummaryReport {
-    /// From the run's counts and the first names per kind (`names(kind)`).
+    /// From the run's counts and the first names per kind (`names(kind)`), as one
+    /// reader may learn them: with [`Sensitive::Hidden`] the kinds made only of sensitive
+    /// fields are not mentioned at all (the tally and names must be read the same way).
     pub fn new(
         tally: Tally,
         mut names: impl FnMut(ChangeKind) -> Vec<String>,
         warnings: &[String],
         started_by: String,
         link: String,
+        sensitive: Sensitive,
     ) -> Self {
         let sections = KIND_ORDER
             .iter()
+            .filter(|kind| sensitive == Sensitive::Shown || !kind.is_sensitive_only())
             .map(|&kind| {
                 let count = tally.count(kind);
                 KindSection {
@@ -74,6 +82,15 @@ impl SummaryReport {
             warnings: warnings.to_vec(),
             started_by,
             link,
+            owner_only: 0,
+        }
+    }
+
+    /// Says that `n` people changed only in fields visible to Owners (for non-Owners).
+    pub fn with_owner_only(self, n: i64) -> Self {
+        Self {
+            owner_only: n,
+            ..self
         }
     }
 
@@ -89,17 +106,32 @@ impl SummaryReport {
         self.warnings.len().saturating_sub(WARNINGS_LISTED)
     }
 
-    /// "3 new hires, 1 departure, 5 other changes" or "No changes".
+    /// "3 new hires, 1 departure, 5 other changes", "Changes visible to Owners only" or
+    /// "No changes".
     pub fn headline(&self) -> String {
-        self.tally.phrase().unwrap_or_else(|| "No changes".into())
+        match (self.tally.phrase(), self.owner_only) {
+            (Some(phrase), _) => phrase,
+            (None, 0) => "No changes".into(),
+            (None, _) => "Changes visible to Owners only".into(),
+        }
+    }
+
+    /// Whether there is nothing at all to report (not even changes this reader may not
+    /// see).
+    pub fn no_changes(&self) -> bool {
+        self.tally.is_empty() && self.owner_only == 0
     }
 }
 
 /// "Justworks sync complete: 3 new hires, 1 departure, 5 other changes",
 /// "Justworks sync complete with 2 warnings: no changes".
-pub fn summary_subject(tally: &Tally, warnings: usize) -> String {
-    let what = tally.phrase().unwrap_or_else(|| "no changes".into());
-    match warnings {
+pub fn summary_subject(report: &SummaryReport) -> String {
+    let mut what = report.headline();
+    if report.tally.phrase().is_none() {
+        // "No changes" → "no changes" after the colon; "Owners" keeps its capital.
+        what.replace_range(..1, &what[..1].to_lowercase());
+    }
+    match report.warnings.len() {
         0 => format!("Justworks sync complete: {what}"),
         1 => format!("Justworks sync complete with 1 warning: {what}"),
         n => format!("Justworks sync complete with {n} warnings: {what}"),
@@ -124,7 +156,7 @@ struct SummaryHtml<'a> {
 
 /// The summary of a finished run.
 pub fn sync_summary(report: &SummaryReport) -> Result<Mail, askama::Error> {
-    let subject = summary_subject(&report.tally, report.warnings.len());
+    let subject = summary_subject(report);
     Ok(Mail {
         text: SummaryText { r: report }.render()?,
         html: SummaryHtml {
@@ -254,23 +286,28 @@ mod tests {
             &warnings,
             "Theo Tech (Sync To Primary)".into(),
             "https://orgsync.acme.test/syncs/r1".into(),
+            Sensitive::Shown,
         )
     }
 
     #[test]
     fn the_subject_counts_hires_departures_and_the_rest() {
-        let t = tally(&[
-            ("new_hire", 3),
-            ("departure", 1),
-            ("title_change", 2),
-            ("group_change", 3),
-        ]);
+        let r = report(
+            &[
+                ("new_hire", 3),
+                ("departure", 1),
+                ("title_change", 2),
+                ("group_change", 3),
+            ],
+            &[],
+            &[],
+        );
         assert_eq!(
-            summary_subject(&t, 0),
+            summary_subject(&r),
             "Justworks sync complete: 3 new hires, 1 departure, 5 other changes"
         );
         assert_eq!(
-            summary_subject(&tally(&[("rehire", 1)]), 1),
+            summary_subject(&report(&[("rehire", 1)], &[], &["w"])),
             "Justworks sync complete with 1 warning: 1 rehire"
         );
     }
@@ -278,16 +315,53 @@ mod tests {
     #[test]
     fn a_sync_without_changes_says_so() {
         assert_eq!(
-            summary_subject(&tally(&[]), 0),
+            summary_subject(&report(&[], &[], &[])),
             "Justworks sync complete: no changes"
         );
         assert_eq!(
-            summary_subject(&tally(&[]), 2),
+            summary_subject(&report(&[], &[], &["a", "b"])),
             "Justworks sync complete with 2 warnings: no changes"
         );
         let mail = sync_summary(&report(&[], &[], &[])).unwrap();
         assert!(mail.text.contains("No changes"), "{}", mail.text);
         assert!(!mail.text.contains("New hires ("), "{}", mail.text);
+    }
+
+    #[test]
+    fn a_reader_who_may_not_see_sensitive_fields_hears_nothing_of_their_kinds() {
+        // As the summary reads the history for a non-Owner: no compensation rows.
+        let r = SummaryReport::new(
+            tally(&[("title_change", 1)]),
+            |_| vec!["Ana Souza".to_owned()],
+            &[],
+            "Run Daily".into(),
+            "https://orgsync.acme.test/syncs/r1".into(),
+            Sensitive::Hidden,
+        )
+        .with_owner_only(2);
+        let mail = sync_summary(&r).unwrap();
+        for text in [&mail.text, &mail.html] {
+            assert!(!text.contains("Compensation"), "{text}");
+            assert!(
+                text.contains("2 people: changes to fields visible to Owners only."),
+                "{text}"
+            );
+        }
+        let only_hidden = SummaryReport::new(
+            tally(&[]),
+            |_| Vec::new(),
+            &[],
+            "Run Daily".into(),
+            "https://orgsync.acme.test/syncs/r1".into(),
+            Sensitive::Hidden,
+        )
+        .with_owner_only(1);
+        let mail = sync_summary(&only_hidden).unwrap();
+        assert_eq!(
+            mail.subject,
+            "Justworks sync complete: changes visible to Owners only"
+        );
+        assert!(!mail.text.contains("already matched"), "{}", mail.text);
     }
 
     #[test]

@@ -15,10 +15,11 @@ pub mod transport;
 
 use crate::config::Config;
 use crate::db::now_ms;
+use crate::org::model::Sensitive;
 use crate::state::AppState;
 use crate::sync::runs::{Cause, Run};
 use crate::sync::summary::{self, KIND_ORDER, Tally};
-use compose::{NAMES_PER_KIND, SummaryReport};
+use compose::{Mail, NAMES_PER_KIND, SummaryReport};
 use lettre::message::Mailbox;
 use outbox::{MailKind, NewMail, RunMail};
 use sqlx::{AnyConnection, Connection};
@@ -152,51 +153,79 @@ async fn queue_in(
     }
     let link = format!("{}/syncs/{}", link_base(state), run.id);
     let started_by = started_by(run);
-    let (kind, mail) = match end {
-        RunEnd::Finished { warnings } => {
-            let tally = Tally::from_rows(&summary::change_counts(conn, &run.id).await?);
-            let mut names = HashMap::new();
-            for kind in KIND_ORDER {
-                if tally.count(kind) > 0 {
-                    let listed = summary::names(conn, &run.id, kind, NAMES_PER_KIND as i64).await?;
-                    names.insert(kind, listed);
-                }
-            }
-            let report = SummaryReport::new(
-                tally,
-                |kind| names.remove(&kind).unwrap_or_default(),
-                warnings,
-                started_by,
-                link,
-            );
-            (MailKind::SyncSummary, compose::sync_summary(&report))
-        }
-        RunEnd::Failed { reason } => (
-            MailKind::SyncFailed,
-            compose::sync_failed(reason, &started_by, &link),
-        ),
-    };
-    let mail = match mail {
-        Ok(mail) => mail,
-        Err(e) => {
-            // A template that cannot render must not undo the sync it reports on.
-            tracing::error!(run_id = %run.id, error = %e, "could not compose the sync email");
-            return Ok(0);
-        }
-    };
+    // Built once per level among the recipients: an Owner's email may name the people
+    // under sensitive kinds (never a value); anyone else's says nothing of those.
+    let mut composed: HashMap<bool, (MailKind, Mail)> = HashMap::new();
     let now = now_ms();
-    for address in &to {
+    for (address, owner) in &to {
+        if !composed.contains_key(owner) {
+            let sensitive = Sensitive::for_owner(*owner);
+            let made = compose_for(conn, run, &end, sensitive, &started_by, &link).await?;
+            match made {
+                Ok(made) => composed.insert(*owner, made),
+                Err(e) => {
+                    // A template that cannot render must not undo the sync it reports on.
+                    tracing::error!(run_id = %run.id, error = %e, "could not compose the sync email");
+                    return Ok(0);
+                }
+            };
+        }
+        let (kind, mail) = &composed[owner];
         let new = NewMail {
             run_id: Some(&run.id),
-            kind,
+            kind: *kind,
             to: address,
-            mail: &mail,
+            mail,
             claimed: None,
         };
         outbox::insert(conn, &new, now).await?;
     }
-    tracing::info!(run_id = %run.id, kind = kind.as_str(), recipients = to.len(), "sync email queued");
+    let kind = composed.values().next().map_or("none", |(k, _)| k.as_str());
+    tracing::info!(run_id = %run.id, kind, recipients = to.len(), "sync email queued");
     Ok(to.len())
+}
+
+/// The email reporting how `run` ended, for readers who may (or may not) learn of
+/// sensitive changes.
+async fn compose_for(
+    conn: &mut AnyConnection,
+    run: &Run,
+    end: &RunEnd<'_>,
+    sensitive: Sensitive,
+    started_by: &str,
+    link: &str,
+) -> sqlx::Result<Result<(MailKind, Mail), askama::Error>> {
+    Ok(match end {
+        RunEnd::Finished { warnings } => {
+            let tally = Tally::from_rows(&summary::change_counts(conn, &run.id, sensitive).await?);
+            let mut names = HashMap::new();
+            for kind in KIND_ORDER {
+                if tally.count(kind) > 0 {
+                    let listed =
+                        summary::names(conn, &run.id, kind, NAMES_PER_KIND as i64, sensitive)
+                            .await?;
+                    names.insert(kind, listed);
+                }
+            }
+            let owner_only = match sensitive {
+                Sensitive::Shown => 0,
+                Sensitive::Hidden => summary::owner_only_people(conn, &run.id).await?,
+            };
+            let report = SummaryReport::new(
+                tally,
+                |kind| names.remove(&kind).unwrap_or_default(),
+                warnings,
+                started_by.to_owned(),
+                link.to_owned(),
+                sensitive,
+            )
+            .with_owner_only(owner_only);
+            compose::sync_summary(&report).map(|mail| (MailKind::SyncSummary, mail))
+        }
+        RunEnd::Failed { reason } => {
+            compose::sync_failed(reason, started_by, link).map(|mail| (MailKind::SyncFailed, mail))
+        }
+    })
 }
 
 fn started_by(run: &Run) -> String {

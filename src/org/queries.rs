@@ -5,7 +5,7 @@
 //! the directory is one COUNT and one LIMIT/OFFSET over the `(status, name, id)` index,
 //! the org chart loads a few levels at a time, and nothing runs a query per row.
 
-use super::model::{Compensation, JobStatus, Person, Source, is_sensitive};
+use super::model::{Compensation, JobStatus, Person, Sensitive, Source, is_sensitive};
 use super::store::PersonRow;
 use crate::auth::users::User;
 use crate::db::{Backend, Db};
@@ -21,49 +21,24 @@ use std::collections::HashMap;
 pub struct Viewer {
     /// Owners see every field of everyone.
     pub owner: bool,
-    /// The person the viewer is ("themself"), if exactly one can be told apart.
+    /// The person the viewer is ("themself"), as linked by an Owner.
     pub self_person_id: Option<String>,
 }
 
 impl Viewer {
-    /// Finds which person the signed-in user is: the person whose work email equals the
-    /// user's email, case-insensitively. When several people share that email (a shared
-    /// inbox, a reused address), only a single *active* one counts; otherwise nobody
-    /// does — an ambiguous match never opens anyone's sensitive fields.
-    pub async fn resolve(db: &Db, user: &User) -> sqlx::Result<Self> {
-        let email = user.email.trim().to_lowercase();
-        let matches: Vec<(String, String)> = if email.is_empty() {
-            Vec::new()
-        } else {
-            sqlx::query_as(
-                "SELECT id, status FROM people WHERE lower(work_email) = $1 ORDER BY id LIMIT 10",
-            )
-            .bind(&email)
-            .fetch_all(db.pool())
-            .await?
-        };
-        Ok(Self {
+    /// Who the signed-in user is, as far as fields go: an Owner, and the one person an
+    /// Owner linked them to (`users.person_id`). A matching email alone links nobody.
+    pub fn of(user: &User) -> Self {
+        Self {
             owner: user.level.is_owner(),
-            self_person_id: pick_self(&matches),
-        })
-    }
-}
-
-fn pick_self(matches: &[(String, String)]) -> Option<String> {
-    match matches {
-        [] => None,
-        [(id, _)] => Some(id.clone()),
-        many => {
-            let active: Vec<&String> = many
-                .iter()
-                .filter(|(_, status)| status == "active")
-                .map(|(id, _)| id)
-                .collect();
-            match active.as_slice() {
-                [id] => Some((*id).clone()),
-                _ => None,
-            }
+            self_person_id: user.person_id.clone(),
         }
+    }
+
+    /// Whether this viewer may see sensitive fields of `person_id` — their values and
+    /// that they changed.
+    pub fn sees_sensitive_of(&self, person_id: &str) -> bool {
+        can_see_sensitive(self, person_id)
     }
 }
 
@@ -520,19 +495,24 @@ impl HistoryRow {
 }
 
 /// The person's history, newest first: up to `limit` rows and whether there are more.
+/// With [`Sensitive::Hidden`] rows of sensitive fields are left out entirely: a reader
+/// who may not see a value may not learn that it changed, nor when.
 pub async fn history(
     db: &Db,
     person_id: &str,
     limit: i64,
+    sensitive: Sensitive,
 ) -> sqlx::Result<(Vec<HistoryRow>, bool)> {
-    let mut rows: Vec<HistoryRow> = sqlx::query_as(
+    let sql = format!(
         "SELECT run_id, at, entity, kind, field, old_value, new_value, sensitive FROM history \
-         WHERE person_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
-    )
-    .bind(person_id)
-    .bind(limit + 1)
-    .fetch_all(db.pool())
-    .await?;
+         WHERE person_id = $1{} ORDER BY at DESC, id DESC LIMIT $2",
+        sensitive.history_condition()
+    );
+    let mut rows: Vec<HistoryRow> = sqlx::query_as(&sql)
+        .bind(person_id)
+        .bind(limit + 1)
+        .fetch_all(db.pool())
+        .await?;
     let more = rows.len() as i64 > limit;
     rows.truncate(limit as usize);
     Ok((rows, more))
@@ -718,18 +698,6 @@ mod tests {
     #[test]
     fn like_wildcards_in_a_search_are_taken_literally() {
         assert_eq!(like_pattern("50%_A\\b"), "%50\\%\\_a\\\\b%");
-    }
-
-    #[test]
-    fn an_ambiguous_work_email_makes_nobody_themself() {
-        let m = |id: &str, s: &str| (id.to_owned(), s.to_owned());
-        assert_eq!(pick_self(&[]), None);
-        assert_eq!(pick_self(&[m("a", "departed")]), Some("a".into()));
-        assert_eq!(
-            pick_self(&[m("a", "departed"), m("b", "active")]),
-            Some("b".into())
-        );
-        assert_eq!(pick_self(&[m("a", "active"), m("b", "active")]), None);
     }
 
     #[test]

@@ -63,6 +63,12 @@ impl ChangeKind {
             _ => Self::Other,
         }
     }
+    /// A kind made only of sensitive fields: readers who may not see those never learn
+    /// of it (DESIGN.md "Privacy rules that hold everywhere").
+    pub fn is_sensitive_only(self) -> bool {
+        matches!(self, Self::CompensationChange)
+    }
+
     /// Plural heading: "New hires", "Departures", …
     pub fn heading(self) -> &'static str {
         match self {

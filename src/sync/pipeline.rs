@@ -272,6 +272,7 @@ fn run_counts(c: &Counts) -> RunCounts {
         unchanged: c.unchanged.into(),
         excluded: c.excluded.into(),
         warnings: c.warnings.into(),
+        owner_only: None,
     }
 }
 

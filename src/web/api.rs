@@ -180,7 +180,7 @@ async fn list(
     let q = text_param(query.q, "search (q)", MAX_QUERY_CHARS)?;
     let limit = limit_param(query.limit.as_deref())?;
     let after = decode_cursor(query.cursor.as_deref())?;
-    let viewer = Viewer::resolve(&state.db, &user).await?;
+    let viewer = Viewer::of(&user);
     let mut records =
         queries::people_after(&state.db, status, q.as_deref(), after.as_ref(), limit).await?;
     let more = records.len() as i64 > limit;
@@ -215,7 +215,7 @@ async fn one(
     let record = queries::person(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let viewer = Viewer::resolve(&state.db, &user).await?;
+    let viewer = Viewer::of(&user);
     Ok(Json(PersonJson::new(record, &viewer)))
 }
 

@@ -4,6 +4,7 @@
 
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
+use crate::org::model::Sensitive;
 use crate::state::AppState;
 use crate::sync::runs::{self, Run};
 use axum::extract::{Path, Query, State};
@@ -77,7 +78,7 @@ struct ListJson {
 
 async fn list(
     State(state): State<AppState>,
-    RequireTechnicalOwner(_user): RequireTechnicalOwner,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<ListJson>> {
     let limit = q.limit.unwrap_or(50);
@@ -97,15 +98,18 @@ async fn list(
     } else {
         None
     };
-    Ok(Json(ListJson {
-        items: found.into_iter().map(RunJson::from).collect(),
-        next_cursor,
-    }))
+    let sensitive = Sensitive::for_owner(user.is_owner());
+    let mut items = Vec::with_capacity(found.len());
+    for run in found {
+        let (run, _) = runs::as_seen(&state.db, run, sensitive).await?;
+        items.push(RunJson::from(run));
+    }
+    Ok(Json(ListJson { items, next_cursor }))
 }
 
 async fn one(
     State(state): State<AppState>,
-    RequireTechnicalOwner(_user): RequireTechnicalOwner,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
     Path(id): Path<String>,
 ) -> AppResult<Json<RunJson>> {
     if id.len() > 64 {
@@ -114,5 +118,6 @@ async fn one(
     let run = runs::find(&state.db, &id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let (run, _) = runs::as_seen(&state.db, run, Sensitive::for_owner(user.is_owner())).await?;
     Ok(Json(run.into()))
 }

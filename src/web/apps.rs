@@ -3,11 +3,12 @@
 
 use crate::apps::{self, CATALOG, justworks};
 use crate::audit::{self, Actor};
-use crate::auth::RequireTechnicalOwner;
 use crate::auth::users::{self, User};
+use crate::auth::{CurrentUser, RequireTechnicalOwner};
 use crate::error::{AppError, AppResult};
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
 use crate::mail;
+use crate::org::model::Sensitive;
 use crate::state::AppState;
 use crate::sync::{runs, scheduler};
 use crate::web::form::Form;
@@ -66,7 +67,7 @@ async fn apps_page(
                 .await?
                 .and_then(|s| s.next)
                 .map(|n| n.to_string()),
-            last_sync: last_sync(&state, info.key).await?,
+            last_sync: last_sync(&state, info.key, &user).await?,
         });
     }
     render(&AppsPage {
@@ -76,10 +77,15 @@ async fn apps_page(
 }
 
 /// The app's latest run, as the Apps and Justworks pages show it.
-async fn last_sync(state: &AppState, app: &str) -> AppResult<Option<RunView>> {
+async fn last_sync(
+    state: &AppState,
+    app: &str,
+    reader: &CurrentUser,
+) -> AppResult<Option<RunView>> {
     match runs::latest(&state.db, app).await? {
         Some(run) => {
-            let kinds = runs::change_counts(&state.db, &run.id).await?;
+            let sensitive = Sensitive::for_owner(reader.is_owner());
+            let (run, kinds) = runs::as_seen(&state.db, run, sensitive).await?;
             Ok(Some(RunView::new(run, &kinds)))
         }
         None => Ok(None),
@@ -161,7 +167,7 @@ async fn justworks_page(
         errors: Default::default(),
         sandbox_url: sandbox_url(&state),
         connection: None,
-        last_sync: last_sync(&state, justworks::APP).await?,
+        last_sync: last_sync(&state, justworks::APP, &user).await?,
         schedule: scheduler::app_schedule(&state, justworks::APP).await?,
     })
 }
@@ -266,7 +272,7 @@ async fn save_settings(
                 errors,
                 sandbox_url: sandbox_url(&state),
                 connection: None,
-                last_sync: last_sync(&state, justworks::APP).await?,
+                last_sync: last_sync(&state, justworks::APP, &user).await?,
                 schedule: scheduler::app_schedule(&state, justworks::APP).await?,
             };
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
@@ -354,7 +360,7 @@ async fn test_connection(
         errors: Default::default(),
         sandbox_url: sandbox_url(&state),
         connection: Some(result),
-        last_sync: last_sync(&state, justworks::APP).await?,
+        last_sync: last_sync(&state, justworks::APP, &user).await?,
         schedule: scheduler::app_schedule(&state, justworks::APP).await?,
     })
 }

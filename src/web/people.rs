@@ -5,7 +5,7 @@
 
 use crate::auth::{AccessLevel, RequireMember};
 use crate::error::{AppError, AppResult};
-use crate::org::model::{Compensation, JobStatus, PersonStatus, Source, thousands};
+use crate::org::model::{Compensation, JobStatus, PersonStatus, Sensitive, Source, thousands};
 use crate::org::queries::{
     self, DirectoryFilter, DirectoryRow, HistoryRow, PersonRecord, StatusFilter, TreeJob, Viewer,
     can_see_sensitive,
@@ -279,6 +279,31 @@ struct PersonPage {
     history_more: bool,
 }
 
+/// When a sync last wrote a row, as a viewer may learn it. A sync that changed only
+/// sensitive fields also stamps the row: to a viewer who may not see those, the time
+/// shown is that of the newest change they can see, so it never tells them that (and
+/// when) something hidden changed.
+struct Synced {
+    may_see: bool,
+    last_visible_change: Option<i64>,
+}
+
+impl Synced {
+    fn shown(&self, synced_at: Option<i64>) -> Option<i64> {
+        if self.may_see {
+            synced_at
+        } else {
+            // Without any history (people seeded before history was kept) there is no
+            // hidden change to give away either.
+            match (synced_at, self.last_visible_change) {
+                (Some(at), Some(visible)) => Some(at.min(visible)),
+                (at, None) => at,
+                (None, Some(_)) => None,
+            }
+        }
+    }
+}
+
 /// Where a row came from, as people read it.
 fn provenance(source: Source, synced_at: Option<i64>) -> String {
     match (source, synced_at) {
@@ -355,7 +380,7 @@ fn report_view(job: TreeJob) -> ReportView {
     }
 }
 
-fn job_view(record: &PersonRecord, may_see: bool) -> Option<JobView> {
+fn job_view(record: &PersonRecord, may_see: bool, synced: &Synced) -> Option<JobView> {
     let job = record.job.as_ref()?;
     let manager = record.manager.as_ref().map(|m| match &m.person_id {
         Some(pid) => (Some(pid.clone()), m.name.clone().unwrap_or_default()),
@@ -371,7 +396,7 @@ fn job_view(record: &PersonRecord, may_see: bool) -> Option<JobView> {
         headcount: job.headcount,
         job_id: job.id.clone(),
         compensation: job.compensation.as_ref().filter(|_| may_see).map(money),
-        from: provenance(job.source, job.synced_at),
+        from: provenance(job.source, synced.shown(job.synced_at)),
     })
 }
 
@@ -386,7 +411,7 @@ async fn person_page(
     let Some(record) = queries::person(&state.db, &id).await? else {
         return Err(AppError::NotFound);
     };
-    let viewer = Viewer::resolve(&state.db, &user).await?;
+    let viewer = Viewer::of(&user);
     let may_see = can_see_sensitive(&viewer, &record.person.id);
     let runs_visible = user.level >= AccessLevel::TechnicalOwner;
 
@@ -406,8 +431,18 @@ async fn person_page(
         }
         _ => (Vec::new(), 0),
     };
-    let (history, history_more) = queries::history(&state.db, &id, HISTORY_SHOWN).await?;
-    let job = job_view(&record, may_see);
+    let sensitive = if may_see {
+        Sensitive::Shown
+    } else {
+        Sensitive::Hidden
+    };
+    let (history, history_more) =
+        queries::history(&state.db, &id, HISTORY_SHOWN, sensitive).await?;
+    let synced = Synced {
+        may_see,
+        last_visible_change: history.first().map(|h| h.at),
+    };
+    let job = job_view(&record, may_see, &synced);
     let p = record.person;
     let private = may_see.then(|| PrivateView {
         personal_email: p.personal_email.clone(),
@@ -430,7 +465,7 @@ async fn person_page(
     });
     render(&PersonPage {
         chrome: Chrome::for_user(&state, &user, "people", p.name.clone()).await?,
-        from: provenance(p.source, record.synced_at),
+        from: provenance(p.source, synced.shown(record.synced_at)),
         is_self: viewer.self_person_id.as_deref() == Some(p.id.as_str()),
         departed: p.status == PersonStatus::Departed,
         start_date: date_text(p.start_date),
@@ -458,6 +493,27 @@ async fn person_page(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_viewer_who_may_not_see_sensitive_fields_never_sees_when_they_last_changed() {
+        let hidden = Synced {
+            may_see: false,
+            last_visible_change: Some(100),
+        };
+        // A raise synced at 200 stamped the row; the title change at 100 is what shows.
+        assert_eq!(hidden.shown(Some(200)), Some(100));
+        assert_eq!(hidden.shown(Some(100)), Some(100));
+        let owner = Synced {
+            may_see: true,
+            last_visible_change: Some(100),
+        };
+        assert_eq!(owner.shown(Some(200)), Some(200));
+        let no_history = Synced {
+            may_see: false,
+            last_visible_change: None,
+        };
+        assert_eq!(no_history.shown(Some(200)), Some(200));
+    }
 
     #[test]
     fn big_numbers_are_grouped_by_thousands() {

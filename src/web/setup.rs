@@ -5,6 +5,7 @@
 use crate::audit::{self, Actor};
 use crate::auth::AccessLevel;
 use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::tokens::{random_token, token_hash};
 use crate::auth::users::{self, NewUser, check_email, check_name};
 use crate::db::{Db, now_ms};
 use crate::error::{AppError, AppResult};
@@ -19,26 +20,12 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use data_encoding::BASE64URL_NOPAD;
-use rand::RngCore;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use tower_sessions::Session;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/setup", get(setup_page).post(setup))
-}
-
-/// A random token of 256 bits, URL-safe.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    BASE64URL_NOPAD.encode(&bytes)
-}
-
-pub fn token_hash(token: &str) -> String {
-    data_encoding::HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
 }
 
 /// While no user exists, makes a new setup token and returns it (to be printed once).

@@ -7,6 +7,7 @@ use crate::audit::{self, Actor};
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, DeliveryNote};
+use crate::org::model::Sensitive;
 use crate::state::AppState;
 use crate::sync::change::ChangeKind;
 use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
@@ -19,7 +20,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
-use sqlx::FromRow;
 
 /// At most this many changes of one kind are listed on a run's page.
 const LIST_LIMIT: i64 = 200;
@@ -164,17 +164,6 @@ pub fn summary(run: &Run, kinds: &[(String, i64)]) -> String {
         .unwrap_or_else(|| "No changes".into())
 }
 
-#[derive(FromRow)]
-struct HistoryRow {
-    entity: String,
-    person_id: Option<String>,
-    person_name: String,
-    field: String,
-    old_value: Option<String>,
-    new_value: Option<String>,
-    sensitive: i64,
-}
-
 /// One person's changes of one kind.
 pub struct PersonChanges {
     pub person_id: Option<String>,
@@ -186,8 +175,6 @@ pub struct FieldLine {
     pub label: String,
     pub old: Option<String>,
     pub new: Option<String>,
-    /// True when the values are withheld from this viewer.
-    pub hidden: bool,
 }
 
 /// The changes of one kind, as a section of the run page.
@@ -243,7 +230,7 @@ async fn change_groups(
     state: &AppState,
     run_id: &str,
     kinds: &[(String, i64)],
-    owner: bool,
+    sensitive: Sensitive,
 ) -> AppResult<Vec<ChangeGroup>> {
     let mut groups = Vec::new();
     for kind in KIND_ORDER {
@@ -255,15 +242,8 @@ async fn change_groups(
             continue;
         };
         // Enough rows for LIST_LIMIT people with a handful of fields each.
-        let rows: Vec<HistoryRow> = sqlx::query_as(
-            "SELECT entity, person_id, person_name, field, old_value, new_value, sensitive FROM history \
-             WHERE run_id = $1 AND kind = $2 ORDER BY person_name, person_id, id LIMIT $3",
-        )
-        .bind(run_id)
-        .bind(kind.as_str())
-        .bind(LIST_LIMIT * 8)
-        .fetch_all(state.db.pool())
-        .await?;
+        let rows =
+            runs::changes_of_kind(&state.db, run_id, kind, LIST_LIMIT * 8, sensitive).await?;
         let mut people: Vec<PersonChanges> = Vec::new();
         for row in rows {
             let same = people
@@ -279,7 +259,6 @@ async fn change_groups(
                     fields: Vec::new(),
                 });
             }
-            let hidden = row.sensitive != 0 && !owner;
             let label = match (row.entity.as_str(), row.field.as_str()) {
                 // A departure changes the person and their seat: say which is which.
                 ("job", "status" | "start_date" | "end_date") => {
@@ -289,9 +268,8 @@ async fn change_groups(
             };
             let line = FieldLine {
                 label,
-                old: if hidden { None } else { row.old_value },
-                new: if hidden { None } else { row.new_value },
-                hidden,
+                old: row.old_value,
+                new: row.new_value,
             };
             people.last_mut().expect("pushed").fields.push(line);
         }
@@ -331,12 +309,16 @@ async fn delivery(state: &AppState, view: &RunView) -> AppResult<Option<Delivery
     Ok(Some(mail::delivery_note(&run_mail)))
 }
 
-async fn load_run(state: &AppState, id: &str) -> AppResult<(RunView, Vec<(String, i64)>)> {
+async fn load_run(
+    state: &AppState,
+    id: &str,
+    sensitive: Sensitive,
+) -> AppResult<(RunView, Vec<(String, i64)>)> {
     if id.len() > 64 {
         return Err(AppError::NotFound);
     }
     let run = runs::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
-    let kinds = runs::change_counts(&state.db, &run.id).await?;
+    let (run, kinds) = runs::as_seen(&state.db, run, sensitive).await?;
     Ok((RunView::new(run, &kinds), kinds))
 }
 
@@ -345,9 +327,9 @@ async fn run_page(
     RequireTechnicalOwner(user): RequireTechnicalOwner,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (view, kinds) = load_run(&state, &id).await?;
-    let owner = user.is_owner();
-    let groups = change_groups(&state, &view.run.id, &kinds, owner).await?;
+    let sensitive = Sensitive::for_owner(user.is_owner());
+    let (view, kinds) = load_run(&state, &id, sensitive).await?;
+    let groups = change_groups(&state, &view.run.id, &kinds, sensitive).await?;
     let delivery = delivery(&state, &view).await?;
     render(&RunPage {
         chrome: Chrome::for_user(&state, &user, "syncs", "Justworks sync").await?,
@@ -364,9 +346,9 @@ async fn run_live(
     RequireTechnicalOwner(user): RequireTechnicalOwner,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (view, kinds) = load_run(&state, &id).await?;
-    let owner = user.is_owner();
-    let groups = change_groups(&state, &view.run.id, &kinds, owner).await?;
+    let sensitive = Sensitive::for_owner(user.is_owner());
+    let (view, kinds) = load_run(&state, &id, sensitive).await?;
+    let groups = change_groups(&state, &view.run.id, &kinds, sensitive).await?;
     let delivery = delivery(&state, &view).await?;
     render(&RunLive {
         view,
@@ -397,8 +379,9 @@ async fn history_page(
     let list = runs::list(&state.db, None, before.as_deref(), PAGE_SIZE + 1).await?;
     let next = (list.len() as i64 > PAGE_SIZE).then(|| list[PAGE_SIZE as usize - 1].id.clone());
     let mut views = Vec::new();
+    let sensitive = Sensitive::for_owner(user.is_owner());
     for run in list.into_iter().take(PAGE_SIZE as usize) {
-        let kinds = runs::change_counts(&state.db, &run.id).await?;
+        let (run, kinds) = runs::as_seen(&state.db, run, sensitive).await?;
         views.push(RunView::new(run, &kinds));
     }
     render(&HistoryPage {

@@ -5,19 +5,19 @@
 //! 7 days) to choose their own password — nobody else ever knows it.
 
 use crate::audit::{self, Actor};
+use crate::auth::invitations::{self, RenewRefused};
+use crate::auth::links::{self, LinkError, LinkOverview};
 use crate::auth::password::{check_new_password, hash_password};
 use crate::auth::users::{
     self, ChangeUserError, CreateUserError, NewUser, check_email, check_name,
 };
 use crate::auth::{AccessLevel, RequireOwner, RequireTechnicalOwner};
-use crate::db::{Db, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::auth::sign_in;
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
-use crate::web::setup::{random_token, token_hash};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -28,7 +28,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use tower_sessions::Session;
 
-const INVITATION_DAYS: i64 = 7;
+const INVITATION_DAYS: i64 = invitations::DAYS;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,6 +37,8 @@ pub fn router() -> Router<AppState> {
         .route("/settings/users/{id}/deactivate", post(deactivate))
         .route("/settings/users/{id}/reactivate", post(reactivate))
         .route("/settings/users/{id}/invitation", post(new_invitation))
+        .route("/settings/users/{id}/person", post(link_person))
+        .route("/settings/users/{id}/unlink", post(unlink_person))
         .route("/invite", get(invitation_page).post(accept_invitation))
 }
 
@@ -55,6 +57,17 @@ struct UsersPage {
     errors: BTreeMap<&'static str, String>,
     /// A link just made, shown once.
     new_link: Option<(String, String)>,
+    /// Owners only: who is linked to which person, and suggestions to confirm.
+    links: LinkOverview,
+}
+
+impl UsersPage {
+    fn linked(&self, user_id: &str) -> Option<&links::LinkedPerson> {
+        self.links.linked.get(user_id)
+    }
+    fn suggested(&self, user_id: &str) -> Option<&links::LinkedPerson> {
+        self.links.suggested.get(user_id)
+    }
 }
 
 fn grantable(level: AccessLevel) -> Vec<AccessLevel> {
@@ -71,7 +84,13 @@ async fn page(
     errors: BTreeMap<&'static str, String>,
 ) -> AppResult<UsersPage> {
     let new_link = take_link(state, &user.session).await?;
+    let links = if user.level.is_owner() {
+        LinkOverview::load(&state.db).await?
+    } else {
+        LinkOverview::default()
+    };
     Ok(UsersPage {
+        links,
         chrome: Chrome::for_user(state, user, "users", "Users").await?,
         users: users::list(&state.db).await?,
         grantable: grantable(user.level),
@@ -146,30 +165,6 @@ async fn take_link(
         .map(|link| (who, link)))
 }
 
-async fn make_invitation(
-    conn: &mut sqlx::AnyConnection,
-    user_id: &str,
-    by: &str,
-) -> AppResult<String> {
-    let token = random_token();
-    sqlx::query("DELETE FROM invitations WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query(
-        "INSERT INTO invitations (token_hash, user_id, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(token_hash(&token))
-    .bind(user_id)
-    .bind(by)
-    .bind(now_ms())
-    .bind(now_ms() + INVITATION_DAYS * 24 * 3600 * 1000)
-    .execute(&mut *conn)
-    .await?;
-    Ok(token)
-}
-
 async fn invite(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
@@ -232,7 +227,7 @@ async fn invite(
         }
         Err(CreateUserError::Db(e)) => return Err(e.into()),
     };
-    let token = make_invitation(&mut tx, &new_user.id, &user.id).await?;
+    let token = invitations::create(&mut tx, &new_user.id, &user).await?;
     audit::record(
         &mut tx,
         &Actor::user(&user),
@@ -359,26 +354,19 @@ async fn new_invitation(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let invited = target(&state, &id).await?;
-    if invited.level > user.level {
-        return Err(AppError::NotAllowed(format!(
-            "Only an Owner can make a new invitation link for {}.",
-            invited.name
-        )));
-    }
-    if invited.has_password || !invited.active {
-        flash(
-            &user.session,
-            "error",
-            format!(
-                "{} has already set a password or is deactivated.",
-                invited.name
-            ),
-        )
-        .await?;
-        return Ok(Redirect::to("/settings/users").into_response());
+    let by_owner = invitations::made_by_owner(&state.db, &invited.id).await?;
+    match invitations::may_renew(&user, &invited, by_owner) {
+        Ok(()) => {}
+        Err(refused @ RenewRefused::OwnersOnly(_)) => {
+            return Err(AppError::NotAllowed(refused.to_string()));
+        }
+        Err(refused @ RenewRefused::NotPending(_)) => {
+            flash(&user.session, "error", refused.to_string()).await?;
+            return Ok(Redirect::to("/settings/users").into_response());
+        }
     }
     let mut tx = state.db.begin().await?;
-    let token = make_invitation(&mut tx, &invited.id, &user.id).await?;
+    let token = invitations::create(&mut tx, &invited.id, &user).await?;
     audit::record(
         &mut tx,
         &Actor::user(&user),
@@ -413,18 +401,6 @@ struct TokenQuery {
     token: Option<String>,
 }
 
-/// The invited user (id, name, email) the token belongs to, if it is still valid.
-async fn invitation(db: &Db, token: &str) -> sqlx::Result<Option<(String, String, String)>> {
-    sqlx::query_as(
-        "SELECT u.id, u.name, u.email FROM invitations i JOIN users u ON u.id = i.user_id \
-         WHERE i.token_hash = $1 AND i.expires_at > $2 AND u.active = 1",
-    )
-    .bind(token_hash(token))
-    .bind(now_ms())
-    .fetch_optional(db.pool())
-    .await
-}
-
 const BAD_INVITATION: &str = "This invitation link is not valid: it may have been used already, \
     replaced by a newer one, or be more than 7 days old. Ask whoever invited you for a new link.";
 
@@ -434,11 +410,7 @@ async fn invitation_page(
     Query(q): Query<TokenQuery>,
 ) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
-    let found = if token.is_empty() {
-        None
-    } else {
-        invitation(&state.db, &token).await?
-    };
+    let found = invitations::find(&state.db, &token).await?;
     let mut errors = BTreeMap::new();
     if found.is_none() {
         errors.insert("token", BAD_INVITATION.to_owned());
@@ -446,7 +418,7 @@ async fn invitation_page(
     render(&InvitationPage {
         chrome: Chrome::anonymous(&state, &session, "Choose your password").await?,
         token,
-        invitee: found.map(|(_, name, email)| (name, email)),
+        invitee: found.map(|i| (i.name, i.email)),
         errors,
     })
 }
@@ -462,46 +434,107 @@ async fn accept_invitation(
     session: Session,
     Form(form): Form<AcceptForm>,
 ) -> AppResult<Response> {
-    let Some((user_id, name, email)) = invitation(&state.db, &form.token).await? else {
+    let Some(invitee) = invitations::find(&state.db, &form.token).await? else {
         return Err(AppError::BadRequest(BAD_INVITATION.into()));
     };
     if let Err(message) = check_new_password(form.password.expose()) {
         let page = InvitationPage {
             chrome: Chrome::anonymous(&state, &session, "Choose your password").await?,
             token: form.token,
-            invitee: Some((name, email)),
+            invitee: Some((invitee.name, invitee.email)),
             errors: BTreeMap::from([("password", message)]),
         };
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let hash = hash_password(form.password).await?;
-    let mut tx = state.db.begin().await?;
-    let used = sqlx::query("DELETE FROM invitations WHERE token_hash = $1")
-        .bind(token_hash(&form.token))
-        .execute(&mut *tx)
-        .await?;
-    if used.rows_affected() != 1 {
+    let Some(invitee) = invitations::accept(&state.db, &form.token, &hash).await? else {
         return Err(AppError::BadRequest(BAD_INVITATION.into()));
+    };
+    sign_in(&session, &invitee.user_id).await?;
+    flash(
+        &session,
+        "success",
+        format!("Welcome to orgsync, {}.", invitee.name),
+    )
+    .await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+#[derive(Deserialize)]
+struct LinkForm {
+    /// A person id or a work email.
+    person: String,
+}
+
+/// An Owner links a user to the person they are: from then on the user sees that
+/// person's sensitive fields ("This is you"). Nothing else ever makes that link.
+async fn link_person(
+    State(state): State<AppState>,
+    RequireOwner(owner): RequireOwner,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> AppResult<Response> {
+    let user = target(&state, &id).await?;
+    let linked = match links::find_person(&state.db, &form.person).await {
+        Ok(person) => links::set_link(&state.db, &user.id, Some(&person), &owner.id)
+            .await
+            .map(|linked| (person, linked)),
+        Err(e) => Err(e),
+    };
+    match linked {
+        Ok((person, linked)) => {
+            let mut conn = state.db.pool().acquire().await?;
+            audit::record(
+                &mut conn,
+                &Actor::user(&owner),
+                "user.linked_to_person",
+                &user.email,
+                &format!("person: {} ({})", person.name, person.id),
+            )
+            .await?;
+            let mut message = format!(
+                "{} is linked to {}: they see that person's private fields.",
+                user.name, person.name
+            );
+            if linked.withdrew_invitation {
+                message.push_str(
+                    " Their pending invitation link, made by a Technical Owner, no longer works: \
+                     make a new one with New invitation link and send it to them yourself.",
+                );
+            }
+            flash(&owner.session, "success", message).await?;
+        }
+        Err(LinkError::Db(e)) => return Err(e.into()),
+        Err(e) => flash(&owner.session, "error", e.to_string()).await?,
     }
-    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(&hash)
-        .bind(now_ms())
-        .bind(&user_id)
-        .execute(&mut *tx)
-        .await?;
+    Ok(Redirect::to("/settings/users").into_response())
+}
+
+async fn unlink_person(
+    State(state): State<AppState>,
+    RequireOwner(owner): RequireOwner,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let user = target(&state, &id).await?;
+    match links::set_link(&state.db, &user.id, None, &owner.id).await {
+        Ok(_) => {}
+        Err(LinkError::Db(e)) => return Err(e.into()),
+        Err(_) => return Err(AppError::NotFound),
+    }
+    let mut conn = state.db.pool().acquire().await?;
     audit::record(
-        &mut tx,
-        &Actor {
-            id: Some(&user_id),
-            name: &name,
-        },
-        "user.invitation_accepted",
-        &email,
+        &mut conn,
+        &Actor::user(&owner),
+        "user.unlinked_from_person",
+        &user.email,
         "",
     )
     .await?;
-    tx.commit().await?;
-    sign_in(&session, &user_id).await?;
-    flash(&session, "success", format!("Welcome to orgsync, {name}.")).await?;
-    Ok(Redirect::to("/").into_response())
+    flash(
+        &owner.session,
+        "success",
+        format!("{} is no longer linked to a person.", user.name),
+    )
+    .await?;
+    Ok(Redirect::to("/settings/users").into_response())
 }

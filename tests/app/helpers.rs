@@ -256,6 +256,20 @@ impl TestApp {
     }
 
     /// The id of the user with this email.
+    /// Seeds the link an Owner makes on the Users page (*Linked person*): the user with
+    /// `email` is the person `person_id`. (tests/app/privacy.rs tests the page itself.)
+    pub async fn link_user_to_person(&self, email: &str, person_id: &str) {
+        let pool = self.db().await;
+        let done = sqlx::query("UPDATE users SET person_id = $1 WHERE email = $2")
+            .bind(person_id)
+            .bind(email)
+            .execute(&pool)
+            .await
+            .expect("the link is stored");
+        assert_eq!(done.rows_affected(), 1, "no user {email}");
+        pool.close().await;
+    }
+
     pub async fn user_id(&self, email: &str) -> String {
         let pool = self.db().await;
         let (id,): (String,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")

@@ -20,14 +20,14 @@ const DEADLINE: Duration = Duration::from_secs(60);
 // ---------------------------------------------------------------------------------------
 
 /// A Justworks sandbox serving in this process, and its admin surface.
-struct Sandbox {
-    running: RunningSandbox,
+pub(crate) struct Sandbox {
+    pub(crate) running: RunningSandbox,
     url: String,
     http: reqwest::Client,
 }
 
 impl Sandbox {
-    async fn start(members: usize) -> Sandbox {
+    pub(crate) async fn start(members: usize) -> Sandbox {
         init();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -43,7 +43,7 @@ impl Sandbox {
     }
 
     /// The Justworks settings a person would paste from the sandbox's front page.
-    fn settings(&self) -> SettingsForm {
+    pub(crate) fn settings(&self) -> SettingsForm {
         let credentials = self.running.credentials();
         SettingsForm::valid()
             .set("username", &credentials.username)
@@ -53,7 +53,7 @@ impl Sandbox {
     }
 
     /// Merges a JSON patch into one member; the whole member after it.
-    async fn patch(&self, id: &str, patch: Value) -> Value {
+    pub(crate) async fn patch(&self, id: &str, patch: Value) -> Value {
         let response = self
             .http
             .post(format!("{}/sandbox/members/{id}", self.url))
@@ -78,7 +78,7 @@ impl Sandbox {
     }
 
     /// Presses Sync To Primary and waits until the run ends: its id and JSON.
-    async fn sync(&self, client: &TestClient) -> (String, Value) {
+    pub(crate) async fn sync(&self, client: &TestClient) -> (String, Value) {
         // As if a new TOTP step had begun: the app may sign in again at once.
         self.running.forget_used_codes();
         let page = client.post("/apps/justworks/sync", NO_FIELDS).await;
@@ -118,7 +118,7 @@ fn quick_delivery(config: &mut Config) {
 
 /// An app on `sandbox` sending mail to `smtp_url` (none: `.eml` files), on the quick
 /// delivery schedule.
-async fn app_on(sandbox: &Sandbox, smtp_url: Option<String>) -> TestApp {
+pub(crate) async fn app_on(sandbox: &Sandbox, smtp_url: Option<String>) -> TestApp {
     let url = sandbox.url.clone();
     spawn_app_with(move |config| {
         config.justworks_url = Some(url);
@@ -175,7 +175,7 @@ async fn outbox(app: &TestApp, run_id: Option<&str>) -> Vec<OutboxRow> {
 }
 
 /// Polls `check` until it gives `Some` (at most [`DEADLINE`]).
-async fn eventually<T, F: std::future::Future<Output = Option<T>>>(
+pub(crate) async fn eventually<T, F: std::future::Future<Output = Option<T>>>(
     what: &str,
     mut check: impl FnMut() -> F,
 ) -> T {
@@ -553,27 +553,62 @@ async fn after_a_sync_each_chosen_person_gets_a_summary_with_counts_names_and_th
         let mail = received.parsed();
         assert_eq!(mail.to, received.rcpt_to, "the To header is the envelope's");
         assert_eq!(received.mail_from, "orgsync@localhost", "ORGSYNC_SMTP_FROM");
-        assert_eq!(
-            mail.subject,
-            "Justworks sync complete: 1 new hire, 1 departure, 3 other changes"
-        );
-        for line in [
-            "New hires: 1",
-            "Departures: 1",
-            "Rehires: 0",
-            "Title changes: 1",
-            "Manager changes: 0",
-            "Department and location changes: 0",
-            "Compensation changes: 1",
-            "Other changes: 1",
-            &format!("New hires (1)\n  - {HIRE_NAME}\n"),
-            &format!("Departures (1)\n  - {}\n", leaver.1),
-            &format!("Title changes (1)\n  - {}\n", promoted.1),
-            &format!("Compensation changes (1)\n  - {}\n", raised.1),
-            &format!("Other changes (1)\n  - {}\n", reborn.1),
-            &format!("See the whole run: {link}"),
-        ] {
-            assert!(mail.text.contains(line), "no {line:?} in:\n{}", mail.text);
+        // Each email is built for its reader: the Owner's names the people under the
+        // sensitive kinds (never a value); the Member's says nothing of them.
+        let for_owner = mail.to == [OWNER_EMAIL];
+        let (subject, lines, unsaid): (&str, Vec<String>, Vec<String>) = if for_owner {
+            (
+                "Justworks sync complete: 1 new hire, 1 departure, 3 other changes",
+                vec![
+                    "Title changes: 1".into(),
+                    "Compensation changes: 1".into(),
+                    "Other changes: 1".into(),
+                    format!("Compensation changes (1)\n  - {}\n", raised.1),
+                    format!("Other changes (1)\n  - {}\n", reborn.1),
+                ],
+                vec!["visible to Owners only".into()],
+            )
+        } else {
+            (
+                "Justworks sync complete: 1 new hire, 1 departure, 1 other change",
+                vec![
+                    "Title changes: 1".into(),
+                    "Other changes: 0".into(),
+                    "2 people: changes to fields visible to Owners only.".into(),
+                ],
+                vec!["Compensation".into(), raised.1.clone(), reborn.1.clone()],
+            )
+        };
+        assert_eq!(mail.subject, subject);
+        let common = [
+            "New hires: 1".to_owned(),
+            "Departures: 1".into(),
+            "Rehires: 0".into(),
+            "Manager changes: 0".into(),
+            "Department and location changes: 0".into(),
+            format!("New hires (1)\n  - {HIRE_NAME}\n"),
+            format!("Departures (1)\n  - {}\n", leaver.1),
+            format!("Title changes (1)\n  - {}\n", promoted.1),
+            format!("See the whole run: {link}"),
+        ];
+        for line in common.iter().chain(&lines) {
+            assert!(
+                mail.text.contains(line.as_str()),
+                "no {line:?} in:\n{}",
+                mail.text
+            );
+        }
+        for line in &unsaid {
+            assert!(
+                !mail.text.contains(line.as_str()),
+                "{line:?} in:\n{}",
+                mail.text
+            );
+            assert!(
+                !mail.html.contains(line.as_str()),
+                "{line:?} in:\n{}",
+                mail.html
+            );
         }
         assert!(
             mail.html.contains(&format!("href=\"{link}\"")),

@@ -16,6 +16,7 @@ mod levels;
 mod mail;
 mod org_settings;
 mod people;
+mod privacy;
 mod schedule;
 mod secrets;
 mod setup;
