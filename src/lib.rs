@@ -23,5 +23,14 @@ pub mod state;
 pub mod sync;
 pub mod web;
 
+/// "0.1.0 (commit 1a2b3c4d5e6f)": the version and the git commit this binary was built
+/// from (see build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("ORGSYNC_GIT_COMMIT"),
+    ")"
+);
+
 pub use app::App;
 pub use config::Config;

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 #[derive(Parser)]
 #[command(
     name = "orgsync",
-    version,
+    version = orgsync::VERSION,
     about = "Self-hosted org chart with a Justworks payroll sync",
     long_about = "Self-hosted org chart with a Justworks payroll sync.\n\n\
         Without a command, runs the server (same as `orgsync serve`). Configuration comes \
@@ -155,6 +155,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    tracing::info!(version = orgsync::VERSION, "orgsync starting");
     let bind = config.bind;
     let app = App::build(config).await?;
     let listener = tokio::net::TcpListener::bind(bind)

@@ -229,6 +229,40 @@ async fn the_server_prints_the_setup_link_at_first_start_and_stops_on_sigterm() 
     );
     let token = link.split("token=").nth(1).unwrap();
     assert!(!stderr.contains(token), "the setup token is in the log");
+    // The first log line names the version and the commit it was built from.
+    assert!(
+        stderr.contains("orgsync starting") && stderr.contains(orgsync::VERSION),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn version_names_the_release_and_the_git_commit_it_was_built_from() {
+    use std::process::Command;
+    let output = Command::new(env!("CARGO_BIN_EXE_orgsync"))
+        .arg("--version")
+        .output()
+        .expect("the orgsync binary runs");
+    assert!(output.status.success());
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        printed.starts_with(&format!("orgsync {} (commit ", env!("CARGO_PKG_VERSION"))),
+        "{printed}"
+    );
+    // In a git checkout (as CI's fresh clone is), the commit is HEAD's.
+    let head = Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|h| h.status.success());
+    if let Some(head) = head {
+        let head = String::from_utf8_lossy(&head.stdout).trim().to_owned();
+        assert!(
+            printed.contains(&format!("(commit {head})")),
+            "{printed} vs {head}"
+        );
+    }
 }
 
 /// Kills a child process this test started if the test ends early.
