@@ -53,6 +53,7 @@ fn person(id: &str, name: &str, email: Option<&str>) -> Person {
         employment_type: Some("Full-time".into()),
         start_date: Some(date!(2024 - 02 - 01)),
         end_date: None,
+        sync_stopped: None,
     }
 }
 

@@ -9,5 +9,6 @@ mod lifecycle;
 mod managers;
 mod props;
 mod props_head;
+mod rules;
 mod scale;
 mod support;
