@@ -128,6 +128,9 @@ pub struct DirectoryRow {
     pub location: Option<String>,
     pub manager_id: Option<String>,
     pub manager_name: Option<String>,
+    /// The manager's job, for someone who reports to an open job.
+    pub manager_job_status: Option<String>,
+    pub manager_job_title: Option<String>,
 }
 
 pub struct DirectoryPage {
@@ -217,7 +220,8 @@ pub async fn directory(
     // The page's ids come from the index alone; only those 50 rows are joined.
     let page_sql = format!(
         "SELECT p.id, p.name, p.preferred_name, p.status, p.start_date, j.title, j.department, \
-         j.location, mp.id AS manager_id, mp.name AS manager_name \
+         j.location, mp.id AS manager_id, mp.name AS manager_name, \
+         m.status AS manager_job_status, m.title AS manager_job_title \
          FROM (SELECT p.id FROM people p WHERE {cond} ORDER BY p.name, p.id \
                LIMIT ${} OFFSET ${}) page \
          JOIN people p ON p.id = page.id \
