@@ -355,6 +355,7 @@ const PUBLIC_KEYS: &[&str] = &[
     "justworks_id",
     "location",
     "manager_id",
+    "manager_job_id",
     "name",
     "preferred_name",
     "start_date",

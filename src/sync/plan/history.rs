@@ -20,7 +20,7 @@ use crate::org::model::{
 use crate::sync::change::{ChangeKind, Entity, FieldChange};
 
 /// The new value of the end-date row of a scheduled termination that was cancelled.
-pub(super) const TERMINATION_CANCELLED: &str = "Termination cancelled";
+const TERMINATION_CANCELLED: &str = "Termination cancelled";
 
 /// Which kind each row of one person or job gets.
 #[derive(Debug, Clone, Copy)]
