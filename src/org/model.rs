@@ -48,6 +48,39 @@ impl PersonStatus {
     }
 }
 
+/// Why a person from Justworks is no longer synced: their member is skipped now, so they
+/// are kept as they were, frozen, until the member is synced again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyncStop {
+    /// Listed in *Exclude IDs*.
+    Excluded,
+    /// A contractor while contractors are not included.
+    Contractor,
+}
+
+impl SyncStop {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Excluded => "excluded",
+            Self::Contractor => "contractor",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "excluded" => Some(Self::Excluded),
+            "contractor" => Some(Self::Contractor),
+            _ => None,
+        }
+    }
+    /// Why, as it ends "No longer synced from Justworks: …".
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::Excluded => "excluded",
+            Self::Contractor => "a contractor, and contractors are not included",
+        }
+    }
+}
+
 /// A phone number and its kind ("mobile", "home", …).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Phone {
@@ -184,6 +217,9 @@ pub struct Person {
     pub start_date: Option<Date>,
     /// The departure date: past for a departed person, future when scheduled.
     pub end_date: Option<Date>,
+    /// Set while their member is skipped (excluded, or a contractor while contractors
+    /// are not included): the person is frozen, and the sync warned once.
+    pub sync_stopped: Option<SyncStop>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -103,6 +103,9 @@ pub struct DirectoryRow {
     pub location: Option<String>,
     pub manager_id: Option<String>,
     pub manager_name: Option<String>,
+    /// The manager's job, for someone who reports to an open job.
+    pub manager_job_status: Option<String>,
+    pub manager_job_title: Option<String>,
 }
 
 pub struct DirectoryPage {
@@ -192,7 +195,8 @@ pub async fn directory(
     // The page's ids come from the index alone; only those 50 rows are joined.
     let page_sql = format!(
         "SELECT p.id, p.name, p.preferred_name, p.status, p.start_date, j.title, j.department, \
-         j.location, mp.id AS manager_id, mp.name AS manager_name \
+         j.location, mp.id AS manager_id, mp.name AS manager_name, \
+         m.status AS manager_job_status, m.title AS manager_job_title \
          FROM (SELECT p.id FROM people p WHERE {cond} ORDER BY p.name, p.id \
                LIMIT ${} OFFSET ${}) page \
          JOIN people p ON p.id = page.id \
@@ -287,7 +291,7 @@ pub struct PersonRecord {
 const RECORD_COLUMNS: &str = "p.id, p.source, p.justworks_id, p.work_id, p.status, p.name, \
     p.given_name, p.family_name, p.preferred_name, p.work_email, p.personal_email, p.phones, \
     p.home_address, p.birthdate, p.gender, p.ethnicity, p.employment_type, p.start_date, \
-    p.end_date, p.created_at, p.synced_at, \
+    p.end_date, p.sync_stopped, p.created_at, p.synced_at, \
     j.id AS job_id, j.source AS job_source, j.status AS job_status, j.title, j.department, \
     j.location, j.manager_job_id, j.comp_amount, j.comp_currency, j.comp_basis, \
     j.comp_frequency, j.start_date AS job_start_date, j.synced_at AS job_synced_at, \

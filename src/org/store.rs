@@ -3,7 +3,7 @@
 //! query per person.
 
 use super::model::{
-    Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, Source,
+    Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, Source, SyncStop,
 };
 use crate::db::{Db, new_id};
 use crate::sync::change::{FieldChange, JobChange, PersonChange, Plan};
@@ -70,11 +70,12 @@ pub struct PersonRow {
     employment_type: Option<String>,
     start_date: Option<String>,
     end_date: Option<String>,
+    sync_stopped: Option<String>,
 }
 
 pub const PERSON_COLUMNS: &str = "id, source, justworks_id, work_id, status, name, given_name, \
     family_name, preferred_name, work_email, personal_email, phones, home_address, birthdate, \
-    gender, ethnicity, employment_type, start_date, end_date";
+    gender, ethnicity, employment_type, start_date, end_date, sync_stopped";
 
 impl From<PersonRow> for Person {
     fn from(r: PersonRow) -> Self {
@@ -100,6 +101,7 @@ impl From<PersonRow> for Person {
             employment_type: r.employment_type,
             start_date: parse_date(r.start_date.as_deref()),
             end_date: parse_date(r.end_date.as_deref()),
+            sync_stopped: r.sync_stopped.as_deref().and_then(SyncStop::parse),
         }
     }
 }
@@ -204,7 +206,7 @@ fn search_text(p: &Person) -> String {
 }
 
 /// The values of a person row, in `PERSON_COLUMNS` order.
-fn person_values(p: &Person) -> [Option<String>; 19] {
+fn person_values(p: &Person) -> [Option<String>; 20] {
     [
         Some(p.id.clone()),
         Some(p.source.as_str().to_owned()),
@@ -227,6 +229,7 @@ fn person_values(p: &Person) -> [Option<String>; 19] {
         p.employment_type.clone(),
         date_text(p.start_date),
         date_text(p.end_date),
+        p.sync_stopped.map(|s| s.as_str().to_owned()),
     ]
 }
 
@@ -260,7 +263,7 @@ pub async fn apply_plan(
 }
 
 async fn insert_people(conn: &mut AnyConnection, people: &[&Person], now: i64) -> sqlx::Result<()> {
-    const COLS: usize = 23;
+    const COLS: usize = 24;
     for chunk in people.chunks(MAX_BINDS / COLS) {
         let sql = format!(
             "INSERT INTO people ({PERSON_COLUMNS}, search_text, created_at, updated_at, synced_at) \
@@ -286,7 +289,7 @@ async fn update_person(conn: &mut AnyConnection, p: &Person, now: i64) -> sqlx::
          given_name = $7, family_name = $8, preferred_name = $9, work_email = $10, \
          personal_email = $11, phones = $12, home_address = $13, birthdate = $14, gender = $15, \
          ethnicity = $16, employment_type = $17, start_date = $18, end_date = $19, \
-         search_text = $20, updated_at = $21, synced_at = $21 WHERE id = $1",
+         sync_stopped = $20, search_text = $21, updated_at = $22, synced_at = $22 WHERE id = $1",
     );
     for value in v {
         q = q.bind(value);

@@ -204,11 +204,39 @@ pub enum PlanError {
     )]
     DuplicateMemberId(String),
     #[error(
-        "No active Justworks member is named “{0}” (the Name Org Head setting), so nothing was changed. Check the spelling against Justworks, or choose another org head"
+        "No active Justworks member is named “{name}” (the Name Org Head setting), so nothing was changed.{} Check the spelling against Justworks, or choose another org head",
+        closest_names(.closest)
     )]
-    OrgHeadNotFound(String),
+    OrgHeadNotFound {
+        name: String,
+        /// The nearest names among active members, nearest first, as "Name (member id)".
+        closest: Vec<String>,
+    },
     #[error(
-        "Several active Justworks members are named “{name}” (the Name Org Head setting): {}. Nothing was changed; use a name only one of them has (e.g. their full name)", .members.join(", ")
+        "Several active Justworks members are named “{name}” (the Name Org Head setting): {}{}. Nothing was changed; use a name only one of them has (e.g. their full name)",
+        .members.join(", "),
+        and_more(*.more)
     )]
-    OrgHeadAmbiguous { name: String, members: Vec<String> },
+    OrgHeadAmbiguous {
+        name: String,
+        members: Vec<String>,
+        /// Further matches not named.
+        more: usize,
+    },
+}
+
+fn closest_names(closest: &[String]) -> String {
+    if closest.is_empty() {
+        String::new()
+    } else {
+        format!(" The closest names: {}.", closest.join(", "))
+    }
+}
+
+fn and_more(more: usize) -> String {
+    if more == 0 {
+        String::new()
+    } else {
+        format!(" and {more} more")
+    }
 }

@@ -56,8 +56,11 @@ pub struct PersonJson {
     title: Option<String>,
     department: Option<String>,
     location: Option<String>,
-    /// The person in the manager's job; null for the org head (or an open manager job).
+    /// The person in the manager's job; null for the org head, or when that job is open.
     manager_id: Option<String>,
+    /// The job this person's job reports to (an open job when their manager departed):
+    /// so `manager_id` null alone, with this null too, means the top of the tree.
+    manager_job_id: Option<String>,
     work_email: Option<String>,
     start_date: Option<String>,
     end_date: Option<String>,
@@ -96,6 +99,7 @@ impl PersonJson {
             title: job.and_then(|j| j.title.clone()),
             department: job.and_then(|j| j.department.clone()),
             location: job.and_then(|j| j.location.clone()),
+            manager_job_id: manager.as_ref().map(|m| m.job_id.clone()),
             manager_id: manager.and_then(|m| m.person_id),
             start_date: date_text(p.start_date),
             end_date: date_text(p.end_date),

@@ -100,6 +100,8 @@ struct DirectoryQuery {
 struct DirectoryView {
     row: DirectoryRow,
     departed: bool,
+    /// "Open job: Title" for someone who reports to an open job.
+    open_manager: Option<String>,
 }
 
 #[derive(Template)]
@@ -197,6 +199,8 @@ async fn directory(
             .into_iter()
             .map(|row| DirectoryView {
                 departed: row.status == "departed",
+                open_manager: (row.manager_job_status.as_deref() == Some("open"))
+                    .then(|| open_job_label(row.manager_job_title.as_deref())),
                 row,
             })
             .collect(),
@@ -270,6 +274,8 @@ struct PersonPage {
     justworks_id: Option<String>,
     work_id: Option<String>,
     from: String,
+    /// Why a person from Justworks is no longer synced, if they are not.
+    sync_stopped: Option<&'static str>,
     is_self: bool,
     private: Option<PrivateView>,
     job: Option<JobView>,
@@ -466,6 +472,7 @@ async fn person_page(
     render(&PersonPage {
         chrome: Chrome::for_user(&state, &user, "people", p.name.clone()).await?,
         from: provenance(p.source, synced.shown(record.synced_at)),
+        sync_stopped: p.sync_stopped.map(|s| s.reason()),
         is_self: viewer.self_person_id.as_deref() == Some(p.id.as_str()),
         departed: p.status == PersonStatus::Departed,
         start_date: date_text(p.start_date),

@@ -22,6 +22,7 @@ mod secrets;
 mod setup;
 mod sign_in;
 mod sync;
+mod sync_rules;
 mod test_connection;
 mod throttle;
 mod users;

@@ -53,6 +53,7 @@ fn person(id: &str, name: &str, email: Option<&str>) -> Person {
         employment_type: Some("Full-time".into()),
         start_date: Some(date!(2024 - 02 - 01)),
         end_date: None,
+        sync_stopped: None,
     }
 }
 
@@ -354,6 +355,7 @@ const PUBLIC_KEYS: &[&str] = &[
     "justworks_id",
     "location",
     "manager_id",
+    "manager_job_id",
     "name",
     "preferred_name",
     "start_date",

@@ -27,14 +27,14 @@ const DATABASE_FAILURE: &str = "orgsync could not read or save its own data (a d
 // ---------------------------------------------------------------------------------------
 
 /// A Justworks sandbox serving in this process, and its admin surface.
-struct Sandbox {
-    running: RunningSandbox,
-    url: String,
-    http: reqwest::Client,
+pub(crate) struct Sandbox {
+    pub(crate) running: RunningSandbox,
+    pub(crate) url: String,
+    pub(crate) http: reqwest::Client,
 }
 
 impl Sandbox {
-    async fn start(members: usize, seed: u64) -> Sandbox {
+    pub(crate) async fn start(members: usize, seed: u64) -> Sandbox {
         init();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -53,7 +53,7 @@ impl Sandbox {
     }
 
     /// The Justworks settings a person would paste from the sandbox's front page.
-    fn settings(&self) -> SettingsForm {
+    pub(crate) fn settings(&self) -> SettingsForm {
         let credentials = self.running.credentials();
         SettingsForm::valid()
             .set("username", &credentials.username)
@@ -126,7 +126,7 @@ impl Sandbox {
         }
     }
 
-    async fn json_post(&self, path: &str, body: &Value) -> Value {
+    pub(crate) async fn json_post(&self, path: &str, body: &Value) -> Value {
         let response = self
             .http
             .post(format!("{}{path}", self.url))
@@ -141,7 +141,7 @@ impl Sandbox {
     }
 
     /// Merges a JSON patch into one member (`null` removes a key).
-    async fn patch(&self, id: &str, patch: Value) {
+    pub(crate) async fn patch(&self, id: &str, patch: Value) {
         self.json_post(&format!("/sandbox/members/{id}"), &patch)
             .await;
     }
@@ -164,14 +164,14 @@ impl Sandbox {
     }
 
     /// Presses Sync To Primary and waits for the run to end; see [`sync_and_wait`].
-    async fn sync(&self, client: &TestClient) -> (String, Value) {
+    pub(crate) async fn sync(&self, client: &TestClient) -> (String, Value) {
         self.forget_used_codes();
         sync_and_wait(client).await
     }
 }
 
 /// An app whose Justworks is `sandbox`, with `tweak` applied to its configuration.
-async fn app_on(sandbox: &Sandbox, tweak: impl FnOnce(&mut orgsync::Config)) -> TestApp {
+pub(crate) async fn app_on(sandbox: &Sandbox, tweak: impl FnOnce(&mut orgsync::Config)) -> TestApp {
     let url = sandbox.url.clone();
     spawn_app_with(move |config| {
         config.justworks_url = Some(url);
@@ -261,7 +261,7 @@ pub(crate) fn assert_completed(run: &Value) {
     );
 }
 
-fn count(run: &Value, name: &str) -> i64 {
+pub(crate) fn count(run: &Value, name: &str) -> i64 {
     run["counts"][name]
         .as_i64()
         .unwrap_or_else(|| panic!("no count {name} in {run}"))
@@ -307,17 +307,17 @@ fn assert_same_org(
 
 /// One history row, with the Justworks id of who it is about.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Row {
-    member: Option<String>,
-    kind: String,
-    entity: String,
-    field: String,
-    old: Option<String>,
-    new: Option<String>,
-    sensitive: bool,
+pub(crate) struct Row {
+    pub(crate) member: Option<String>,
+    pub(crate) kind: String,
+    pub(crate) entity: String,
+    pub(crate) field: String,
+    pub(crate) old: Option<String>,
+    pub(crate) new: Option<String>,
+    pub(crate) sensitive: bool,
 }
 
-async fn history_of_run(app: &TestApp, run_id: &str) -> Vec<Row> {
+pub(crate) async fn history_of_run(app: &TestApp, run_id: &str) -> Vec<Row> {
     let pool = app.db().await;
     #[allow(clippy::type_complexity)]
     let rows: Vec<(
@@ -354,7 +354,7 @@ async fn history_of_run(app: &TestApp, run_id: &str) -> Vec<Row> {
 }
 
 /// `(person id, name, status)` of the person linked to a Justworks member.
-async fn person_of(app: &TestApp, member_id: &str) -> (String, String, String) {
+pub(crate) async fn person_of(app: &TestApp, member_id: &str) -> (String, String, String) {
     let pool = app.db().await;
     let person: (String, String, String) =
         sqlx::query_as("SELECT id, name, status FROM people WHERE justworks_id = $1")

@@ -3,9 +3,15 @@
 //! (their job open to be backfilled, or closed); a rehire is the same person with a new
 //! job; anyone else has their fields brought up to date. Rows are borrowed from the org
 //! until they change, so a sync that changes little copies little.
+//!
+//! Two rules of JUSTWORKS.md live here because they turn on the person's status: a member
+//! who is inactive while their termination date is still to come departs now (with a
+//! warning naming the date), and a scheduled termination that disappears is cancelled.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+
+use time::Date;
 
 use super::display;
 use super::fields::{self, Lookups};
@@ -62,6 +68,7 @@ pub(super) struct Outcome {
 pub(super) struct Draft<'a> {
     pub org: &'a Org,
     pub options: &'a SyncOptions,
+    today: Date,
     lookups: Lookups<'a>,
     pub people: Vec<Row<'a, Person>>,
     pub jobs: Vec<Row<'a, Job>>,
@@ -72,7 +79,12 @@ pub(super) struct Draft<'a> {
 }
 
 impl<'a> Draft<'a> {
-    pub(super) fn new(org: &'a Org, options: &'a SyncOptions, lookups: Lookups<'a>) -> Self {
+    pub(super) fn new(
+        org: &'a Org,
+        options: &'a SyncOptions,
+        lookups: Lookups<'a>,
+        today: Date,
+    ) -> Self {
         let mut seat_of = HashMap::with_capacity(org.jobs.len());
         let mut more_seats_of: HashMap<&str, Vec<usize>> = HashMap::new();
         for (j, job) in org.jobs.iter().enumerate() {
@@ -91,6 +103,7 @@ impl<'a> Draft<'a> {
         Self {
             org,
             options,
+            today,
             lookups,
             people: org.people.iter().map(Row::Same).collect(),
             jobs: org.jobs.iter().map(Row::Same).collect(),
@@ -136,6 +149,9 @@ impl<'a> Draft<'a> {
     ) -> Outcome {
         let options = self.options;
         let live = standing == Standing::Live;
+        if !live && !member.active {
+            self.inactive_before_the_date(member, matched, warnings);
+        }
         let (person, transition) = match matched {
             None => {
                 let status = if live {
@@ -208,6 +224,34 @@ impl<'a> Draft<'a> {
         }
     }
 
+    /// Justworks says the member is inactive while their termination date is still to
+    /// come: they depart now, and that is the date their departure gets (the date Justworks
+    /// gives is named in a warning). Someone who departed already keeps the end date they
+    /// have until Justworks' date has passed; it is theirs from then on.
+    fn inactive_before_the_date(
+        &self,
+        member: &mut RosterMember,
+        matched: Option<usize>,
+        warnings: &mut Vec<String>,
+    ) {
+        let Some(date) = member.termination_date.filter(|&d| d > self.today) else {
+            return;
+        };
+        let departed = matched.is_some_and(|p| self.org.people[p].status == PersonStatus::Departed);
+        if departed {
+            member.termination_date = None;
+            return;
+        }
+        warnings.push(format!(
+            "{} is inactive in Justworks, but their termination date {} is still to come; \
+             they departed now, on {}",
+            label(member),
+            display::date(date),
+            display::date(self.today),
+        ));
+        member.termination_date = Some(self.today);
+    }
+
     fn update_person(
         &mut self,
         p: usize,
@@ -241,6 +285,15 @@ impl<'a> Draft<'a> {
                 person.status = PersonStatus::Active;
                 // A rehire starts afresh; a scheduled end comes back with the member.
                 person.end_date = None;
+            }
+            // An active person's end date is a scheduled termination; gone from the
+            // source, it was cancelled (a value that is present although empty).
+            _ if live
+                && self.options.sync_dates
+                && member.termination_date.is_none()
+                && person.end_date.is_some() =>
+            {
+                person.to_mut().end_date = None;
             }
             _ => {}
         }

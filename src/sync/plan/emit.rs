@@ -1,6 +1,7 @@
 //! The plan out of the draft: the people and jobs that changed (whole rows, before and
 //! after), their history rows and the counts, in roster order — each member's person,
-//! then their jobs — then any other job the plan touched, in job order.
+//! then their jobs (or, for a skipped member, their frozen person when newly marked) —
+//! then any other job the plan touched, in job order.
 
 use super::display;
 use super::draft::{Draft, Outcome, Transition};
@@ -13,6 +14,7 @@ pub(super) fn plan(
     draft: Draft<'_>,
     standing: &[Standing],
     outcomes: &[Option<Outcome>],
+    frozen: &[Option<usize>],
     warnings: Vec<String>,
 ) -> Plan {
     let org = draft.org;
@@ -23,7 +25,21 @@ pub(super) fn plan(
     let mut job_seen = vec![false; draft.jobs.len()];
     {
         let lookup = Lookup::new(org, &draft.people, &draft.jobs);
-        for outcome in outcomes.iter().flatten() {
+        for (outcome, &frozen) in outcomes.iter().zip(frozen) {
+            if let Some(p) = frozen {
+                // Skipped: only the mark changed, and the member counts as excluded.
+                let person = &*draft.people[p];
+                changed_people.push(p);
+                Rows {
+                    out: &mut history,
+                    person_id: Some(&person.id),
+                    person_name: &person.name,
+                    kinds: Kinds::BY_FIELD,
+                }
+                .person(org.people.get(p), person);
+                continue;
+            }
+            let Some(outcome) = outcome else { continue };
             let p = outcome.person;
             let person = &*draft.people[p];
             let mut changed = false;

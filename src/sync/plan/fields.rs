@@ -1,7 +1,9 @@
 //! What a sync copies from a member onto their person and their job, group by group
 //! (DESIGN.md advanced options). Two rules hold throughout: a group switched off is
 //! neither set nor changed, and an absent or blank source value never wipes the stored
-//! one. Only the status transitions (departure, rehire) in `draft.rs` clear anything.
+//! one. Only values that are present although empty clear anything: a move to remote
+//! with no office (here), and the status transitions and a cancelled termination in
+//! `draft.rs`.
 //!
 //! The plan owns the roster, so a member's own strings are moved into the rows rather
 //! than copied: a first sync of 100 000 members would otherwise hold every value twice
@@ -152,6 +154,7 @@ pub(super) fn new_person(
         employment_type: None,
         start_date: None,
         end_date: None,
+        sync_stopped: None,
     });
     sync_person(&mut person, member, options);
     person.into_owned()
@@ -190,6 +193,10 @@ pub(super) fn sync_person(
     options: &SyncOptions,
 ) {
     keep_text!(person.justworks_id, Some(Value::Shared(&member.id)));
+    // Synced again, after a time skipped (`frozen.rs`).
+    if person.sync_stopped.is_some() {
+        person.to_mut().sync_stopped = None;
+    }
     if let Some(name) = full_name(member)
         && person.name != name
     {
@@ -252,13 +259,21 @@ pub(super) fn sync_job(
             job.department,
             Lookups::name(member.department.as_mut(), &lookups.departments)
         );
-        let remote = member.location_type == Some(LocationType::Remote)
-            && options.missing_location == MissingLocation::Remote;
         let office = Lookups::name(member.office.as_mut(), &lookups.offices);
-        keep_text!(
-            job.location,
-            office.or(remote.then_some(Value::Shared("Remote")))
-        );
+        let remote = member.location_type == Some(LocationType::Remote);
+        match (office, remote, options.missing_location) {
+            (Some(office), _, _) => keep_text!(job.location, Some(office)),
+            // A move to remote is a change, not an absent office: "Remote", or blank.
+            (None, true, MissingLocation::Remote) => {
+                keep_text!(job.location, Some(Value::Shared("Remote")));
+            }
+            (None, true, MissingLocation::Blank) => {
+                if job.location.is_some() {
+                    job.to_mut().location = None;
+                }
+            }
+            (None, false, _) => {}
+        }
     }
     if options.sync_compensation {
         sync_compensation(job, member);

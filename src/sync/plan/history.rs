@@ -15,9 +15,12 @@ use time::Date;
 use super::display;
 use super::row::Row;
 use crate::org::model::{
-    Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, is_sensitive,
+    Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, SyncStop, is_sensitive,
 };
 use crate::sync::change::{ChangeKind, Entity, FieldChange};
+
+/// The new value of the end-date row of a scheduled termination that was cancelled.
+const TERMINATION_CANCELLED: &str = "Termination cancelled";
 
 /// Which kind each row of one person or job gets.
 #[derive(Debug, Clone, Copy)]
@@ -196,6 +199,7 @@ impl Rows<'_> {
             };
         }
         fields!(
+            sync_stopped,
             status,
             justworks_id,
             work_id,
@@ -211,9 +215,21 @@ impl Rows<'_> {
             gender,
             ethnicity,
             employment_type,
-            start_date,
-            end_date
+            start_date
         );
+        if before.end_date != after.end_date {
+            // An active person's end date is a scheduled termination: gone, it was
+            // cancelled, and the row says so.
+            let cancelled = before.status == PersonStatus::Active
+                && after.status == PersonStatus::Active
+                && after.end_date.is_none();
+            let new = if cancelled {
+                Some(TERMINATION_CANCELLED.to_owned())
+            } else {
+                after.end_date.shown()
+            };
+            self.push(entity, "end_date", before.end_date.shown(), new);
+        }
     }
 
     /// A job's rows. A new job (`before` is `None`) is one row, "status" (None →
@@ -292,6 +308,12 @@ impl Shown for Option<Address> {
 impl Shown for Option<Compensation> {
     fn shown(&self) -> Option<String> {
         self.as_ref().map(display::money)
+    }
+}
+
+impl Shown for Option<SyncStop> {
+    fn shown(&self) -> Option<String> {
+        self.map(|s| s.reason().to_owned())
     }
 }
 

@@ -7,6 +7,7 @@
 //! - `head`: the org head, by name; none or several fails
 //! - `identity`: member ↔ person, by link then work email, never by name
 //! - `draft` + `fields`: each member's person and seat, field group by field group
+//! - `frozen`: people whose member is skipped now are kept as they were, and marked
 //! - `managers`: who reports to whom, loops broken
 //! - `tree`: every job in the tree reaches the org head
 //! - `emit`, `history` + `display`: the plan, with one history row per changed field
@@ -17,6 +18,7 @@ mod display;
 mod draft;
 mod emit;
 mod fields;
+mod frozen;
 mod head;
 mod history;
 mod identity;
@@ -75,7 +77,7 @@ pub fn plan(input: PlanInput<'_>, new_id: &mut dyn FnMut() -> String) -> Result<
         (members.standing, head, identity)
     };
 
-    let mut draft = Draft::new(org, options, fields::Lookups::new(&company));
+    let mut draft = Draft::new(org, options, fields::Lookups::new(&company), today);
     let outcomes: Vec<Option<Outcome>> = list
         .iter_mut()
         .zip(&standing)
@@ -86,12 +88,13 @@ pub fn plan(input: PlanInput<'_>, new_id: &mut dyn FnMut() -> String) -> Result<
         })
         .collect();
     let members = Members::seated(&list, standing);
+    let frozen = frozen::mark(&mut draft, &members, &identity, &mut warnings);
     hang_the_tree(&mut draft, &members, head, &outcomes, &mut warnings);
     identity::warn_vanished(org, &identity, &mut warnings);
     // The roster is done with: freed before the history rows are made, not after.
     let Members { standing, .. } = members;
     drop(list);
-    Ok(emit::plan(draft, &standing, &outcomes, warnings))
+    Ok(emit::plan(draft, &standing, &outcomes, &frozen, warnings))
 }
 
 /// Every seat under its manager's seat (or the org head's), then any chain that no

@@ -1,28 +1,40 @@
-//! How the plan compares and shows names and emails: whitespace-collapsed and
-//! Unicode-lowercased for comparing, "Name (member id)" for warnings.
+//! How the plan compares and shows names and emails: names as Unicode means them
+//! (`folded`), emails trimmed and lowercased, "Name (member id)" for warnings.
 
 use std::borrow::Cow;
 
+use caseless::Caseless;
+use unicode_normalization::UnicodeNormalization;
+
 use crate::justworks::roster::RosterMember;
 
-/// Words as compared: joined by one space, each character lowercased (Unicode-aware,
-/// so "ÉMILE" and "émile" are the same).
-fn lowered<'w>(words: impl Iterator<Item = &'w str>) -> impl Iterator<Item = char> {
+/// THE name comparison (JUSTWORKS.md "Org head"): words joined by one space, then
+/// canonical caseless form — decomposed (NFD), fully case-folded, recomposed (NFC). So
+/// "ΟΔΥΣΣΕΥΣ" meets "Οδυσσευς" (final ς, σ and Σ all fold to σ), "STRASSE" meets
+/// "Straße", a name typed decomposed meets the same name composed; the Turkish dotless ı
+/// stays a letter of its own (default folding, not Turkish). Decomposing first is the
+/// Unicode definition of a canonical caseless match (D145): folding a composed letter
+/// may otherwise differ from folding its parts. Every name comparison of the plan goes
+/// through here.
+pub(super) fn folded<'w>(words: impl Iterator<Item = &'w str>) -> impl Iterator<Item = char> {
     words
+        .flat_map(str::split_whitespace)
         .enumerate()
         .flat_map(|(n, word)| (n > 0).then_some(' ').into_iter().chain(word.chars()))
-        .flat_map(char::to_lowercase)
+        .nfd()
+        .default_case_fold()
+        .nfc()
 }
 
-/// A name as compared: trimmed, inner whitespace collapsed, lowercased.
+/// A name as compared (see `folded`), for keys and for comparing many names to one.
 pub(super) fn name_key(name: &str) -> String {
-    lowered(name.split_whitespace()).collect()
+    folded(std::iter::once(name)).collect()
 }
 
 /// Whether these words, compared as names are, make `key` (a `name_key`). No allocation:
 /// the org head check runs over every member.
 pub(super) fn words_are<'w>(words: impl Iterator<Item = &'w str>, key: &str) -> bool {
-    lowered(words).eq(key.chars())
+    folded(words).eq(key.chars())
 }
 
 /// A work email as compared: trimmed and lowercased; `None` when blank.

@@ -376,16 +376,46 @@ fn remote_without_office_is_left_blank_with_the_blank_option() {
     opts.missing_location = MissingLocation::Blank;
     let (_, after) = sync(&Org::default(), &roster(vec![ceo(), remote(None)]), &opts);
     assert_eq!(seat(&after, "m1").location, None);
-    // Blank means "leave as is", never a wipe.
+}
+
+#[test]
+fn a_move_to_remote_is_a_change_of_location() {
+    // (the missing location option, the location after the move)
+    let cases = [
+        (MissingLocation::Remote, Some("Remote")),
+        (MissingLocation::Blank, None),
+    ];
+    for (option, moved_to) in cases {
+        let mut opts = options();
+        opts.missing_location = option;
+        let org = sync(&Org::default(), &roster(vec![ceo(), ana()]), &opts).1;
+        assert_eq!(seat(&org, "m1").location.as_deref(), Some("New York HQ"));
+        let moved = RosterMember {
+            location_type: Some(LocationType::Remote),
+            office: None,
+            ..ana()
+        };
+        let (plan, after) = sync(&org, &roster(vec![ceo(), moved]), &opts);
+        assert_eq!(
+            seat(&after, "m1").location.as_deref(),
+            moved_to,
+            "{option:?}"
+        );
+        let location = rows(&plan, "location");
+        assert_eq!(location.len(), 1, "{option:?}");
+        assert_eq!(location[0].kind, ChangeKind::GroupChange);
+        assert_eq!(location[0].old.as_deref(), Some("New York HQ"));
+        assert_eq!(location[0].new.as_deref(), moved_to);
+    }
+    // An office absent while not remote is unknown: the stored one stays.
     let org = synced(vec![ceo(), ana()]);
-    let moved = RosterMember {
-        location_type: Some(LocationType::Remote),
+    let unknown = RosterMember {
+        location_type: None,
         office: None,
         ..ana()
     };
-    let (plan, after) = sync(&org, &roster(vec![ceo(), moved]), &opts);
-    assert!(plan.is_empty());
-    assert_eq!(seat(&after, "m1").location.as_deref(), Some("New York HQ"));
+    let (plan, _) = sync(&org, &roster(vec![ceo(), unknown]), &options());
+    assert!(plan.is_empty(), "{:#?}", plan.history);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use super::support::*;
 use crate::justworks::roster::{EmploymentType, RosterMember};
-use crate::org::model::{Org, PersonStatus, Source};
+use crate::org::model::{Org, Person, PersonStatus, Source, SyncStop};
 use crate::sync::change::{ChangeKind, PersonChange, PlanError};
 
 #[test]
@@ -165,7 +165,7 @@ fn excluded_ids_are_skipped_by_member_id_and_work_id() {
 }
 
 #[test]
-fn an_excluded_member_s_person_is_left_untouched() {
+fn an_excluded_member_s_person_is_left_untouched_but_marked() {
     let org = synced(vec![ceo(), report("m1", "Ana", "m0")]);
     let changed = RosterMember {
         job_title: Some("Chief Everything".to_owned()),
@@ -175,9 +175,13 @@ fn an_excluded_member_s_person_is_left_untouched() {
     let mut opts = options();
     opts.exclude_ids = vec!["m1".to_owned()];
     let (plan, after) = sync(&org, &roster(vec![ceo(), changed]), &opts);
-    assert!(plan.is_empty());
     assert_eq!(plan.counts.excluded, 1);
-    assert_eq!(person(&after, "m1"), person(&org, "m1"));
+    assert_eq!(plan.jobs, []);
+    let frozen = Person {
+        sync_stopped: Some(SyncStop::Excluded),
+        ..person(&org, "m1").clone()
+    };
+    assert_eq!(person(&after, "m1"), &frozen);
     assert_eq!(seat(&after, "m1"), seat(&org, "m1"));
 }
 

@@ -1,93 +1,12 @@
-//! The org head and who reports to whom: missing, departed, excluded managers, loops.
+//! Who reports to whom: the org head's own manager, missing, departed, excluded
+//! managers, loops. (Finding the org head: `head.rs`.)
 
 use time::macros::date;
 
 use super::support::*;
-use crate::justworks::roster::{EmploymentType, PersonName, RosterMember};
+use crate::justworks::roster::{EmploymentType, RosterMember};
 use crate::org::model::Org;
-use crate::sync::change::{ChangeKind, PlanError};
-
-fn head_named(name: &str) -> crate::sync::options::SyncOptions {
-    let mut opts = options();
-    opts.org_head = name.to_owned();
-    opts
-}
-
-#[test]
-fn the_org_head_is_found_by_full_name_ignoring_case_and_spaces() {
-    let (_, after) = sync(
-        &Org::default(),
-        &roster(vec![ceo()]),
-        &head_named("  grace   HOPPER "),
-    );
-    assert_eq!(seat(&after, "m0").manager_job_id, None);
-}
-
-#[test]
-fn the_org_head_is_found_by_preferred_name() {
-    let amazing = RosterMember {
-        name: PersonName {
-            given: Some("Grace".to_owned()),
-            family: Some("Hopper".to_owned()),
-            preferred: Some("Amazing".to_owned()),
-            full_preferred: Some("Amazing Grace".to_owned()),
-            additional: Vec::new(),
-        },
-        ..ceo()
-    };
-    let members = vec![amazing, report("m1", "Ana", "m0")];
-    for name in ["amazing", "Amazing Grace", "Amazing Hopper"] {
-        let (_, after) = sync(&Org::default(), &roster(members.clone()), &head_named(name));
-        assert_eq!(seat(&after, "m0").manager_job_id, None, "{name}");
-        assert_eq!(manager_of(&after, "m1").as_deref(), Some("m0"), "{name}");
-    }
-}
-
-#[test]
-fn the_org_head_is_matched_unicode_case_insensitively() {
-    let emile = member("m0", "Émile", "Ångström");
-    let (_, after) = sync(
-        &Org::default(),
-        &roster(vec![emile]),
-        &head_named("émile ÅNGSTRÖM"),
-    );
-    assert_eq!(seat(&after, "m0").manager_job_id, None);
-}
-
-#[test]
-fn a_missing_org_head_fails() {
-    let result = try_plan(
-        &Org::default(),
-        &roster(vec![ceo()]),
-        &head_named("Ada Lovelace"),
-    );
-    assert_eq!(
-        result,
-        Err(PlanError::OrgHeadNotFound("Ada Lovelace".to_owned()))
-    );
-    // A departed or excluded namesake is not the org head either.
-    let gone = RosterMember {
-        active: false,
-        ..ceo()
-    };
-    let result = try_plan(
-        &Org::default(),
-        &roster(vec![gone, report("m1", "Ana", "m0")]),
-        &options(),
-    );
-    assert!(matches!(result, Err(PlanError::OrgHeadNotFound(_))));
-}
-
-#[test]
-fn an_ambiguous_org_head_fails_naming_both() {
-    let twin = member("m9", "Grace", "Hopper");
-    let result = try_plan(&Org::default(), &roster(vec![ceo(), twin]), &options());
-    let Err(PlanError::OrgHeadAmbiguous { name, members }) = result else {
-        panic!("ambiguous: {result:?}");
-    };
-    assert_eq!(name, "Grace Hopper");
-    assert_eq!(members, ["Grace Hopper (m0)", "Grace Hopper (m9)"]);
-}
+use crate::sync::change::ChangeKind;
 
 #[test]
 fn the_org_head_s_manager_is_dropped_with_a_warning() {

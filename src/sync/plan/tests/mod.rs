@@ -3,9 +3,12 @@
 //! orgs, and a scale check.
 
 mod groups;
+mod head;
 mod identity;
 mod lifecycle;
 mod managers;
 mod props;
+mod props_head;
+mod rules;
 mod scale;
 mod support;

@@ -12,7 +12,7 @@ use time::Duration;
 use super::support::*;
 use crate::apps::justworks::{Departures, MissingLocation};
 use crate::justworks::roster::{EmploymentType, LocationType, Roster, RosterMember};
-use crate::org::model::{JobStatus, Org, PersonStatus, Source};
+use crate::org::model::{Job, JobStatus, Org, Person, PersonStatus, Source};
 use crate::sync::change::{JobChange, PersonChange, Plan};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{PlanInput, plan};
@@ -306,16 +306,17 @@ fn live_ids<'r>(roster: &'r Roster, opts: &SyncOptions) -> Vec<&'r str> {
         .collect()
 }
 
-fn excluded_ids(roster: &Roster, opts: &SyncOptions) -> HashSet<String> {
-    let live: HashSet<&str> = live_ids(roster, opts).into_iter().collect();
+/// Members skipped: listed in *Exclude IDs*, or contractors while they are not included.
+fn skipped_ids(roster: &Roster, opts: &SyncOptions) -> HashSet<String> {
     let excluded: HashSet<&str> = opts.exclude_ids.iter().map(String::as_str).collect();
     roster
         .members
         .iter()
-        .filter(|m| !live.contains(m.id.as_str()))
         .filter(|m| {
             excluded.contains(m.id.as_str())
                 || m.work_id.as_deref().is_some_and(|w| excluded.contains(w))
+                || (!opts.include_contractors
+                    && m.employment_type == Some(EmploymentType::Contractor))
         })
         .map(|m| m.id.clone())
         .collect()
@@ -446,16 +447,49 @@ proptest! {
     }
 
     #[test]
-    fn excluded_members_never_become_people_or_links(case in case()) {
-        let excluded = excluded_ids(&case.roster, &case.options);
+    fn skipped_members_never_become_people_and_their_people_stay_frozen(case in case()) {
+        let skipped = skipped_ids(&case.roster, &case.options);
+        let mut frozen = HashSet::new();
         for change in &case.plan.people {
-            let (PersonChange::Create(p) | PersonChange::Update { after: p, .. }) = change;
-            prop_assert!(
-                !p.justworks_id.as_ref().is_some_and(|id| excluded.contains(id)),
-                "excluded member {:?} was planned",
-                p.justworks_id
-            );
+            match change {
+                PersonChange::Create(p) => prop_assert!(
+                    !p.justworks_id.as_ref().is_some_and(|id| skipped.contains(id)),
+                    "skipped member {:?} was created",
+                    p.justworks_id
+                ),
+                PersonChange::Update { before, after } => {
+                    if after.justworks_id.as_ref().is_some_and(|id| skipped.contains(id)) {
+                        // Only the mark that says they are no longer synced.
+                        prop_assert!(after.sync_stopped.is_some());
+                        let unmarked = Person {
+                            sync_stopped: before.sync_stopped,
+                            ..Person::clone(after)
+                        };
+                        prop_assert_eq!(&unmarked, &**before);
+                        frozen.insert(after.id.as_str());
+                    }
+                }
+            }
         }
+        for change in &case.plan.jobs {
+            if let JobChange::Update { before, after } = change
+                && before.person_id.as_deref().is_some_and(|p| frozen.contains(p))
+            {
+                // Only mended into the tree, if its manager's job closed.
+                let unmoved = Job {
+                    manager_job_id: before.manager_job_id.clone(),
+                    ..Job::clone(after)
+                };
+                prop_assert_eq!(&unmoved, &**before);
+            }
+        }
+        // The run where they stop being synced warns; the next one does not.
+        let again = try_plan(&case.after, &case.roster, &case.options).expect("plans again");
+        prop_assert!(
+            !again.warnings.iter().any(|w| w.contains("no longer synced from Justworks")),
+            "warned again: {:?}",
+            again.warnings
+        );
     }
 
     #[test]

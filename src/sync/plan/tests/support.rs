@@ -167,10 +167,29 @@ pub(super) fn try_plan_taking(
 
 /// Plans, applies, and checks that planning again changes nothing.
 pub(super) fn sync(org: &Org, roster: &Roster, options: &SyncOptions) -> (Plan, Org) {
-    let plan = try_plan(org, roster, options).expect("the plan succeeds");
+    sync_on(TODAY, org, roster, options)
+}
+
+/// `sync` on another day than [`TODAY`].
+pub(super) fn sync_on(
+    today: Date,
+    org: &Org,
+    roster: &Roster,
+    options: &SyncOptions,
+) -> (Plan, Org) {
+    let plan_on = |org: &Org| {
+        let input = PlanInput {
+            org,
+            roster: roster.clone(),
+            options,
+            today,
+        };
+        plan(input, &mut next_id)
+    };
+    let plan = plan_on(org).expect("the plan succeeds");
     let mut after = org.clone();
     plan.apply_to(&mut after);
-    let again = try_plan(&after, roster, options).expect("the plan succeeds again");
+    let again = plan_on(&after).expect("the plan succeeds again");
     assert!(
         again.is_empty() && again.history.is_empty(),
         "planning again changed something: {again:#?}"
@@ -261,6 +280,7 @@ pub(super) fn manual_person(id: &str, name: &str, work_email: Option<&str>) -> P
         employment_type: None,
         start_date: None,
         end_date: None,
+        sync_stopped: None,
     }
 }
 
