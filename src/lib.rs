@@ -21,6 +21,7 @@ pub mod sandbox;
 pub mod secrets;
 pub mod state;
 pub mod sync;
+pub mod text;
 pub mod web;
 
 pub use app::App;
