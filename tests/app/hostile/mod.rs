@@ -6,6 +6,7 @@
 //! What the sandbox can serve goes through its admin surface; what it cannot (a page
 //! larger than `limit`, pages without end) comes from [`HostileJustworks`] below.
 
+mod addresses;
 mod justworks_size;
 mod justworks_text;
 
@@ -46,6 +47,16 @@ async fn sync_and_wait(client: &TestClient) -> (String, Value) {
         assert!(Instant::now() < deadline, "run {id} did not end: {run}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The log lines at ERROR level that mention `request_id` (the log is shared by every
+/// test of the binary; a request id is not).
+fn error_lines_of(request_id: &str) -> Vec<String> {
+    captured_logs()
+        .lines()
+        .filter(|l| l.contains(request_id) && l.contains("ERROR"))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// One members page of a [`HostileJustworks`]: given the page number (1-based) and the
