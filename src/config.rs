@@ -30,6 +30,10 @@ pub struct Config {
     pub cookie_secure: bool,
     pub session_idle: Duration,
     pub session_lifetime: Duration,
+    /// A sync stops, changing nothing, rather than read more members than this from
+    /// Justworks (`ORGSYNC_MAX_MEMBERS`, default 200 000): what a sync holds in memory
+    /// grows with its members.
+    pub max_members: usize,
     /// Size of the company the embedded sandbox generates.
     pub sandbox_members: usize,
     pub sandbox_seed: u64,
@@ -79,6 +83,7 @@ struct FileConfig {
     cookie_secure: Option<bool>,
     session_idle_minutes: Option<u64>,
     session_lifetime_hours: Option<u64>,
+    max_members: Option<usize>,
     sandbox_members: Option<usize>,
     sandbox_seed: Option<u64>,
     log_format: Option<String>,
@@ -170,6 +175,19 @@ impl Config {
             file.session_lifetime_hours,
             12,
         )?;
+        let max_members = parse_num(
+            "ORGSYNC_MAX_MEMBERS",
+            var("ORGSYNC_MAX_MEMBERS"),
+            file.max_members.map(|n| n as u64),
+            200_000,
+        )?;
+        if max_members == 0 {
+            return Err(ConfigError::Invalid {
+                name: "ORGSYNC_MAX_MEMBERS",
+                message: "must be at least 1".into(),
+            });
+        }
+        let max_members = usize::try_from(max_members).unwrap_or(usize::MAX);
         let sandbox_members = parse_num(
             "ORGSYNC_SANDBOX_MEMBERS",
             var("ORGSYNC_SANDBOX_MEMBERS"),
@@ -240,6 +258,7 @@ impl Config {
             cookie_secure,
             session_idle: Duration::from_secs(idle_minutes * 60),
             session_lifetime: Duration::from_secs(lifetime_hours * 3600),
+            max_members,
             sandbox_members,
             sandbox_seed,
             log_json,
@@ -413,6 +432,23 @@ mod tests {
             err.to_string().contains("ORGSYNC_RUN_STALE_SECONDS"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_member_limit_is_200_000_unless_set() {
+        assert_eq!(load(&[], None).unwrap().max_members, 200_000);
+        let c = load(&[], Some("max_members = 500000\n")).unwrap();
+        assert_eq!(c.max_members, 500_000);
+        let c = load(
+            &[("ORGSYNC_MAX_MEMBERS", "1000")],
+            Some("max_members = 5\n"),
+        )
+        .unwrap();
+        assert_eq!(c.max_members, 1_000);
+        for bad in ["0", "many"] {
+            let err = load(&[("ORGSYNC_MAX_MEMBERS", bad)], None).unwrap_err();
+            assert!(err.to_string().contains("ORGSYNC_MAX_MEMBERS"), "{err}");
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod sandbox;
 pub mod secrets;
 pub mod state;
 pub mod sync;
+pub mod text;
 pub mod web;
 
 /// "0.1.0 (commit 1a2b3c4d5e6f)": the version and the git commit this binary was built

@@ -1,9 +1,12 @@
 //! The Justworks client: reads the company and every page of members into a
 //! [`Roster`], or just enough to say a connection works.
 //!
-//! Memory stays bounded by design: each members page (at most `page_size` members) is
-//! read as bytes, parsed into typed structs, converted into roster members and dropped
-//! before the next page is asked for. No whole-roster JSON ever exists.
+//! Memory stays bounded by design: each members page (at most `page_size` members — a
+//! page with more is refused as it is read) is read as bytes, parsed into typed structs,
+//! converted into roster members and dropped before the next page is asked for. No
+//! whole-roster JSON ever exists; a member id seen twice and a roster past
+//! `max_members` stop the pull on the page that shows it, so what is held is never more
+//! than the members kept.
 
 use super::auth::{BearerToken, Credentials, sign_in};
 use super::convert;
@@ -11,7 +14,7 @@ use super::error::{JustworksError, Step};
 use super::retry::RetryPolicy;
 use super::roster::{Roster, RosterCompany, RosterMember};
 use super::transport::{Answer, Transport};
-use super::wire::{ErrorAnswer, MembersPage, WireCompany};
+use super::wire::{ErrorAnswer, MembersPage, PageError, WireCompany};
 use reqwest::{StatusCode, Url, header::ACCEPT};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -31,8 +34,12 @@ pub struct ClientOptions {
     pub max_total_retry_time: Duration,
     /// Members per page (`limit`, 1..=100).
     pub page_size: u32,
-    /// A pull stops (with an error) rather than read more pages than this.
+    /// A pull stops (with an error) rather than read more pages than this (raised to
+    /// twice the pages `max_members` would fill).
     pub max_pages: usize,
+    /// A pull stops (with an error) rather than keep more members than this
+    /// (`ORGSYNC_MAX_MEMBERS`).
+    pub max_members: usize,
     /// An answer larger than this is refused as unreadable.
     pub max_body_bytes: usize,
     /// Plain `http://` is allowed only to this machine (the sandbox) unless this is set.
@@ -51,6 +58,7 @@ impl Default for ClientOptions {
             max_total_retry_time: retry.max_total_time,
             page_size: 100,
             max_pages: 5_000,
+            max_members: 200_000,
             max_body_bytes: 8 * 1024 * 1024,
             allow_plain_http_to_any_host: false,
         }
@@ -123,6 +131,7 @@ pub struct JustworksClient {
     members_url: Url,
     page_size: u32,
     max_pages: usize,
+    max_members: usize,
 }
 
 impl JustworksClient {
@@ -131,6 +140,13 @@ impl JustworksClient {
     /// fragment in it, and plain `http://` to anything but this machine.
     pub fn new(base_url: &str, options: ClientOptions) -> Result<Self, JustworksError> {
         let base = parse_base_url(base_url, options.allow_plain_http_to_any_host)?;
+        let page_size = options.page_size.clamp(1, 100);
+        // The page limit never stops a roster the member limit allows: room for the pages
+        // `max_members` fills, twice over (a page may come back short, even empty).
+        let pages_for_max_members = options
+            .max_members
+            .div_ceil(page_size as usize)
+            .saturating_mul(2);
         // reqwest is built without a default TLS provider; without one installed, building
         // a client panics. Installing twice is harmless (the second call just fails).
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -157,8 +173,9 @@ impl JustworksClient {
                 policy: options.retry_policy(),
                 max_body_bytes: options.max_body_bytes,
             },
-            page_size: options.page_size.clamp(1, 100),
-            max_pages: options.max_pages.max(1),
+            page_size,
+            max_pages: options.max_pages.max(pages_for_max_members).max(1),
+            max_members: options.max_members.max(1),
         })
     }
 
@@ -173,7 +190,7 @@ impl JustworksClient {
         creds: &Credentials,
     ) -> Result<ConnectionReport, JustworksError> {
         let mut session = self.session(creds).await?;
-        let company = session.company().await?;
+        let (company, _) = session.company().await?;
         let first = session.members_page(1, None).await?;
         Ok(ConnectionReport {
             username: creds.username.clone(),
@@ -187,7 +204,7 @@ impl JustworksClient {
         &self,
         creds: &Credentials,
     ) -> Result<RosterCompany, JustworksError> {
-        self.session(creds).await?.company().await
+        Ok(self.session(creds).await?.company().await?.0)
     }
 
     /// Signs in and reads the company and every member, page by page, calling `progress`
@@ -198,8 +215,10 @@ impl JustworksClient {
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<Roster, JustworksError> {
         let mut session = self.session(creds).await?;
-        let company = session.company().await?;
+        let (company, mut warnings) = session.company().await?;
         let mut members: Vec<RosterMember> = Vec::new();
+        let mut ids = MemberIds::default();
+        let mut cut = CutWarnings::default();
         let mut cursors_seen: HashSet<String> = HashSet::new();
         let mut cursor: Option<String> = None;
         let mut page = 0;
@@ -211,7 +230,15 @@ impl JustworksClient {
                 });
             }
             let read = session.members_page(page, cursor.as_deref()).await?;
+            if members.len() + read.members.len() > self.max_members {
+                return Err(JustworksError::TooManyMembers {
+                    max_members: self.max_members,
+                    page,
+                });
+            }
+            ids.note(&read.members)?;
             members.extend(read.members);
+            cut.extend(read.warnings);
             progress(members.len());
             match read.next_cursor {
                 None => break,
@@ -223,13 +250,18 @@ impl JustworksClient {
                 }
             }
         }
-        refuse_duplicates(&members)?;
+        drop(ids);
+        warnings.extend(cut.finish());
         tracing::info!(
             pages = page,
             members = members.len(),
             "read the Justworks roster"
         );
-        Ok(Roster { company, members })
+        Ok(Roster {
+            company,
+            members,
+            warnings,
+        })
     }
 
     async fn session<'a>(&'a self, creds: &'a Credentials) -> Result<Session<'a>, JustworksError> {
@@ -249,8 +281,19 @@ impl JustworksClient {
 /// One members page, converted.
 struct PageRead {
     members: Vec<RosterMember>,
+    /// A warning for each member that had something cut.
+    warnings: Vec<String>,
     next_cursor: Option<String>,
 }
+
+/// The longest `next_cursor` taken: every cursor is kept to spot a loop, so a source
+/// cannot make that list grow by sending huge ones.
+const MAX_CURSOR_BYTES: usize = 2_048;
+
+/// Members named one by one in warnings about cut text; past this, one more warning
+/// counts the rest, so a source that sends overlong text for everyone cannot bury the
+/// run in warnings.
+const CUT_WARNINGS_NAMED: usize = 20;
 
 /// A signed-in conversation: data calls with the bearer token, signing in again once
 /// when the token expires.
@@ -261,7 +304,8 @@ struct Session<'a> {
 }
 
 impl Session<'_> {
-    async fn company(&mut self) -> Result<RosterCompany, JustworksError> {
+    /// The company, and a warning for each part of it that had to be cut.
+    async fn company(&mut self) -> Result<(RosterCompany, Vec<String>), JustworksError> {
         let url = self.client.company_url.clone();
         let body = self.get(Step::Company, &url).await?;
         serde_json::from_slice::<WireCompany>(&body)
@@ -284,18 +328,36 @@ impl Session<'_> {
             }
         }
         let body = self.get(step, &url).await?;
-        let wire: MembersPage =
-            serde_json::from_slice(&body).map_err(|e| unreadable_json(step, &e))?;
+        let limit = self.client.page_size;
+        let wire = MembersPage::read(&body, limit as usize).map_err(|e| match e {
+            PageError::TooManyItems => {
+                tracing::warn!(%step, limit, "Justworks sent more members than asked for");
+                JustworksError::PageTooLarge { step, limit }
+            }
+            PageError::Json(e) => unreadable_json(step, &e),
+        })?;
         drop(body);
-        let members = wire
-            .items
-            .into_iter()
-            .map(convert::member)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| unreadable(step, e.0))?;
+        let next_cursor = wire.next_cursor.filter(|c| !c.is_empty());
+        if next_cursor
+            .as_ref()
+            .is_some_and(|c| c.len() > MAX_CURSOR_BYTES)
+        {
+            return Err(unreadable(
+                step,
+                format!("next_cursor is longer than {MAX_CURSOR_BYTES} bytes"),
+            ));
+        }
+        let mut members = Vec::with_capacity(wire.items.len());
+        let mut warnings = Vec::new();
+        for item in wire.items {
+            let (member, warning) = convert::member(item).map_err(|e| unreadable(step, e.0))?;
+            members.push(member);
+            warnings.extend(warning);
+        }
         Ok(PageRead {
             members,
-            next_cursor: wire.next_cursor.filter(|c| !c.is_empty()),
+            warnings,
+            next_cursor,
         })
     }
 
@@ -344,17 +406,54 @@ impl Session<'_> {
     }
 }
 
-/// Two members with one id: the source is corrupt.
-fn refuse_duplicates(members: &[RosterMember]) -> Result<(), JustworksError> {
-    let mut ids = HashSet::with_capacity(members.len());
-    for m in members {
-        if !ids.insert(m.id.as_str()) {
-            return Err(JustworksError::DuplicateMember {
-                member_id: m.id.clone(),
-            });
+/// The member ids read so far, so that one listed twice (the source is corrupt) stops
+/// the pull on the page that repeats it rather than after every page is in memory.
+#[derive(Default)]
+struct MemberIds(HashSet<String>);
+
+impl MemberIds {
+    fn note(&mut self, page: &[RosterMember]) -> Result<(), JustworksError> {
+        for m in page {
+            if !self.0.insert(m.id.clone()) {
+                return Err(JustworksError::DuplicateMember {
+                    member_id: m.id.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The warnings about cut text: the first [`CUT_WARNINGS_NAMED`] members by name, the
+/// rest counted.
+#[derive(Default)]
+struct CutWarnings {
+    named: Vec<String>,
+    more: usize,
+}
+
+impl CutWarnings {
+    fn extend(&mut self, warnings: Vec<String>) {
+        for w in warnings {
+            if self.named.len() < CUT_WARNINGS_NAMED {
+                self.named.push(w);
+            } else {
+                self.more += 1;
+            }
         }
     }
-    Ok(())
+
+    fn finish(self) -> Vec<String> {
+        let mut all = self.named;
+        if self.more > 0 {
+            all.push(format!(
+                "Justworks sent more than orgsync keeps for {} more members, so some of their \
+                 text was cut",
+                self.more
+            ));
+        }
+        all
+    }
 }
 
 /// A body that is not the JSON of the contract. serde's own message can quote the
@@ -447,7 +546,7 @@ mod tests {
     }
 
     #[test]
-    fn a_member_listed_twice_is_refused() {
+    fn a_member_listed_twice_is_refused_on_the_page_that_repeats_them() {
         let m = |id: &str| {
             convert::member(
                 serde_json::from_str(&format!(
@@ -456,9 +555,40 @@ mod tests {
                 .unwrap(),
             )
             .unwrap()
+            .0
         };
-        assert!(refuse_duplicates(&[m("a"), m("b")]).is_ok());
-        let err = refuse_duplicates(&[m("a"), m("b"), m("a")]).unwrap_err();
+        let mut ids = MemberIds::default();
+        assert!(ids.note(&[m("a"), m("b")]).is_ok());
+        assert!(ids.note(&[m("c")]).is_ok());
+        let err = ids.note(&[m("d"), m("a")]).unwrap_err();
         assert!(matches!(err, JustworksError::DuplicateMember { member_id } if member_id == "a"));
+        let err = MemberIds::default().note(&[m("e"), m("e")]).unwrap_err();
+        assert!(matches!(err, JustworksError::DuplicateMember { member_id } if member_id == "e"));
+    }
+
+    #[test]
+    fn past_twenty_members_with_cut_text_the_rest_are_counted() {
+        let mut cut = CutWarnings::default();
+        cut.extend((0..23).map(|i| format!("m{i}: cut")).collect());
+        let all = cut.finish();
+        assert_eq!(all.len(), 21);
+        assert_eq!(all[19], "m19: cut");
+        assert_eq!(
+            all[20],
+            "Justworks sent more than orgsync keeps for 3 more members, so some of their text \
+             was cut"
+        );
+    }
+
+    #[test]
+    fn the_page_limit_grows_with_the_member_limit() {
+        let options = |max_members| ClientOptions {
+            max_members,
+            ..ClientOptions::default()
+        };
+        let c = JustworksClient::new("https://x.test", options(200_000)).unwrap();
+        assert_eq!(c.max_pages, 5_000);
+        let c = JustworksClient::new("https://x.test", options(1_000_000)).unwrap();
+        assert_eq!(c.max_pages, 20_000);
     }
 }

@@ -3,8 +3,10 @@
 //! Empty strings become `None` (the contract omits empty scalars; an empty one means the
 //! same). A date that is not `YYYY-MM-DD`, or an `updated_at` that is not RFC 3339, makes
 //! the whole page unreadable: the returned message names the member and the field, never
-//! the value (which may be sensitive).
+//! the value (which may be sensitive). Every text is cleaned and capped first (`clean`),
+//! and what had to be cut comes back as a warning naming the member.
 
+use super::clean;
 use super::roster::*;
 use super::wire::*;
 use time::format_description::well_known::Rfc3339;
@@ -15,8 +17,10 @@ use time::{Date, OffsetDateTime};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversionError(pub String);
 
-pub fn company(w: WireCompany) -> RosterCompany {
-    RosterCompany {
+/// The company, and a warning for each part of it that had to be cut.
+pub fn company(mut w: WireCompany) -> (RosterCompany, Vec<String>) {
+    let warnings = clean::company(&mut w);
+    let company = RosterCompany {
         id: w.id,
         name: w.name,
         departments: w.departments.into_iter().map(reference).collect(),
@@ -29,10 +33,32 @@ pub fn company(w: WireCompany) -> RosterCompany {
                 address: o.address.map(address),
             })
             .collect(),
+    };
+    (company, warnings)
+}
+
+/// A member, and the warning naming them when something had to be cut.
+pub fn member(mut w: WireMember) -> Result<(RosterMember, Option<String>), ConversionError> {
+    let cuts = clean::member(&mut w);
+    let member = convert_member(w)?;
+    let warning = cuts.warning(&label(&member));
+    Ok((member, warning))
+}
+
+/// "Ana Souza (mem_8f2c)", as the plan's warnings name a member.
+fn label(m: &RosterMember) -> String {
+    let name = m
+        .name
+        .full()
+        .or_else(|| m.name.full_preferred.clone())
+        .or_else(|| m.name.preferred.clone());
+    match name {
+        Some(name) => format!("{name} ({})", m.id),
+        None => m.id.clone(),
     }
 }
 
-pub fn member(w: WireMember) -> Result<RosterMember, ConversionError> {
+fn convert_member(w: WireMember) -> Result<RosterMember, ConversionError> {
     let date_field = |value: Option<String>, field: &str| {
         date(value).map_err(|()| {
             ConversionError(format!("member {}: {field} is not a YYYY-MM-DD date", w.id))
@@ -220,7 +246,8 @@ mod tests {
             "current_pay_frequency": "semimonthly", "updated_at": "2026-11-20T14:03:11Z"
         }"#,
         ))
-        .unwrap();
+        .unwrap()
+        .0;
         assert_eq!(m.id, "mem_8f2c");
         assert_eq!(m.work_id.as_deref(), Some("E1042"));
         assert!(m.active);
@@ -257,7 +284,8 @@ mod tests {
             r#"{"id":"mem_1","company_id":"cmp_1","active":false,"job_title":"",
                 "manager":{}}"#,
         ))
-        .unwrap();
+        .unwrap()
+        .0;
         assert!(!m.active);
         assert_eq!(m.job_title, None);
         assert_eq!(m.manager_id, None);
@@ -277,7 +305,8 @@ mod tests {
                         "preferred_name":"山田 花子"},
                 "addresses":[{"type":"home","city":"São Paulo","country":"BR"}]}"#,
         ))
-        .unwrap();
+        .unwrap()
+        .0;
         assert_eq!(m.name.family.as_deref(), Some("O'Brien-Łukasiewicz"));
         assert_eq!(m.name.preferred.as_deref(), Some("山田 花子"));
         assert_eq!(m.home_address().unwrap().city.as_deref(), Some("São Paulo"));
@@ -289,7 +318,8 @@ mod tests {
             r#"{"id":"mem_3","company_id":"cmp_1","active":true,
                 "current_pay":{"amount":4500,"currency":"JPY","pay_basis":"hourly"}}"#,
         ))
-        .unwrap();
+        .unwrap()
+        .0;
         let pay = m.pay.unwrap();
         assert_eq!((pay.amount_minor, pay.currency.as_str()), (4500, "JPY"));
         assert_eq!(pay.basis, Some(PayBasis::Hourly));
@@ -303,7 +333,8 @@ mod tests {
                 "employment_location_type":"hybrid",
                 "emails":[{"address":"x@y.test","type":"alias"}]}"#,
         ))
-        .unwrap();
+        .unwrap()
+        .0;
         assert_eq!(
             m.employment_type,
             Some(EmploymentType::Other("intern".into()))
@@ -322,10 +353,37 @@ mod tests {
                 "phones":[{"number":"+1 212 555 0101"}],
                 "addresses":[{"type":"home","city":"Brooklyn"}]}"#,
         ))
-        .unwrap();
+        .unwrap()
+        .0;
         assert_eq!((m.emails.len(), m.emails.capacity()), (1, 1));
         assert_eq!((m.phones.len(), m.phones.capacity()), (1, 1));
         assert_eq!((m.addresses.len(), m.addresses.capacity()), (1, 1));
+    }
+
+    #[test]
+    fn a_member_with_text_cut_is_named_by_name_and_id_in_a_warning() {
+        let title = "T".repeat(301);
+        let json = |name: &str| {
+            format!(
+                r#"{{"id":"mem_7","company_id":"cmp_1","active":true,"job_title":"{title}"
+                    {name}}}"#
+            )
+        };
+        let named = r#","name":{"given_name":"Ana\u0000","family_name":"Souza"}"#;
+        let (m, warning) = member(wire(&json(named))).unwrap();
+        assert_eq!(m.job_title.map(|t| t.len()), Some(300));
+        assert_eq!(
+            warning.as_deref(),
+            Some(
+                "Ana Souza (mem_7): Justworks sent more than orgsync keeps, so it was cut: the \
+                 job title (to 300 characters)"
+            )
+        );
+        let (_, warning) = member(wire(&json(""))).unwrap();
+        assert!(warning.unwrap().starts_with("mem_7: "));
+        let (_, warning) =
+            member(wire(r#"{"id":"mem_8","company_id":"c","active":true}"#)).unwrap();
+        assert_eq!(warning, None);
     }
 
     #[test]
@@ -340,7 +398,7 @@ mod tests {
 
     #[test]
     fn the_company_keeps_its_departments_and_offices() {
-        let c = company(
+        let (c, _) = company(
             serde_json::from_str(
                 r#"{"id":"cmp_1","name":"Acme Corp",
                     "departments":[{"id":"dep_1","name":"Engineering"}],

@@ -171,6 +171,20 @@ pub enum JustworksError {
     TooManyPages { max_pages: usize },
 
     #[error(
+        "Justworks sent more members than orgsync asked for (more than {limit}) while {step}; \
+         orgsync stopped rather than read an answer that large, and changed nothing"
+    )]
+    PageTooLarge { step: Step, limit: u32 },
+
+    #[error(
+        "Justworks listed more than {} members, the most orgsync reads in one sync; orgsync \
+         stopped before changing anything. If the company really is this large, raise \
+         ORGSYNC_MAX_MEMBERS",
+        crate::org::model::thousands(*max_members as i64)
+    )]
+    TooManyMembers { max_members: usize, page: usize },
+
+    #[error(
         "Justworks answered HTTP {status} while {step} — check the Justworks address \
          ({base_url})"
     )]
@@ -200,8 +214,9 @@ impl JustworksError {
             | ServerFailing { step, .. }
             | AccessDenied { step, .. }
             | TokenRejectedAfterSignIn { step }
+            | PageTooLarge { step, .. }
             | UnexpectedStatus { step, .. } => Some(*step),
-            RepeatedCursor { page } => Some(Step::MembersPage(*page)),
+            RepeatedCursor { page } | TooManyMembers { page, .. } => Some(Step::MembersPage(*page)),
             TooManyPages { max_pages } => Some(Step::MembersPage(*max_pages + 1)),
             DuplicateMember { .. } | BadBaseUrl { .. } | ClientSetup => None,
         }
@@ -253,6 +268,26 @@ mod tests {
         assert_eq!(
             JustworksError::RepeatedCursor { page: 4 }.to_string(),
             "Justworks returned the same page twice (page 4); orgsync stopped to avoid a loop"
+        );
+        assert_eq!(
+            JustworksError::PageTooLarge {
+                step: Step::MembersPage(2),
+                limit: 100
+            }
+            .to_string(),
+            "Justworks sent more members than orgsync asked for (more than 100) while reading \
+             members page 2; orgsync stopped rather than read an answer that large, and changed \
+             nothing"
+        );
+        assert_eq!(
+            JustworksError::TooManyMembers {
+                max_members: 200_000,
+                page: 2_001
+            }
+            .to_string(),
+            "Justworks listed more than 200,000 members, the most orgsync reads in one sync; \
+             orgsync stopped before changing anything. If the company really is this large, \
+             raise ORGSYNC_MAX_MEMBERS"
         );
     }
 

@@ -4,10 +4,11 @@
 //! The surface spoken is `../shared/JUSTWORKS.md`. Layout, in the order data flows:
 //! `seed` (the stored 2FA seed) → `totp` (codes) → `auth` (sign-in) → `transport` +
 //! `retry` (one request, retried) → `client` (company, pages, test connection) →
-//! `wire` (Justworks' JSON) → `convert` → `roster` (what the sync engine sees).
+//! `wire` (Justworks' JSON) → `clean` (text is data: cleaned, capped) → `convert` → `roster` (what the sync engine sees).
 //! `error` holds the sentences a person is shown.
 
 mod auth;
+mod clean;
 mod client;
 mod convert;
 pub mod error;

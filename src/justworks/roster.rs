@@ -13,6 +13,9 @@ use time::{Date, OffsetDateTime};
 pub struct Roster {
     pub company: RosterCompany,
     pub members: Vec<RosterMember>,
+    /// What the source's data needed to be kept at all (text cut to length, naming the
+    /// member); the run reports them first among its warnings.
+    pub warnings: Vec<String>,
 }
 
 /// The company with its departments and offices.

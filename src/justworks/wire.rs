@@ -4,8 +4,13 @@
 //! `Option` because an absent scalar means *unknown*. Only `id`, `company_id` and
 //! `active` are required of a member — a member without them makes its page unreadable.
 //! Dates stay strings here and are parsed in `convert.rs`, which names the bad field.
+//! A members page is read with the number of members asked for as its limit: one member
+//! more and the reading stops, so an oversized page never fills memory.
 
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
+use std::cell::Cell;
+use std::fmt;
 
 /// `POST /v1/auth/login` 200.
 #[derive(Debug, Deserialize)]
@@ -75,11 +80,136 @@ pub struct WireAddress {
 }
 
 /// `GET /v1/members` — one page.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct MembersPage {
     pub items: Vec<WireMember>,
-    #[serde(default)]
     pub next_cursor: Option<String>,
+}
+
+/// Why a members page could not be read.
+#[derive(Debug)]
+pub enum PageError {
+    /// It listed more members than the `limit` asked for.
+    TooManyItems,
+    /// It is not the JSON of the contract.
+    Json(serde_json::Error),
+}
+
+impl MembersPage {
+    /// Reads a page of at most `limit` members. Reading stops at the first member past
+    /// the limit, before it is parsed.
+    pub fn read(body: &[u8], limit: usize) -> Result<Self, PageError> {
+        let overflow = Cell::new(false);
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let read = PageSeed {
+            limit,
+            overflow: &overflow,
+        }
+        .deserialize(&mut de)
+        .and_then(|page| de.end().map(|()| page));
+        match read {
+            Ok(page) => Ok(page),
+            Err(_) if overflow.get() => Err(PageError::TooManyItems),
+            Err(e) => Err(PageError::Json(e)),
+        }
+    }
+}
+
+/// The page's fields; any other is ignored.
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum PageField {
+    Items,
+    NextCursor,
+    #[serde(other)]
+    Other,
+}
+
+/// Reads a page object, its `items` through [`ItemsSeed`].
+struct PageSeed<'a> {
+    limit: usize,
+    overflow: &'a Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for PageSeed<'_> {
+    type Value = MembersPage;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<MembersPage, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PageSeed<'_> {
+    type Value = MembersPage;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a members page")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MembersPage, A::Error> {
+        let mut items = None;
+        let mut next_cursor = None;
+        while let Some(field) = map.next_key::<PageField>()? {
+            match field {
+                PageField::Items if items.is_some() => {
+                    return Err(de::Error::duplicate_field("items"));
+                }
+                PageField::Items => {
+                    items = Some(map.next_value_seed(ItemsSeed {
+                        limit: self.limit,
+                        overflow: self.overflow,
+                    })?);
+                }
+                PageField::NextCursor => next_cursor = map.next_value::<Option<String>>()?,
+                PageField::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(MembersPage {
+            items: items.ok_or_else(|| de::Error::missing_field("items"))?,
+            next_cursor,
+        })
+    }
+}
+
+/// Reads `items`, refusing the array at its `limit + 1`th element.
+struct ItemsSeed<'a> {
+    limit: usize,
+    overflow: &'a Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for ItemsSeed<'_> {
+    type Value = Vec<WireMember>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<WireMember>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ItemsSeed<'_> {
+    type Value = Vec<WireMember>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "at most {} members", self.limit)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<WireMember>, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(self.limit));
+        loop {
+            if items.len() == self.limit {
+                if seq.next_element::<IgnoredAny>()?.is_some() {
+                    self.overflow.set(true);
+                    return Err(de::Error::custom("more members than asked for"));
+                }
+                return Ok(items);
+            }
+            match seq.next_element::<WireMember>()? {
+                Some(member) => items.push(member),
+                None => return Ok(items),
+            }
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -172,9 +302,10 @@ mod tests {
 
     #[test]
     fn unknown_fields_are_ignored_and_missing_arrays_are_empty() {
-        let page: MembersPage = serde_json::from_str(
-            r#"{"items":[{"id":"mem_1","company_id":"cmp_1","active":true,"shoe_size":44,
+        let page = MembersPage::read(
+            br#"{"items":[{"id":"mem_1","company_id":"cmp_1","active":true,"shoe_size":44,
                 "emails":null}],"next_cursor":null,"total":1}"#,
+            100,
         )
         .unwrap();
         assert_eq!(page.items.len(), 1);
@@ -184,15 +315,46 @@ mod tests {
 
     #[test]
     fn a_member_without_an_id_is_not_a_member() {
-        let r: Result<MembersPage, _> = serde_json::from_str(
-            r#"{"items":[{"company_id":"cmp_1","active":true}],"next_cursor":null}"#,
+        let r = MembersPage::read(
+            br#"{"items":[{"company_id":"cmp_1","active":true}],"next_cursor":null}"#,
+            100,
         );
-        assert!(r.is_err());
+        assert!(matches!(r, Err(PageError::Json(_))));
     }
 
     #[test]
     fn a_page_without_items_is_not_a_page() {
-        assert!(serde_json::from_str::<MembersPage>(r#"{"next_cursor":null}"#).is_err());
+        assert!(matches!(
+            MembersPage::read(br#"{"next_cursor":null}"#, 100),
+            Err(PageError::Json(_))
+        ));
+        assert!(matches!(
+            MembersPage::read(br#"{"items":[]} trailing"#, 100),
+            Err(PageError::Json(_))
+        ));
+    }
+
+    #[test]
+    fn a_page_with_more_members_than_asked_for_is_refused_at_the_first_one_too_many() {
+        let member = r#"{"id":"m","company_id":"c","active":true}"#;
+        let page = |n: usize| format!(r#"{{"items":[{}]}}"#, vec![member; n].join(","));
+        assert_eq!(
+            MembersPage::read(page(3).as_bytes(), 3)
+                .unwrap()
+                .items
+                .len(),
+            3
+        );
+        assert!(matches!(
+            MembersPage::read(page(4).as_bytes(), 3),
+            Err(PageError::TooManyItems)
+        ));
+        // The member past the limit is skipped over, not read as a member.
+        let odd = format!(r#"{{"items":[{member},{{"not":"a member"}}]}}"#);
+        assert!(matches!(
+            MembersPage::read(odd.as_bytes(), 1),
+            Err(PageError::TooManyItems)
+        ));
     }
 
     #[test]

@@ -1,11 +1,14 @@
 //! What the emails say, as plain functions of plain data: the subject, and the text and
 //! HTML bodies from askama templates (`templates/mail/`, HTML escaped by askama). Names
 //! only — the data handed in here never holds a sensitive value (DESIGN.md "Email"), so
-//! no template can leak one.
+//! no template can leak one. Every name, warning and reason is put on one line here
+//! (`text::one_line`), whatever was stored: a name with a line break in it must not add
+//! lines to the plain-text email.
 
 use crate::org::model::Sensitive;
 use crate::sync::change::ChangeKind;
 use crate::sync::summary::{KIND_ORDER, Tally};
+use crate::text::one_line;
 use askama::Template;
 use lettre::message::{Mailbox, MultiPart};
 
@@ -72,15 +75,19 @@ impl SummaryReport {
                 KindSection {
                     heading: kind.heading(),
                     count,
-                    names: if count > 0 { names(kind) } else { Vec::new() },
+                    names: if count > 0 {
+                        names(kind).iter().map(|n| line(n)).collect()
+                    } else {
+                        Vec::new()
+                    },
                 }
             })
             .collect();
         SummaryReport {
             tally,
             sections,
-            warnings: warnings.to_vec(),
-            started_by,
+            warnings: warnings.iter().map(|w| line(w)).collect(),
+            started_by: line(&started_by),
             link,
             owner_only: 0,
         }
@@ -121,6 +128,10 @@ impl SummaryReport {
     pub fn no_changes(&self) -> bool {
         self.tally.is_empty() && self.owner_only == 0
     }
+}
+
+fn line(text: &str) -> String {
+    one_line(text).into_owned()
 }
 
 /// "Justworks sync complete: 3 new hires, 1 departure, 5 other changes",
@@ -187,6 +198,7 @@ struct FailedHtml<'a> {
 
 /// The notice of a failed run, with its reason (the run's own sentence).
 pub fn sync_failed(reason: &str, started_by: &str, link: &str) -> Result<Mail, askama::Error> {
+    let (reason, started_by) = (&*one_line(reason), &*one_line(started_by));
     Ok(Mail {
         subject: FAILED_SUBJECT.into(),
         text: FailedText {
@@ -310,6 +322,38 @@ mod tests {
             summary_subject(&report(&[("rehire", 1)], &[], &["w"])),
             "Justworks sync complete with 1 warning: 1 rehire"
         );
+    }
+
+    #[test]
+    fn a_line_break_in_a_stored_name_adds_no_line_to_the_text_email() {
+        let r = SummaryReport::new(
+            tally(&[("new_hire", 1)]),
+            |_| vec!["Eve\r\nBcc: all@acme.test".to_owned()],
+            &["Eve\nBcc: all@acme.test (mem_1) reports to the org head".to_owned()],
+            "Mallory\n\nInjected (Sync To Primary)".into(),
+            "https://orgsync.acme.test/syncs/r1".into(),
+            Sensitive::Shown,
+        );
+        let mail = sync_summary(&r).unwrap();
+        let failed = sync_failed("Bad\r\nBcc: x", "Mallory\nInjected", "https://l").unwrap();
+        for text in [&mail.text, &failed.text] {
+            assert!(
+                !text
+                    .lines()
+                    .any(|l| l.starts_with("Bcc:") || l == "Injected"),
+                "{text}"
+            );
+        }
+        assert!(
+            mail.text.contains("  - Eve Bcc: all@acme.test\n"),
+            "{}",
+            mail.text
+        );
+        assert!(
+            mail.text
+                .contains("Started by Mallory Injected (Sync To Primary).")
+        );
+        assert!(failed.text.contains("  Bad Bcc: x\n"), "{}", failed.text);
     }
 
     #[test]

@@ -138,7 +138,11 @@ async fn run_steps(
 
     let mut phases = Phases::start();
     progress.set("Signing in to Justworks");
-    let client = JustworksClient::new(&state.justworks.base_url, ClientOptions::default())
+    let client_options = ClientOptions {
+        max_members: state.config.max_members,
+        ..ClientOptions::default()
+    };
+    let client = JustworksClient::new(&state.justworks.base_url, client_options)
         .map_err(|e| RunFailure(e.to_string()))?;
     let creds = Credentials::new(stored.username, stored.password, stored.seed);
     let counter = progress.clone();

@@ -9,8 +9,9 @@ use crate::org::model::{Address, Phone};
 use crate::org::queries::{self, After, PersonRecord, Viewer, can_see_sensitive};
 use crate::org::store::date_text;
 use crate::state::AppState;
+use crate::web::params::{Path, Query, storable};
 use crate::web::people::{MAX_ID_CHARS, MAX_QUERY_CHARS, status_param, text_param};
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use data_encoding::BASE64URL_NOPAD;
@@ -169,7 +170,11 @@ fn decode_cursor(cursor: Option<&str>) -> AppResult<Option<After>> {
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
     let json = text.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
     let after: After = serde_json::from_str(json).map_err(|_| bad())?;
-    if after.id.is_empty() || after.id.len() > MAX_ID_CHARS {
+    if after.id.is_empty()
+        || after.id.len() > MAX_ID_CHARS
+        || !storable(&after.id)
+        || !storable(&after.name)
+    {
         return Err(bad());
     }
     Ok(Some(after))
@@ -238,6 +243,8 @@ mod tests {
         assert!(decode_cursor(Some("not base64!")).is_err());
         let wrong_prefix = BASE64URL_NOPAD.encode(br#"x:{"name":"a","id":"b"}"#);
         assert!(decode_cursor(Some(&wrong_prefix)).is_err());
+        let nul = BASE64URL_NOPAD.encode(br#"v1:{"name":"A\u0000","id":"x"}"#);
+        assert!(decode_cursor(Some(&nul)).is_err());
         assert_eq!(decode_cursor(None).unwrap(), None);
     }
 

@@ -14,6 +14,7 @@ pub mod headers;
 pub mod org_chart;
 pub mod org_settings;
 pub mod page;
+pub mod params;
 pub mod people;
 pub mod request;
 pub mod setup;

@@ -13,10 +13,11 @@ use crate::org::queries::{
 use crate::org::store::date_text;
 use crate::state::AppState;
 use crate::web::page::{Chrome, render};
+use crate::web::params::{Path, Query};
 use crate::web::{format_time, urlencode};
 use askama::Template;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;

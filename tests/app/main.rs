@@ -10,6 +10,7 @@ mod csrf;
 mod errors;
 mod headers;
 mod helpers;
+mod hostile;
 mod instances;
 mod justworks_settings;
 mod levels;

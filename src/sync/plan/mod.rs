@@ -67,8 +67,8 @@ pub fn plan(input: PlanInput<'_>, new_id: &mut dyn FnMut() -> String) -> Result<
     let Roster {
         company,
         members: mut list,
+        mut warnings,
     } = roster;
-    let mut warnings = Vec::new();
     let (standing, head, identity) = {
         let members = members::classify(&list, options, today)?;
         let head = head::find(&members, &options.org_head)?;

@@ -134,6 +134,7 @@ pub(super) fn roster(members: Vec<RosterMember>) -> Roster {
             }],
         },
         members,
+        warnings: Vec::new(),
     }
 }
 
