@@ -1,6 +1,8 @@
-//! Integration tests of the server of issue 2, over real HTTP against the real app on
-//! port 0, each test with its own data directory (its own key, and its own database:
-//! SQLite, or PostgreSQL with `ORGSYNC_TEST_POSTGRES_URL` — `scripts/test` runs both).
+//! The integration tests, in one test binary (the crate graph is linked once for all of
+//! them): the real app over real HTTP on port 0, each test with its own data directory
+//! (its own key, and its own database: SQLite, or PostgreSQL with
+//! `ORGSYNC_TEST_POSTGRES_URL` — `scripts/test` runs both); and the Justworks client and
+//! sandbox against each other over real HTTP (`justworks_client`, `sandbox`).
 
 mod access;
 mod apps;
@@ -12,6 +14,7 @@ mod headers;
 mod helpers;
 mod hostile;
 mod instances;
+mod justworks_client;
 mod justworks_settings;
 mod levels;
 mod mail;
@@ -21,6 +24,7 @@ mod privacy;
 mod schedule;
 mod secrets;
 mod setup;
+mod sandbox;
 mod sign_in;
 mod sync;
 mod sync_rules;
