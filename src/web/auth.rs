@@ -12,7 +12,7 @@ use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::client_addr::ClientAddr;
 use crate::web::form::Form;
-use crate::web::page::{Chrome, flash, render, render_with};
+use crate::web::page::{Chrome, Flash, flash, render, render_with};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Query, State};
@@ -20,6 +20,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 pub fn router() -> Router<AppState> {
@@ -63,20 +64,21 @@ pub fn safe_next(next: Option<&str>) -> String {
 async fn login_page(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Query(q): Query<NextQuery>,
 ) -> AppResult<Response> {
+    let mut chrome = Chrome::anonymous(&state, &session, &cookies, "Sign in").await?;
     if users::count(&state.db).await? == 0 {
         // Nobody can sign in yet: say how to make the first Owner.
-        flash(
-            &session,
-            "info",
-            "orgsync has no users yet. Open the setup link printed in the server's log, or run \
-             `orgsync user create`.",
-        )
-        .await?;
+        chrome.flash = Some(Flash {
+            kind: "info".into(),
+            message: "orgsync has no users yet. Open the setup link printed in the server's \
+                      log, or run `orgsync user create`."
+                .into(),
+        });
     }
     render(&LoginPage {
-        chrome: Chrome::anonymous(&state, &session, "Sign in").await?,
+        chrome,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
         error: None,
@@ -96,6 +98,7 @@ async fn login(
     State(state): State<AppState>,
     client: ClientAddr,
     session: Session,
+    cookies: Cookies,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let email = normalize_email(&form.email);
@@ -122,7 +125,7 @@ async fn login(
     let Some(user) = user.filter(|_| matched) else {
         tracing::info!("sign-in failed");
         let page = LoginPage {
-            chrome: Chrome::anonymous(&state, &session, "Sign in").await?,
+            chrome: Chrome::anonymous(&state, &session, &cookies, "Sign in").await?,
             email: form.email.chars().take(users::MAX_EMAIL_CHARS).collect(),
             next,
             error: Some(SIGN_IN_FAILED.into()),
@@ -146,8 +149,13 @@ pub async fn sign_in(session: &Session, user_id: &str) -> AppResult<()> {
 }
 
 async fn logout(session: Session) -> AppResult<Response> {
+    let was_signed_in = session.get::<String>(USER_ID_KEY).await?.is_some();
     session.flush().await?;
-    flash(&session, "success", "You are signed out.").await?;
+    // The message travels in a new anonymous session (under a new id); a visitor who
+    // was not signed in gets none, so posting here stores nothing for them.
+    if was_signed_in {
+        flash(&session, "success", "You are signed out.").await?;
+    }
     Ok(Redirect::to("/login").into_response())
 }
 

@@ -24,6 +24,7 @@ use rand::RngCore;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 pub fn router() -> Router<AppState> {
@@ -109,6 +110,7 @@ struct TokenQuery {
 async fn setup_page(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Query(q): Query<TokenQuery>,
 ) -> AppResult<Response> {
     if users::count(&state.db).await? > 0 {
@@ -126,7 +128,7 @@ async fn setup_page(
         );
     }
     render(&SetupPage {
-        chrome: Chrome::anonymous(&state, &session, "Set up orgsync").await?,
+        chrome: Chrome::anonymous(&state, &session, &cookies, "Set up orgsync").await?,
         token,
         token_ok,
         name: String::new(),
@@ -146,6 +148,7 @@ struct SetupForm {
 async fn setup(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Form(form): Form<SetupForm>,
 ) -> AppResult<Response> {
     if users::count(&state.db).await? > 0 {
@@ -171,7 +174,7 @@ async fn setup(
     }
     let (Some(name), Some(email), true) = (name, email, errors.is_empty()) else {
         let page = SetupPage {
-            chrome: Chrome::anonymous(&state, &session, "Set up orgsync").await?,
+            chrome: Chrome::anonymous(&state, &session, &cookies, "Set up orgsync").await?,
             token: form.token,
             token_ok,
             name: form.name.chars().take(users::MAX_NAME_CHARS).collect(),

@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 const INVITATION_DAYS: i64 = 7;
@@ -135,6 +136,10 @@ async fn take_link(
     state: &AppState,
     session: &tower_sessions::Session,
 ) -> AppResult<Option<(String, String)>> {
+    // Looked at before it is removed: a page without a new link writes no session.
+    if session.get::<(String, String)>(LINK_KEY).await?.is_none() {
+        return Ok(None);
+    }
     let Some((who, sealed)) = session.remove::<(String, String)>(LINK_KEY).await? else {
         return Ok(None);
     };
@@ -431,6 +436,7 @@ const BAD_INVITATION: &str = "This invitation link is not valid: it may have bee
 async fn invitation_page(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Query(q): Query<TokenQuery>,
 ) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
@@ -444,7 +450,7 @@ async fn invitation_page(
         errors.insert("token", BAD_INVITATION.to_owned());
     }
     render(&InvitationPage {
-        chrome: Chrome::anonymous(&state, &session, "Choose your password").await?,
+        chrome: Chrome::anonymous(&state, &session, &cookies, "Choose your password").await?,
         token,
         invitee: found.map(|(_, name, email)| (name, email)),
         errors,
@@ -460,6 +466,7 @@ struct AcceptForm {
 async fn accept_invitation(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Form(form): Form<AcceptForm>,
 ) -> AppResult<Response> {
     let Some((user_id, name, email)) = invitation(&state.db, &form.token).await? else {
@@ -467,7 +474,7 @@ async fn accept_invitation(
     };
     if let Err(message) = check_new_password(form.password.expose()) {
         let page = InvitationPage {
-            chrome: Chrome::anonymous(&state, &session, "Choose your password").await?,
+            chrome: Chrome::anonymous(&state, &session, &cookies, "Choose your password").await?,
             token: form.token,
             invitee: Some((name, email)),
             errors: BTreeMap::from([("password", message)]),

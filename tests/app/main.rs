@@ -8,6 +8,7 @@ mod backends;
 mod cli;
 mod csrf;
 mod errors;
+mod hardening;
 mod headers;
 mod helpers;
 mod instances;
