@@ -132,7 +132,7 @@ async fn login(
         };
         return render_with(StatusCode::UNAUTHORIZED, &page);
     };
-    throttle::succeeded(&state.db, &attempt, &email).await?;
+    throttle::succeeded(&state.db, &attempt, &email, &client).await?;
     sign_in(&session, &user.id).await?;
     tracing::info!(user_id = %user.id, "signed in");
     Ok(Redirect::to(&next).into_response())
@@ -203,7 +203,7 @@ async fn change_password(
         .await?
         .and_then(|(_, hash)| hash);
     if verify_password(form.current_password, hash).await {
-        throttle::succeeded(&state.db, &attempt, &user.email).await?;
+        throttle::succeeded(&state.db, &attempt, &user.email, &client).await?;
     } else {
         errors.insert(
             "current_password",

@@ -4,4 +4,5 @@
 //! smaller ones (API error shape, anonymous session rows, links on the bind address,
 //! control characters in the org head).
 
+mod lockout;
 mod sessions;
