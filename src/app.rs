@@ -2,6 +2,7 @@
 //! the embedded Justworks sandbox when no Justworks URL is configured, issue the setup
 //! token while no user exists, serve until asked to stop, and stop cleanly.
 
+use crate::auth::password::HashingLimit;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::crypto::Crypto;
@@ -86,6 +87,7 @@ impl App {
             mail,
             mail_wake: tokio::sync::Notify::new(),
             public_base: std::sync::OnceLock::new(),
+            password_hashing: HashingLimit::new(HashingLimit::PERMITS, HashingLimit::WAIT),
         });
         crate::sync::worker::recover_at_start(&state).await?;
         crate::mail::outbox::release_leases_at_start(&state.db).await?;

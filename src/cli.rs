@@ -3,7 +3,7 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::AccessLevel;
-use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::password::{check_new_password, hash_password_blocking};
 use crate::auth::users::{self, CreateUserError, NewUser, check_email, check_name};
 use crate::config::Config;
 use crate::crypto::Crypto;
@@ -29,7 +29,7 @@ pub async fn create_user(
     Crypto::load(config.secret_key.as_ref(), &config.data_dir)?
         .verify_or_record(&db)
         .await?;
-    let hash = hash_password(password).await?;
+    let hash = tokio::task::spawn_blocking(move || hash_password_blocking(&password)).await??;
     let mut tx = db.begin().await?;
     let user = match users::insert(
         &mut tx,

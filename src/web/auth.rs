@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::extract::SIGNED_IN_AT_KEY;
-use crate::auth::password::{check_new_password, hash_password, verify_password};
+use crate::auth::password::check_new_password;
 use crate::auth::session_store::USER_ID_KEY;
 use crate::auth::users::{self, normalize_email};
 use crate::auth::{RequireMember, throttle};
@@ -121,7 +121,14 @@ async fn login(
     };
     // Always run one argon2 verification, against a dummy hash when there is no user,
     // so an unknown email answers in the same time as a wrong password.
-    let matched = verify_password(form.password, hash).await;
+    let matched = match state.password_hashing.verify(form.password, hash).await {
+        Ok(matched) => matched,
+        Err(busy) => {
+            // Nothing was checked: not a failure.
+            throttle::abandoned(&state.db, &attempt).await?;
+            return Err(busy.into());
+        }
+    };
     let Some(user) = user.filter(|_| matched) else {
         tracing::info!("sign-in failed");
         let page = LoginPage {
@@ -202,7 +209,18 @@ async fn change_password(
     let hash = users::find_for_sign_in(&state.db, &user.email)
         .await?
         .and_then(|(_, hash)| hash);
-    if verify_password(form.current_password, hash).await {
+    let matched = match state
+        .password_hashing
+        .verify(form.current_password, hash)
+        .await
+    {
+        Ok(matched) => matched,
+        Err(busy) => {
+            throttle::abandoned(&state.db, &attempt).await?;
+            return Err(busy.into());
+        }
+    };
+    if matched {
         throttle::succeeded(&state.db, &attempt, &user.email, &client).await?;
     } else {
         errors.insert(
@@ -227,7 +245,7 @@ async fn change_password(
         };
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let hash = hash_password(form.new_password).await?;
+    let hash = state.password_hashing.hash(form.new_password).await?;
     // Ends every session of this user, then signs this one in again.
     users::set_password(&state.db, &user.id, &hash).await?;
     let mut conn = state.db.pool().acquire().await?;

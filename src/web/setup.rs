@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::AccessLevel;
-use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::password::check_new_password;
 use crate::auth::users::{self, NewUser, check_email, check_name};
 use crate::db::{Db, now_ms};
 use crate::error::{AppError, AppResult};
@@ -183,7 +183,7 @@ async fn setup(
         };
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let hash = hash_password(form.password).await?;
+    let hash = state.password_hashing.hash(form.password).await?;
     let mut tx = state.db.begin().await?;
     // The setup_done row (one allowed) makes this succeed once, even for racing requests.
     let first = sqlx::query(

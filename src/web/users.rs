@@ -5,7 +5,7 @@
 //! 7 days) to choose their own password — nobody else ever knows it.
 
 use crate::audit::{self, Actor};
-use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::password::check_new_password;
 use crate::auth::users::{
     self, ChangeUserError, CreateUserError, NewUser, check_email, check_name,
 };
@@ -481,7 +481,7 @@ async fn accept_invitation(
         };
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let hash = hash_password(form.password).await?;
+    let hash = state.password_hashing.hash(form.password).await?;
     let mut tx = state.db.begin().await?;
     let used = sqlx::query("DELETE FROM invitations WHERE token_hash = $1")
         .bind(token_hash(&form.token))

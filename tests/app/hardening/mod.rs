@@ -4,5 +4,6 @@
 //! smaller ones (API error shape, anonymous session rows, links on the bind address,
 //! control characters in the org head).
 
+mod hashing;
 mod lockout;
 mod sessions;
