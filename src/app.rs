@@ -32,12 +32,7 @@ impl App {
     /// Like [`App::build`], reading time from `clock` (tests drive Run Daily with a
     /// [`crate::clock::TestClock`]).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "could not create the data directory {}: {e}",
-                config.data_dir.display()
-            )
-        })?;
+        crate::data_dir::prepare(&config.data_dir, config.database_url.expose())?;
         let crypto = Crypto::load(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(config.database_url.expose()).await?;
         crypto.verify_or_record(&db).await?;

@@ -23,7 +23,7 @@ pub async fn create_user(
     let level = AccessLevel::parse(level)
         .ok_or_else(|| anyhow::anyhow!("--level must be owner, technical-owner or member"))?;
     check_new_password(password.expose()).map_err(|e| anyhow::anyhow!("password: {e}"))?;
-    std::fs::create_dir_all(&config.data_dir)?;
+    crate::data_dir::prepare(&config.data_dir, config.database_url.expose())?;
     let db = Db::connect(config.database_url.expose()).await?;
     // Refuse to touch a database whose key does not match, as the server would.
     Crypto::load(config.secret_key.as_ref(), &config.data_dir)?

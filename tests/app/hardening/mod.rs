@@ -4,6 +4,7 @@
 //! smaller ones (API error shape, anonymous session rows, links on the bind address,
 //! control characters in the org head).
 
+mod data_files;
 mod hashing;
 mod lockout;
 mod sessions;
