@@ -163,6 +163,23 @@ impl AppError {
     }
 }
 
+/// The JSON error shape of every error under `/api/`.
+pub fn json_error(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    detail: Option<&str>,
+    request_id: Option<&str>,
+) -> Response {
+    let body = serde_json::json!({
+        "error": title,
+        "message": message,
+        "detail": detail,
+        "request_id": request_id,
+    });
+    (status, axum::Json(body)).into_response()
+}
+
 /// "Ask an Owner of your org: Ana Souza or Ben Li."
 fn grant_sentence(owners: &[String]) -> String {
     match owners {
@@ -195,13 +212,13 @@ impl IntoResponse for AppError {
         let (title, message, detail) = self.explain();
         let request_id = info.as_ref().map(|i| i.id.clone());
         let mut response = if info.as_ref().is_some_and(|i| i.api) {
-            let body = serde_json::json!({
-                "error": title,
-                "message": message,
-                "detail": detail,
-                "request_id": request_id,
-            });
-            (status, axum::Json(body)).into_response()
+            json_error(
+                status,
+                title,
+                &message,
+                detail.as_deref(),
+                request_id.as_deref(),
+            )
         } else {
             let page = ErrorPage {
                 status: status.as_u16(),

@@ -8,3 +8,4 @@ mod data_files;
 mod hashing;
 mod lockout;
 mod sessions;
+mod smaller;
