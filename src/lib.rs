@@ -15,6 +15,7 @@ pub mod data_dir;
 pub mod db;
 pub mod error;
 pub mod justworks;
+pub mod link_base;
 pub mod mail;
 pub mod org;
 pub mod org_settings;

@@ -6,6 +6,7 @@ use crate::apps::{self, justworks};
 use crate::audit::{self, Actor};
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
+use crate::link_base;
 use crate::mail::{self, DeliveryNote};
 use crate::state::AppState;
 use crate::sync::change::ChangeKind;
@@ -16,6 +17,7 @@ use crate::web::page::{Chrome, flash, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -36,6 +38,7 @@ pub fn router() -> Router<AppState> {
 async fn sync_to_primary(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let Some(install) = apps::installed(&state.db, justworks::APP).await? else {
         flash(&user.session, "error", "Install Justworks first.").await?;
@@ -52,6 +55,8 @@ async fn sync_to_primary(
         return Ok(Redirect::to("/apps/justworks").into_response());
     }
     let mut tx = state.db.begin().await?;
+    // The run's email links to it on the address used here.
+    link_base::remember(&mut tx, &state, &headers, justworks::APP).await?;
     let enqueued = runs::enqueue(
         &mut tx,
         justworks::APP,

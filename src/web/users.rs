@@ -12,6 +12,7 @@ use crate::auth::users::{
 use crate::auth::{AccessLevel, RequireOwner, RequireTechnicalOwner};
 use crate::db::{Db, now_ms};
 use crate::error::{AppError, AppResult};
+use crate::link_base;
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::auth::sign_in;
@@ -21,7 +22,7 @@ use crate::web::setup::{random_token, token_hash};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -101,19 +102,13 @@ struct InviteForm {
     level: String,
 }
 
-/// The absolute invitation link: on the public URL when configured, else on the host
-/// this request was sent to (the one the Origin check trusts).
+/// The absolute invitation link, on the address this request was sent to (see
+/// `link_base`).
 fn invitation_link(state: &AppState, headers: &HeaderMap, token: &str) -> String {
-    let base = match &state.config.public_url {
-        Some(url) => url.clone(),
-        None => match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
-            Some(host) if !host.is_empty() && !host.contains(['/', ' ', '@']) => {
-                format!("http://{host}")
-            }
-            _ => format!("http://{}", state.config.bind),
-        },
-    };
-    format!("{base}/invite?token={token}")
+    format!(
+        "{}/invite?token={token}",
+        link_base::for_request(state, headers)
+    )
 }
 
 /// The session keeps a new link only until the next page shows it — and encrypted, so

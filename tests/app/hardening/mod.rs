@@ -6,6 +6,7 @@
 
 mod data_files;
 mod hashing;
+mod links;
 mod lockout;
 mod sessions;
 mod smaller;
