@@ -2,6 +2,7 @@
 //! the embedded Justworks sandbox when no Justworks URL is configured, issue the setup
 //! token while no user exists, serve until asked to stop, and stop cleanly.
 
+use crate::auth::password::HashingLimit;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::crypto::Crypto;
@@ -31,12 +32,7 @@ impl App {
     /// Like [`App::build`], reading time from `clock` (tests drive Run Daily with a
     /// [`crate::clock::TestClock`]).
     pub async fn build_with_clock(config: Config, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            anyhow::anyhow!(
-                "could not create the data directory {}: {e}",
-                config.data_dir.display()
-            )
-        })?;
+        crate::data_dir::prepare(&config.data_dir, config.database_url.expose())?;
         let crypto = Crypto::load(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(config.database_url.expose()).await?;
         crypto.verify_or_record(&db).await?;
@@ -86,6 +82,7 @@ impl App {
             mail,
             mail_wake: tokio::sync::Notify::new(),
             public_base: std::sync::OnceLock::new(),
+            password_hashing: HashingLimit::new(HashingLimit::PERMITS, HashingLimit::WAIT),
         });
         crate::sync::worker::recover_at_start(&state).await?;
         crate::mail::outbox::release_leases_at_start(&state.db).await?;

@@ -3,7 +3,7 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::AccessLevel;
-use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::password::{check_new_password, hash_password_blocking};
 use crate::auth::users::{self, CreateUserError, NewUser, check_email, check_name};
 use crate::config::Config;
 use crate::crypto::Crypto;
@@ -23,13 +23,13 @@ pub async fn create_user(
     let level = AccessLevel::parse(level)
         .ok_or_else(|| anyhow::anyhow!("--level must be owner, technical-owner or member"))?;
     check_new_password(password.expose()).map_err(|e| anyhow::anyhow!("password: {e}"))?;
-    std::fs::create_dir_all(&config.data_dir)?;
+    crate::data_dir::prepare(&config.data_dir, config.database_url.expose())?;
     let db = Db::connect(config.database_url.expose()).await?;
     // Refuse to touch a database whose key does not match, as the server would.
     Crypto::load(config.secret_key.as_ref(), &config.data_dir)?
         .verify_or_record(&db)
         .await?;
-    let hash = hash_password(password).await?;
+    let hash = tokio::task::spawn_blocking(move || hash_password_blocking(&password)).await??;
     let mut tx = db.begin().await?;
     let user = match users::insert(
         &mut tx,

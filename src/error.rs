@@ -36,6 +36,9 @@ pub enum AppError {
     },
     #[error("{0}")]
     BadRequest(String),
+    /// Too much work at once (passwords being checked): try again in a few seconds.
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     #[error("internal error: {0:#}")]
     Internal(#[from] anyhow::Error),
 }
@@ -49,6 +52,24 @@ impl From<sqlx::Error> for AppError {
 impl From<tower_sessions::session::Error> for AppError {
     fn from(e: tower_sessions::session::Error) -> Self {
         Self::Internal(anyhow::Error::new(e).context("session store"))
+    }
+}
+
+impl From<crate::auth::password::Busy> for AppError {
+    fn from(_: crate::auth::password::Busy) -> Self {
+        tracing::warn!("refused: too many passwords are being checked at once");
+        Self::Busy {
+            retry_after_secs: crate::auth::password::HashingLimit::WAIT.as_secs(),
+        }
+    }
+}
+
+impl From<crate::auth::password::HashError> for AppError {
+    fn from(e: crate::auth::password::HashError) -> Self {
+        match e {
+            crate::auth::password::HashError::Busy(busy) => busy.into(),
+            crate::auth::password::HashError::Failed(e) => Self::Internal(e),
+        }
     }
 }
 
@@ -80,6 +101,7 @@ impl AppError {
             }
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -122,6 +144,13 @@ impl AppError {
             ),
             Self::TooManyRequests { message, .. } => ("Too many attempts", message.clone(), None),
             Self::BadRequest(message) => ("That request could not be used", message.clone(), None),
+            Self::Busy { .. } => (
+                "orgsync is busy",
+                "orgsync is checking many passwords at this moment and could not get to yours. \
+                 Nothing was changed. Try again in a few seconds."
+                    .into(),
+                None,
+            ),
             Self::Internal(_) => (
                 "Something went wrong",
                 "orgsync hit an unexpected error and did not finish this request. Nothing was \
@@ -132,6 +161,23 @@ impl AppError {
             ),
         }
     }
+}
+
+/// The JSON error shape of every error under `/api/`.
+pub fn json_error(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    detail: Option<&str>,
+    request_id: Option<&str>,
+) -> Response {
+    let body = serde_json::json!({
+        "error": title,
+        "message": message,
+        "detail": detail,
+        "request_id": request_id,
+    });
+    (status, axum::Json(body)).into_response()
 }
 
 /// "Ask an Owner of your org: Ana Souza or Ben Li."
@@ -166,13 +212,13 @@ impl IntoResponse for AppError {
         let (title, message, detail) = self.explain();
         let request_id = info.as_ref().map(|i| i.id.clone());
         let mut response = if info.as_ref().is_some_and(|i| i.api) {
-            let body = serde_json::json!({
-                "error": title,
-                "message": message,
-                "detail": detail,
-                "request_id": request_id,
-            });
-            (status, axum::Json(body)).into_response()
+            json_error(
+                status,
+                title,
+                &message,
+                detail.as_deref(),
+                request_id.as_deref(),
+            )
         } else {
             let page = ErrorPage {
                 status: status.as_u16(),
@@ -188,7 +234,8 @@ impl IntoResponse for AppError {
         };
         if let Self::TooManyRequests {
             retry_after_secs, ..
-        } = self
+        }
+        | Self::Busy { retry_after_secs } = self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);

@@ -37,6 +37,8 @@ pub struct Shared {
     pub mail_wake: tokio::sync::Notify,
     /// The address this server is reached at, once it listens (for links in emails).
     pub public_base: std::sync::OnceLock<String>,
+    /// Password hashing and checking, a few at a time.
+    pub password_hashing: crate::auth::password::HashingLimit,
 }
 
 impl AppState {

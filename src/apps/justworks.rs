@@ -355,6 +355,13 @@ pub fn validate(form: &Form, existing: &Config, users: &[User]) -> Result<Valid,
             "org_head",
             format!("Use at most {MAX_ORG_HEAD_CHARS} characters."),
         );
+    } else if form.org_head.chars().any(char::is_control) {
+        // Checked on what was typed, before spaces are tidied: a tab or a new line
+        // inside a name is as wrong as an escape sequence.
+        errors.insert(
+            "org_head",
+            "The name cannot contain control characters (tabs, new lines, escape codes).".into(),
+        );
     }
 
     let mut notify_user_ids: Vec<String> = Vec::new();

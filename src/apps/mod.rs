@@ -90,3 +90,28 @@ pub async fn uninstall(conn: &mut AnyConnection, app: &str) -> sqlx::Result<bool
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// Remembers the address (`http://host:port`) people last used to work on `app`, for
+/// links in the mails of its runs (see `link_base`).
+pub async fn remember_link_base(
+    conn: &mut AnyConnection,
+    app: &str,
+    base: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE app_installs SET link_base = $1 WHERE app = $2")
+        .bind(base)
+        .bind(app)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The address remembered by [`remember_link_base`], if any.
+pub async fn link_base(conn: &mut AnyConnection, app: &str) -> sqlx::Result<Option<String>> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT link_base FROM app_installs WHERE app = $1")
+            .bind(app)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.and_then(|(base,)| base))
+}

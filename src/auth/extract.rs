@@ -40,6 +40,26 @@ impl CurrentUser {
     }
 }
 
+/// When the session last renewed its idle timeout (UTC ms).
+const ACTIVE_AT_KEY: &str = "active_at";
+
+/// The idle timeout runs from the session's last write, and reading a page writes
+/// nothing; so activity is written now and then — at most once a minute (a quarter of
+/// a shorter idle time) — which keeps an active session alive without a write per page.
+async fn renew_idle_timeout(
+    session: &Session,
+    state: &AppState,
+    signed_in_at: i64,
+) -> Result<(), AppError> {
+    let every = (state.config.session_idle / 4).min(std::time::Duration::from_secs(60));
+    let active_at: Option<i64> = session.get(ACTIVE_AT_KEY).await?;
+    let now = now_ms();
+    if now - active_at.unwrap_or(signed_in_at) >= every.as_millis() as i64 {
+        session.insert(ACTIVE_AT_KEY, now).await?;
+    }
+    Ok(())
+}
+
 async fn session_of(parts: &mut Parts, state: &AppState) -> Result<Session, AppError> {
     Session::from_request_parts(parts, state)
         .await
@@ -86,6 +106,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             session.flush().await?;
             return Err(sign_in_required(parts));
         };
+        renew_idle_timeout(&session, state, signed_in_at).await?;
         tracing::Span::current().record("user_id", user.id.as_str());
         let current = CurrentUser { user, session };
         parts.extensions.insert(current.clone());

@@ -1,9 +1,13 @@
-//! Passwords: the length rule, and argon2id hashing off the async runtime.
+//! Passwords: the length rule, and argon2id hashing off the async runtime, a few at a
+//! time.
 
 use crate::secrets::SecretString;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::{Algorithm, Argon2, Params, Version};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 128;
@@ -28,11 +32,110 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Hashes a password on a blocking thread (argon2 takes tens of milliseconds of CPU).
-pub async fn hash_password(password: SecretString) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
+/// At most a few argon2 computations at once in this server. Each takes 19 MiB and tens
+/// of milliseconds of a core, so a burst of sign-ins would otherwise take memory
+/// without bound. Others wait their turn for a few seconds; one that would wait longer
+/// is told the server is busy ([`Busy`]: 503 with `Retry-After`). The computations run
+/// on blocking threads, off the async runtime.
+#[derive(Clone)]
+pub struct HashingLimit {
+    inner: Arc<LimitInner>,
+}
+
+struct LimitInner {
+    permits: Arc<Semaphore>,
+    wait: Duration,
+    running: AtomicUsize,
+    most_at_once: AtomicUsize,
+}
+
+/// No room to check or hash a password in time.
+#[derive(Debug, thiserror::Error)]
+#[error("too many passwords are being checked at once")]
+pub struct Busy;
+
+/// Why a password could not be hashed.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    #[error(transparent)]
+    Busy(#[from] Busy),
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
+}
+
+impl HashingLimit {
+    /// How many computations run at once in a server.
+    pub const PERMITS: usize = 2;
+    /// How long one waits for its turn before the answer is "busy".
+    pub const WAIT: Duration = Duration::from_secs(5);
+
+    pub fn new(permits: usize, wait: Duration) -> Self {
+        Self {
+            inner: Arc::new(LimitInner {
+                permits: Arc::new(Semaphore::new(permits)),
+                wait,
+                running: AtomicUsize::new(0),
+                most_at_once: AtomicUsize::new(0),
+            }),
+        }
+    }
+
+    /// The most computations that have run at the same moment so far.
+    pub fn most_at_once(&self) -> usize {
+        self.inner.most_at_once.load(Ordering::SeqCst)
+    }
+
+    /// Runs `work` on a blocking thread once a permit is free. The permit goes with the
+    /// work, so a request given up half-way does not free it before argon2 is done.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Busy> {
+        let permit =
+            tokio::time::timeout(self.inner.wait, self.inner.permits.clone().acquire_owned())
+                .await
+                .map_err(|_| Busy)?
+                .map_err(|_| Busy)?;
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let now = inner.running.fetch_add(1, Ordering::SeqCst) + 1;
+            inner.most_at_once.fetch_max(now, Ordering::SeqCst);
+            let out = work();
+            inner.running.fetch_sub(1, Ordering::SeqCst);
+            drop(permit);
+            out
+        })
         .await
-        .map_err(|e| anyhow::anyhow!("password hashing task failed: {e}"))?
+        .map_err(|e| {
+            tracing::error!(error = %e, "a password hashing task failed");
+            Busy
+        })
+    }
+
+    /// Hashes a new password.
+    pub async fn hash(&self, password: SecretString) -> Result<String, HashError> {
+        Ok(self
+            .run(move || hash_password_blocking(&password))
+            .await??)
+    }
+
+    /// Checks a password against a stored hash. With no stored hash (unknown email,
+    /// invited user) it checks against a dummy hash, so that every failure takes about
+    /// the same time.
+    pub async fn verify(
+        &self,
+        password: SecretString,
+        stored: Option<String>,
+    ) -> Result<bool, Busy> {
+        self.run(move || {
+            let hash_text = stored.as_deref().unwrap_or_else(|| dummy_hash());
+            let matched = argon2()
+                .verify_password(password.expose().as_bytes(), hash_text)
+                .is_ok();
+            matched && stored.is_some()
+        })
+        .await
+    }
 }
 
 pub fn hash_password_blocking(password: &SecretString) -> anyhow::Result<String> {
@@ -41,21 +144,6 @@ pub fn hash_password_blocking(password: &SecretString) -> anyhow::Result<String>
         .hash_password(password.expose().as_bytes())
         .map(|hash| hash.to_string())
         .map_err(|e| anyhow::anyhow!("could not hash a password: {e}"))
-}
-
-/// Checks a password against a stored hash on a blocking thread. With no stored hash
-/// (unknown email, invited user) it checks against a dummy hash, so that every failure
-/// takes about the same time.
-pub async fn verify_password(password: SecretString, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || {
-        let hash_text = stored.as_deref().unwrap_or_else(|| dummy_hash());
-        let matched = argon2()
-            .verify_password(password.expose().as_bytes(), hash_text)
-            .is_ok();
-        matched && stored.is_some()
-    })
-    .await
-    .unwrap_or(false)
 }
 
 fn dummy_hash() -> &'static str {
@@ -70,26 +158,59 @@ fn dummy_hash() -> &'static str {
 mod tests {
     use super::*;
 
+    fn limit() -> HashingLimit {
+        HashingLimit::new(HashingLimit::PERMITS, HashingLimit::WAIT)
+    }
+
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
-        let hash = hash_password(SecretString::new("correct horse battery"))
+        let limit = limit();
+        let hash = limit
+            .hash(SecretString::new("correct horse battery"))
             .await
             .unwrap();
         assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
         assert!(
-            verify_password(
-                SecretString::new("correct horse battery"),
-                Some(hash.clone())
-            )
-            .await
+            limit
+                .verify(
+                    SecretString::new("correct horse battery"),
+                    Some(hash.clone())
+                )
+                .await
+                .unwrap()
         );
-        assert!(!verify_password(SecretString::new("wrong horse battery"), Some(hash)).await);
+        assert!(
+            !limit
+                .verify(SecretString::new("wrong horse battery"), Some(hash))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn no_stored_hash_never_verifies() {
         assert!(
-            !verify_password(SecretString::new("orgsync dummy password for timing"), None).await
+            !limit()
+                .verify(SecretString::new("orgsync dummy password for timing"), None)
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn with_no_permit_free_in_time_the_answer_is_busy() {
+        let limit = HashingLimit::new(1, Duration::from_millis(50));
+        let held = limit.inner.permits.clone().acquire_owned().await.unwrap();
+        let answer = limit
+            .verify(SecretString::new("any password at all"), None)
+            .await;
+        assert!(matches!(answer, Err(Busy)), "{answer:?}");
+        drop(held);
+        assert!(
+            limit
+                .verify(SecretString::new("any password at all"), None)
+                .await
+                .is_ok()
         );
     }
 

@@ -36,13 +36,23 @@ fn id_hash(id: &Id) -> String {
     data_encoding::HEXLOWER.encode(&Sha256::digest(id.0.to_le_bytes()))
 }
 
+/// The expiry in UTC milliseconds (whole seconds would cut up to a second off a short
+/// idle timeout).
+fn expires_at_ms(record: &Record) -> i64 {
+    (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64
+}
+
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
 #[async_trait]
 impl SessionStore for DbSessionStore {
+    /// Inserts the session under a fresh id, always: a session ended by sign-out keeps
+    /// its record (and id) for the rest of that request, and must not be re-created
+    /// under the id its old cookie carries.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        record.id = Id::default();
         // A 128-bit random id collides practically never; still, never overwrite one.
         loop {
             let data = serde_json::to_string(&record.data)
@@ -59,7 +69,7 @@ impl SessionStore for DbSessionStore {
             .bind(id_hash(&record.id))
             .bind(user_id)
             .bind(data)
-            .bind(record.expiry_date.unix_timestamp() * 1000)
+            .bind(expires_at_ms(record))
             .execute(self.db.pool())
             .await
             .map_err(backend)?;
@@ -70,6 +80,10 @@ impl SessionStore for DbSessionStore {
         }
     }
 
+    /// Updates the row, never inserts one: a request that loaded the session before it
+    /// was ended (sign-out, deactivation, a level or password change) and saves it
+    /// afterwards finds no row and changes nothing — a deleted session stays deleted.
+    /// New sessions are inserted by `create` only, under a fresh id.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         let data = serde_json::to_string(&record.data)
             .map_err(|e| session_store::Error::Encode(e.to_string()))?;
@@ -79,14 +93,12 @@ impl SessionStore for DbSessionStore {
             .and_then(|v| v.as_str())
             .map(str::to_owned);
         sqlx::query(
-            "INSERT INTO sessions (id_hash, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id_hash) DO UPDATE SET user_id = excluded.user_id, data = excluded.data, \
-             expires_at = excluded.expires_at",
+            "UPDATE sessions SET user_id = $1, data = $2, expires_at = $3 WHERE id_hash = $4",
         )
-        .bind(id_hash(&record.id))
         .bind(user_id)
         .bind(data)
-        .bind(record.expiry_date.unix_timestamp() * 1000)
+        .bind(expires_at_ms(record))
+        .bind(id_hash(&record.id))
         .execute(self.db.pool())
         .await
         .map_err(backend)?;
@@ -107,8 +119,9 @@ impl SessionStore for DbSessionStore {
         };
         let data =
             serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date = time::OffsetDateTime::from_unix_timestamp(expires_at / 1000)
-            .map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date =
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {
             id: *id,
             data,

@@ -93,18 +93,6 @@ impl MailSetup {
     }
 }
 
-/// The address people reach this server at, for links in emails: the public URL, else
-/// the address it listens on.
-pub fn link_base(state: &AppState) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.clone();
-    }
-    match state.public_base.get() {
-        Some(base) => base.clone(),
-        None => format!("http://{}", state.config.bind),
-    }
-}
-
 /// How a run ended, as its email reports it.
 pub enum RunEnd<'a> {
     Finished { warnings: &'a [String] },
@@ -151,7 +139,8 @@ async fn queue_in(
         tracing::info!(run_id = %run.id, "no one is set to receive sync emails");
         return Ok(0);
     }
-    let link = format!("{}/syncs/{}", link_base(state), run.id);
+    let base = crate::link_base::for_mail(conn, state, &run.app).await?;
+    let link = format!("{base}/syncs/{}", run.id);
     let started_by = started_by(run);
     // Built once per level among the recipients: an Owner's email may name the people
     // under sensitive kinds (never a value); anyone else's says nothing of those.

@@ -186,10 +186,12 @@ impl MailTransport {
                 Ok(Self::smtp(&settings, timeout).map_err(SetupError::SmtpUrl)?)
             }
             None => {
-                let dir = config.data_dir.join("mail");
-                std::fs::create_dir_all(&dir).map_err(|source| SetupError::MailDir {
-                    path: dir.clone(),
-                    source,
+                let dir = crate::data_dir::mail_dir(&config.data_dir);
+                crate::data_dir::create_private_dir(&dir).map_err(|source| {
+                    SetupError::MailDir {
+                        path: dir.clone(),
+                        source,
+                    }
                 })?;
                 Ok(Self::Files {
                     transport: AsyncFileTransport::new(&dir),
@@ -254,9 +256,15 @@ impl MailTransport {
                 }
             },
             Self::Files { transport, dir } => match transport.send(message).await {
-                Ok(id) => Ok(Delivered::File {
-                    path: dir.join(format!("{id}.eml")),
-                }),
+                Ok(id) => {
+                    let path = dir.join(format!("{id}.eml"));
+                    // Private like the rest of the data directory (the folder is 0700
+                    // already, so no one else could reach it meanwhile).
+                    if let Err(e) = crate::data_dir::make_private(&path) {
+                        tracing::warn!(path = %path.display(), error = %e, "could not make an email file private");
+                    }
+                    Ok(Delivered::File { path })
+                }
                 Err(e) => {
                     let kind = std::error::Error::source(&e)
                         .and_then(|s| s.downcast_ref::<std::io::Error>())

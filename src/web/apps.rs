@@ -7,6 +7,7 @@ use crate::auth::users::{self, User};
 use crate::auth::{CurrentUser, RequireTechnicalOwner};
 use crate::error::{AppError, AppResult};
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
+use crate::link_base;
 use crate::mail;
 use crate::org::model::Sensitive;
 use crate::state::AppState;
@@ -17,7 +18,7 @@ use crate::web::syncs::RunView;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
@@ -250,6 +251,7 @@ async fn uninstall(
 async fn save_settings(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     let Some(config) = load_config(&state).await? else {
@@ -281,6 +283,7 @@ async fn save_settings(
     let changed = justworks::changed_fields(&config, &valid);
     let mut tx = state.db.begin().await?;
     justworks::save_at(&mut tx, &state.crypto, &valid, state.clock.now_ms()).await?;
+    link_base::remember(&mut tx, &state, &headers, justworks::APP).await?;
     if !changed.is_empty() {
         audit::record(
             &mut tx,
@@ -406,7 +409,12 @@ async fn credentials_to_test(
 async fn send_test_email(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
+    // The address used here is where the links of later run emails will point.
+    let mut conn = state.db.pool().acquire().await?;
+    link_base::remember(&mut conn, &state, &headers, justworks::APP).await?;
+    drop(conn);
     let (kind, message) = match mail::mailer::send_test_email(&state, &user).await? {
         Ok(mail::Delivered::Smtp { endpoint }) => (
             "success",

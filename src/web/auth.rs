@@ -2,7 +2,7 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::extract::SIGNED_IN_AT_KEY;
-use crate::auth::password::{check_new_password, hash_password, verify_password};
+use crate::auth::password::check_new_password;
 use crate::auth::session_store::USER_ID_KEY;
 use crate::auth::users::{self, normalize_email};
 use crate::auth::{RequireMember, throttle};
@@ -12,7 +12,7 @@ use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::client_addr::ClientAddr;
 use crate::web::form::Form;
-use crate::web::page::{Chrome, flash, render, render_with};
+use crate::web::page::{Chrome, Flash, flash, render, render_with};
 use crate::web::params::Query;
 use askama::Template;
 use axum::Router;
@@ -21,6 +21,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 pub fn router() -> Router<AppState> {
@@ -64,20 +65,21 @@ pub fn safe_next(next: Option<&str>) -> String {
 async fn login_page(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Query(q): Query<NextQuery>,
 ) -> AppResult<Response> {
+    let mut chrome = Chrome::anonymous(&state, &session, &cookies, "Sign in").await?;
     if users::count(&state.db).await? == 0 {
         // Nobody can sign in yet: say how to make the first Owner.
-        flash(
-            &session,
-            "info",
-            "orgsync has no users yet. Open the setup link printed in the server's log, or run \
-             `orgsync user create`.",
-        )
-        .await?;
+        chrome.flash = Some(Flash {
+            kind: "info".into(),
+            message: "orgsync has no users yet. Open the setup link printed in the server's \
+                      log, or run `orgsync user create`."
+                .into(),
+        });
     }
     render(&LoginPage {
-        chrome: Chrome::anonymous(&state, &session, "Sign in").await?,
+        chrome,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
         error: None,
@@ -97,6 +99,7 @@ async fn login(
     State(state): State<AppState>,
     client: ClientAddr,
     session: Session,
+    cookies: Cookies,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
     let email = normalize_email(&form.email);
@@ -119,18 +122,25 @@ async fn login(
     };
     // Always run one argon2 verification, against a dummy hash when there is no user,
     // so an unknown email answers in the same time as a wrong password.
-    let matched = verify_password(form.password, hash).await;
+    let matched = match state.password_hashing.verify(form.password, hash).await {
+        Ok(matched) => matched,
+        Err(busy) => {
+            // Nothing was checked: not a failure.
+            throttle::abandoned(&state.db, &attempt).await?;
+            return Err(busy.into());
+        }
+    };
     let Some(user) = user.filter(|_| matched) else {
         tracing::info!("sign-in failed");
         let page = LoginPage {
-            chrome: Chrome::anonymous(&state, &session, "Sign in").await?,
+            chrome: Chrome::anonymous(&state, &session, &cookies, "Sign in").await?,
             email: form.email.chars().take(users::MAX_EMAIL_CHARS).collect(),
             next,
             error: Some(SIGN_IN_FAILED.into()),
         };
         return render_with(StatusCode::UNAUTHORIZED, &page);
     };
-    throttle::succeeded(&state.db, &attempt, &email).await?;
+    throttle::succeeded(&state.db, &attempt, &email, &client).await?;
     sign_in(&session, &user.id).await?;
     tracing::info!(user_id = %user.id, "signed in");
     Ok(Redirect::to(&next).into_response())
@@ -147,8 +157,13 @@ pub async fn sign_in(session: &Session, user_id: &str) -> AppResult<()> {
 }
 
 async fn logout(session: Session) -> AppResult<Response> {
+    let was_signed_in = session.get::<String>(USER_ID_KEY).await?.is_some();
     session.flush().await?;
-    flash(&session, "success", "You are signed out.").await?;
+    // The message travels in a new anonymous session (under a new id); a visitor who
+    // was not signed in gets none, so posting here stores nothing for them.
+    if was_signed_in {
+        flash(&session, "success", "You are signed out.").await?;
+    }
     Ok(Redirect::to("/login").into_response())
 }
 
@@ -195,8 +210,19 @@ async fn change_password(
     let hash = users::find_for_sign_in(&state.db, &user.email)
         .await?
         .and_then(|(_, hash)| hash);
-    if verify_password(form.current_password, hash).await {
-        throttle::succeeded(&state.db, &attempt, &user.email).await?;
+    let matched = match state
+        .password_hashing
+        .verify(form.current_password, hash)
+        .await
+    {
+        Ok(matched) => matched,
+        Err(busy) => {
+            throttle::abandoned(&state.db, &attempt).await?;
+            return Err(busy.into());
+        }
+    };
+    if matched {
+        throttle::succeeded(&state.db, &attempt, &user.email, &client).await?;
     } else {
         errors.insert(
             "current_password",
@@ -220,7 +246,7 @@ async fn change_password(
         };
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let hash = hash_password(form.new_password).await?;
+    let hash = state.password_hashing.hash(form.new_password).await?;
     // Ends every session of this user, then signs this one in again.
     users::set_password(&state.db, &user.id, &hash).await?;
     let mut conn = state.db.pool().acquire().await?;

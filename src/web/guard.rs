@@ -1,7 +1,7 @@
 //! The gate every state-changing request passes before any handler runs: the `Origin`
 //! (or `Referer`) must be this site, and the body or `X-CSRF-Token` header must carry
-//! the session's CSRF token. Doing it here, for every non-GET route at once, means a
-//! new form cannot forget the check.
+//! the session's CSRF token (before signing in, the pre-session cookie's). Doing it
+//! here, for every non-GET route at once, means a new form cannot forget the check.
 
 use crate::auth::csrf;
 use crate::error::AppError;
@@ -11,6 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 /// Forms are small; anything bigger is refused rather than read.
@@ -28,7 +29,10 @@ pub async fn check_state_changing_request(
         tracing::warn!("refused a cross-origin request");
         return AppError::CrossOrigin.into_response();
     }
-    let Some(session) = req.extensions().get::<Session>().cloned() else {
+    let (Some(session), Some(cookies)) = (
+        req.extensions().get::<Session>().cloned(),
+        req.extensions().get::<Cookies>().cloned(),
+    ) else {
         return AppError::Csrf.into_response();
     };
     let (parts, body) = req.into_parts();
@@ -43,7 +47,7 @@ pub async fn check_state_changing_request(
         }
     };
     let presented = presented_token(&parts.headers, &bytes);
-    match csrf::matches(&session, presented.as_deref().unwrap_or("")).await {
+    match csrf::matches(&session, &cookies, presented.as_deref().unwrap_or("")).await {
         Ok(true) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await

@@ -2,6 +2,7 @@
 //! (request id and logs, security headers, sessions, the origin + CSRF gate).
 
 pub mod api;
+pub mod api_errors;
 pub mod api_syncs;
 pub mod apps;
 pub mod assets;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
             https,
             headers::security_headers,
         ))
+        .layer(axum::middleware::from_fn(api_errors::json_errors_under_api))
         .layer(axum::middleware::from_fn(request::request_context))
         .with_state(state)
 }

@@ -2,6 +2,7 @@
 //! forms, a flash message from the previous redirect, the sandbox banner — and the one
 //! place pages are rendered.
 
+use crate::auth::session_store::USER_ID_KEY;
 use crate::auth::{AccessLevel, CurrentUser, csrf};
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -9,6 +10,7 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 const FLASH_KEY: &str = "flash";
@@ -19,6 +21,16 @@ pub struct Flash {
     /// `success`, `error` or `info`.
     pub kind: String,
     pub message: String,
+}
+
+/// The flash message, if there is one, removed so it shows once. Reading is not a
+/// change: a page with no flash leaves the session unwritten (a write from a request
+/// still in flight must have nothing to save after a sign-out).
+async fn take_flash(session: &Session) -> AppResult<Option<Flash>> {
+    if session.get::<Flash>(FLASH_KEY).await?.is_none() {
+        return Ok(None);
+    }
+    Ok(session.remove::<Flash>(FLASH_KEY).await?)
 }
 
 pub async fn flash(session: &Session, kind: &str, message: impl Into<String>) -> AppResult<()> {
@@ -115,25 +127,39 @@ impl Chrome {
             user_name: Some(user.name.clone()),
             user_level: Some(level),
             csrf_token: csrf::token(&user.session).await?,
-            flash: user.session.remove::<Flash>(FLASH_KEY).await?,
+            flash: take_flash(&user.session).await?,
             sandbox: state.justworks.sandbox,
             nav,
         })
     }
 
-    /// For the pages seen before signing in (sign-in, setup, invitations).
+    /// For the pages seen before signing in (sign-in, setup, invitations). Their forms
+    /// carry the pre-session cookie's CSRF token, so showing them stores nothing; an
+    /// anonymous session exists only to carry a flash (after signing out) and goes once
+    /// the flash is shown.
     pub async fn anonymous(
         state: &AppState,
         session: &Session,
+        cookies: &Cookies,
         title: impl Into<String>,
     ) -> AppResult<Self> {
+        let flash = take_flash(session).await?;
+        let signed_in = session.get::<String>(USER_ID_KEY).await?.is_some();
+        let csrf_token = if signed_in {
+            csrf::token(session).await?
+        } else {
+            if flash.is_some() {
+                session.flush().await?;
+            }
+            csrf::pre_session_token(cookies, state.config.cookie_secure)
+        };
         Ok(Self {
             title: title.into(),
             current: "",
             user_name: None,
             user_level: None,
-            csrf_token: csrf::token(session).await?,
-            flash: session.remove::<Flash>(FLASH_KEY).await?,
+            csrf_token,
+            flash,
             sandbox: state.justworks.sandbox,
             nav: Vec::new(),
         })

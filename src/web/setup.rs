@@ -4,7 +4,7 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::AccessLevel;
-use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::password::check_new_password;
 use crate::auth::tokens::{random_token, token_hash};
 use crate::auth::users::{self, NewUser, check_email, check_name};
 use crate::db::{Db, now_ms};
@@ -23,6 +23,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 pub fn router() -> Router<AppState> {
@@ -97,6 +98,7 @@ struct TokenQuery {
 async fn setup_page(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Query(q): Query<TokenQuery>,
 ) -> AppResult<Response> {
     if users::count(&state.db).await? > 0 {
@@ -114,7 +116,7 @@ async fn setup_page(
         );
     }
     render(&SetupPage {
-        chrome: Chrome::anonymous(&state, &session, "Set up orgsync").await?,
+        chrome: Chrome::anonymous(&state, &session, &cookies, "Set up orgsync").await?,
         token,
         token_ok,
         name: String::new(),
@@ -134,6 +136,7 @@ struct SetupForm {
 async fn setup(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Form(form): Form<SetupForm>,
 ) -> AppResult<Response> {
     if users::count(&state.db).await? > 0 {
@@ -159,7 +162,7 @@ async fn setup(
     }
     let (Some(name), Some(email), true) = (name, email, errors.is_empty()) else {
         let page = SetupPage {
-            chrome: Chrome::anonymous(&state, &session, "Set up orgsync").await?,
+            chrome: Chrome::anonymous(&state, &session, &cookies, "Set up orgsync").await?,
             token: form.token,
             token_ok,
             name: form.name.chars().take(users::MAX_NAME_CHARS).collect(),
@@ -168,7 +171,7 @@ async fn setup(
         };
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     };
-    let hash = hash_password(form.password).await?;
+    let hash = state.password_hashing.hash(form.password).await?;
     let mut tx = state.db.begin().await?;
     // The setup_done row (one allowed) makes this succeed once, even for racing requests.
     let first = sqlx::query(

@@ -6,6 +6,7 @@ use crate::apps::{self, justworks};
 use crate::audit::{self, Actor};
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
+use crate::link_base;
 use crate::mail::{self, DeliveryNote};
 use crate::org::model::Sensitive;
 use crate::state::AppState;
@@ -18,6 +19,7 @@ use crate::web::params::{Path, Query};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -37,6 +39,7 @@ pub fn router() -> Router<AppState> {
 async fn sync_to_primary(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let Some(install) = apps::installed(&state.db, justworks::APP).await? else {
         flash(&user.session, "error", "Install Justworks first.").await?;
@@ -53,6 +56,8 @@ async fn sync_to_primary(
         return Ok(Redirect::to("/apps/justworks").into_response());
     }
     let mut tx = state.db.begin().await?;
+    // The run's email links to it on the address used here.
+    link_base::remember(&mut tx, &state, &headers, justworks::APP).await?;
     let enqueued = runs::enqueue(
         &mut tx,
         justworks::APP,

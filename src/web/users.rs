@@ -7,12 +7,13 @@
 use crate::audit::{self, Actor};
 use crate::auth::invitations::{self, RenewRefused};
 use crate::auth::links::{self, LinkError, LinkOverview};
-use crate::auth::password::{check_new_password, hash_password};
+use crate::auth::password::check_new_password;
 use crate::auth::users::{
     self, ChangeUserError, CreateUserError, NewUser, check_email, check_name,
 };
 use crate::auth::{AccessLevel, RequireOwner, RequireTechnicalOwner};
 use crate::error::{AppError, AppResult};
+use crate::link_base;
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::auth::sign_in;
@@ -22,11 +23,12 @@ use crate::web::params::{Path, Query};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use tower_cookies::Cookies;
 use tower_sessions::Session;
 
 const INVITATION_DAYS: i64 = invitations::DAYS;
@@ -120,19 +122,13 @@ struct InviteForm {
     level: String,
 }
 
-/// The absolute invitation link: on the public URL when configured, else on the host
-/// this request was sent to (the one the Origin check trusts).
+/// The absolute invitation link, on the address this request was sent to (see
+/// `link_base`).
 fn invitation_link(state: &AppState, headers: &HeaderMap, token: &str) -> String {
-    let base = match &state.config.public_url {
-        Some(url) => url.clone(),
-        None => match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
-            Some(host) if !host.is_empty() && !host.contains(['/', ' ', '@']) => {
-                format!("http://{host}")
-            }
-            _ => format!("http://{}", state.config.bind),
-        },
-    };
-    format!("{base}/invite?token={token}")
+    format!(
+        "{}/invite?token={token}",
+        link_base::for_request(state, headers)
+    )
 }
 
 /// The session keeps a new link only until the next page shows it — and encrypted, so
@@ -155,6 +151,10 @@ async fn take_link(
     state: &AppState,
     session: &tower_sessions::Session,
 ) -> AppResult<Option<(String, String)>> {
+    // Looked at before it is removed: a page without a new link writes no session.
+    if session.get::<(String, String)>(LINK_KEY).await?.is_none() {
+        return Ok(None);
+    }
     let Some((who, sealed)) = session.remove::<(String, String)>(LINK_KEY).await? else {
         return Ok(None);
     };
@@ -408,6 +408,7 @@ const BAD_INVITATION: &str = "This invitation link is not valid: it may have bee
 async fn invitation_page(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Query(q): Query<TokenQuery>,
 ) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
@@ -417,7 +418,7 @@ async fn invitation_page(
         errors.insert("token", BAD_INVITATION.to_owned());
     }
     render(&InvitationPage {
-        chrome: Chrome::anonymous(&state, &session, "Choose your password").await?,
+        chrome: Chrome::anonymous(&state, &session, &cookies, "Choose your password").await?,
         token,
         invitee: found.map(|i| (i.name, i.email)),
         errors,
@@ -433,6 +434,7 @@ struct AcceptForm {
 async fn accept_invitation(
     State(state): State<AppState>,
     session: Session,
+    cookies: Cookies,
     Form(form): Form<AcceptForm>,
 ) -> AppResult<Response> {
     let Some(invitee) = invitations::find(&state.db, &form.token).await? else {
@@ -440,14 +442,14 @@ async fn accept_invitation(
     };
     if let Err(message) = check_new_password(form.password.expose()) {
         let page = InvitationPage {
-            chrome: Chrome::anonymous(&state, &session, "Choose your password").await?,
+            chrome: Chrome::anonymous(&state, &session, &cookies, "Choose your password").await?,
             token: form.token,
             invitee: Some((invitee.name, invitee.email)),
             errors: BTreeMap::from([("password", message)]),
         };
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    let hash = hash_password(form.password).await?;
+    let hash = state.password_hashing.hash(form.password).await?;
     let Some(invitee) = invitations::accept(&state.db, &form.token, &hash).await? else {
         return Err(AppError::BadRequest(BAD_INVITATION.into()));
     };

@@ -74,6 +74,8 @@ pub struct TestApp {
     /// The one-time setup token, while no user existed at start.
     pub setup_token: Option<String>,
     pub config: Config,
+    /// The running app's shared state, for looking at what it counts.
+    pub state: orgsync::state::AppState,
     /// Shared with every client, so clients follow the app across a restart.
     shared_base: Arc<RwLock<String>>,
     shutdown: oneshot::Sender<()>,
@@ -110,6 +112,7 @@ async fn start(
         Err(e) => panic!("the app did not build: {e:#}"),
     };
     let setup_token = app.setup_token().map(str::to_owned);
+    let state = app.state.clone();
     // After a restart, take the same port again when it is free, like a real restart.
     let listener = match port {
         Some(port) => TcpListener::bind(("127.0.0.1", port)).await.ok(),
@@ -134,6 +137,7 @@ async fn start(
         dir,
         setup_token,
         config,
+        state,
         shared_base,
         shutdown,
         task,

@@ -10,6 +10,7 @@ mod backends;
 mod cli;
 mod csrf;
 mod errors;
+mod hardening;
 mod headers;
 mod helpers;
 mod hostile;

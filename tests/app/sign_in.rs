@@ -12,9 +12,10 @@ async fn signing_in_lands_signed_in_under_a_new_session_id() {
 
     let login = client.get("/login").await;
     login.expect(200);
-    let anonymous_id = client
-        .session_cookie()
-        .expect("the sign-in page starts a session (for its CSRF token)");
+    assert!(
+        login.session_set_cookie().is_none(),
+        "the sign-in page starts no session (its CSRF token is in a cookie of its own)"
+    );
     let anonymous_token = login.csrf_token().expect("a CSRF token");
 
     let page = client.sign_in(MEMBER_EMAIL, PASSWORD).await;
@@ -24,25 +25,17 @@ async fn signing_in_lands_signed_in_under_a_new_session_id() {
         .expect("signing in sets the session cookie");
     let signed_in_id = client.session_cookie().unwrap();
     assert!(signed_in_cookie.contains(&signed_in_id));
-    assert_ne!(
-        anonymous_id, signed_in_id,
-        "the session id must be renewed at sign-in (session fixation)"
-    );
 
     client.get("/").await.expect_redirect("/people");
     let people = client.get("/people").await;
     people.expect(200);
     assert!(people.says(MEMBER_NAME), "{}", people.text());
 
-    // The id from before signing in is not signed in.
-    app.get_with_session_cookie("/people", &anonymous_id)
-        .await
-        .expect_redirect("/login?next=/people");
-    // The new id is, even from another client.
+    // The id is signed in, even from another client.
     app.get_with_session_cookie("/people", &signed_in_id)
         .await
         .expect(200);
-    // The CSRF token of the anonymous session does not carry over either.
+    // The CSRF token from before signing in does not carry over.
     let base = app.base.clone();
     client
         .post_raw(
@@ -58,6 +51,39 @@ async fn signing_in_lands_signed_in_under_a_new_session_id() {
         .expect(403);
     assert_ne!(client.csrf_token().await, anonymous_token);
     client.get("/people").await.expect(200);
+
+    // Signing out leaves an anonymous session (it carries "You are signed out."); signing
+    // in from it gets a new id again, and that anonymous id is not signed in.
+    client
+        .post("/logout", NO_FIELDS)
+        .await
+        .expect_redirect("/login");
+    let anonymous_id = client.session_cookie().unwrap();
+    assert_ne!(anonymous_id, signed_in_id);
+    let token = client.pre_session_cookie().expect("the pre-session cookie");
+    client
+        .post_raw(
+            "/login",
+            &[("email", MEMBER_EMAIL), ("password", PASSWORD)],
+            RawPost {
+                csrf_token: Some(&token),
+                origin: Some(&base),
+                extra_headers: &[],
+            },
+        )
+        .await
+        .expect_redirect("/");
+    let second_id = client.session_cookie().unwrap();
+    assert_ne!(
+        anonymous_id, second_id,
+        "the session id must be renewed at sign-in (session fixation)"
+    );
+    app.get_with_session_cookie("/people", &anonymous_id)
+        .await
+        .expect_redirect("/login?next=/people");
+    app.get_with_session_cookie("/people", &second_id)
+        .await
+        .expect(200);
 }
 
 #[tokio::test]
@@ -137,7 +163,10 @@ async fn a_next_with_a_tab_or_a_new_line_does_not_lead_to_another_site() {
             .post(format!("{}/login", app.base))
             .header(
                 "cookie",
-                format!("orgsync_session={}", client.session_cookie().unwrap()),
+                format!(
+                    "{PRE_SESSION_COOKIE}={}",
+                    client.pre_session_cookie().unwrap()
+                ),
             )
             .form(&[
                 ("email", TECH_EMAIL),
@@ -330,8 +359,8 @@ async fn the_session_cookie_is_http_only_same_site_lax_for_the_whole_site_and_no
     signed_in.expect(303);
     for cookie in [
         login_page
-            .session_set_cookie()
-            .expect("a cookie on the sign-in page"),
+            .set_cookie_named(PRE_SESSION_COOKIE)
+            .expect("the pre-session cookie on the sign-in page"),
         signed_in.session_set_cookie().expect("a cookie at sign-in"),
     ] {
         let attributes: Vec<String> = cookie
@@ -359,15 +388,49 @@ async fn the_session_cookie_is_http_only_same_site_lax_for_the_whole_site_and_no
 #[tokio::test]
 async fn the_session_cookie_is_secure_when_configured() {
     let app = spawn_app_with(|c| c.cookie_secure = true).await;
-    let page = app.client().get("/login").await;
-    let cookie = page.session_set_cookie().expect("a session cookie");
-    assert!(
-        cookie
-            .split(';')
-            .any(|a| a.trim().eq_ignore_ascii_case("secure")),
-        "{cookie}"
-    );
-    assert!(cookie.to_ascii_lowercase().contains("httponly"), "{cookie}");
+    app.create_user(MEMBER_EMAIL, MEMBER_NAME, "member").await;
+    // A browser would not send a Secure cookie back over plain http: the test does.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = Page::read(
+        http.get(format!("{}/login", app.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    let pre_session = login
+        .set_cookie_named(PRE_SESSION_COOKIE)
+        .expect("the pre-session cookie");
+    let token = login.csrf_token().expect("a CSRF token");
+    let value = pre_session.split(';').next().unwrap().to_owned();
+    let signed_in = Page::read(
+        http.post(format!("{}/login", app.base))
+            .header("cookie", value)
+            .header("origin", app.base.clone())
+            .form(&[
+                ("email", MEMBER_EMAIL),
+                ("password", PASSWORD),
+                ("csrf_token", &token),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    signed_in.expect(303);
+    let session = signed_in.session_set_cookie().expect("a session cookie");
+    for cookie in [pre_session, session] {
+        assert!(
+            cookie
+                .split(';')
+                .any(|a| a.trim().eq_ignore_ascii_case("secure")),
+            "{cookie}"
+        );
+        assert!(cookie.to_ascii_lowercase().contains("httponly"), "{cookie}");
+    }
 }
 
 #[tokio::test]

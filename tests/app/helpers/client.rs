@@ -40,6 +40,22 @@ pub struct TestClient {
     base: Arc<RwLock<String>>,
     csrf: Mutex<Option<String>>,
     session: Mutex<Option<String>>,
+    pre_session: Mutex<Option<String>>,
+}
+
+/// The cookie holding the CSRF token of a browser that is not signed in.
+pub const PRE_SESSION_COOKIE: &str = "orgsync_csrf";
+
+/// The value of a whole `Set-Cookie` line.
+fn cookie_value(set_cookie: &str) -> String {
+    set_cookie
+        .split_once('=')
+        .map(|(_, rest)| rest)
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// How a raw POST is sent.
@@ -58,6 +74,7 @@ impl TestClient {
             base,
             csrf: Mutex::new(None),
             session: Mutex::new(None),
+            pre_session: Mutex::new(None),
         }
     }
 
@@ -71,6 +88,7 @@ impl TestClient {
             base,
             csrf: Mutex::new(None),
             session: Mutex::new(None),
+            pre_session: Mutex::new(None),
         }
     }
 
@@ -83,12 +101,10 @@ impl TestClient {
             *self.csrf.lock().unwrap() = Some(token);
         }
         if let Some(cookie) = page.session_set_cookie() {
-            let value = cookie["orgsync_session=".len()..]
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .to_owned();
-            *self.session.lock().unwrap() = Some(value);
+            *self.session.lock().unwrap() = Some(cookie_value(&cookie));
+        }
+        if let Some(cookie) = page.set_cookie_named(PRE_SESSION_COOKIE) {
+            *self.pre_session.lock().unwrap() = Some(cookie_value(&cookie));
         }
     }
 
@@ -123,6 +139,12 @@ impl TestClient {
     /// The session cookie's value as last set by the server.
     pub fn session_cookie(&self) -> Option<String> {
         self.session.lock().unwrap().clone()
+    }
+
+    /// The pre-session cookie's value (the CSRF token of the forms seen before signing
+    /// in) as last set by the server.
+    pub fn pre_session_cookie(&self) -> Option<String> {
+        self.pre_session.lock().unwrap().clone()
     }
 
     /// A form post the way a browser sends it from one of our pages: with the session's

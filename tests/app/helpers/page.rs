@@ -125,9 +125,15 @@ impl Page {
 
     /// The `orgsync_session` cookie this answer sets, whole (`name=value; attributes`).
     pub fn session_set_cookie(&self) -> Option<String> {
+        self.set_cookie_named("orgsync_session")
+    }
+
+    /// The cookie `name` this answer sets, whole (`name=value; attributes`).
+    pub fn set_cookie_named(&self, name: &str) -> Option<String> {
+        let prefix = format!("{name}=");
         self.set_cookies()
             .into_iter()
-            .find(|c| c.starts_with("orgsync_session="))
+            .find(|c| c.starts_with(&prefix))
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
