@@ -52,9 +52,16 @@ async fn the_org_head_refuses_control_characters() {
     let tech = app.technical_owner().await;
     install_and_save(&tech, &SettingsForm::valid()).await;
     let before = app.justworks_rows().await;
+    // A NUL anywhere in a form refuses the whole form (400) before any field is read.
+    let form = SettingsForm::valid()
+        .set("password", "")
+        .set("totp_secret", "")
+        .set("org_head", "Ada\u{0}Lovelace");
+    tech.post("/apps/justworks/settings", form.fields())
+        .await
+        .expect(400);
     for name in [
         "Ada\u{1b}[2J Lovelace",
-        "Ada\u{0}Lovelace",
         "Ada\u{7f}",
         "Ada\tLovelace",
         "Ada Lovelace\r\n",
