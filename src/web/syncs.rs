@@ -165,9 +165,12 @@ pub fn summary(run: &Run, kinds: &[(String, i64)]) -> String {
         }
         _ => {}
     }
-    Tally::from_rows(kinds)
-        .phrase()
-        .unwrap_or_else(|| "No changes".into())
+    match (Tally::from_rows(kinds).phrase(), run.counts.owner_only) {
+        (Some(phrase), _) => phrase,
+        // Read by someone who may not see them: say only that there were some.
+        (None, Some(n)) if n > 0 => "Changes visible to Owners only".into(),
+        (None, _) => "No changes".into(),
+    }
 }
 
 /// One person's changes of one kind.

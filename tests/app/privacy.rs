@@ -350,10 +350,11 @@ async fn non_owners_learn_nothing_of_sensitive_changes_in_history_run_pages_json
         }
         assert!(page.says("Chief Listener"), "{}", page.text());
     }
-    assert!(
-        to.get(&format!("/syncs/{run_id}"))
-            .await
-            .says("1 person: changes to fields visible to Owners only.")
+    let page = to.get(&format!("/syncs/{run_id}")).await;
+    assert!(page.says("1 person: changes to fields visible to Owners only."));
+    assert_eq!(
+        page.text_of_id("counts-heading").as_deref(),
+        Some("1 other change")
     );
     let seen = json_of(&to.get(&format!("/api/v1/syncs/{run_id}")).await);
     assert_eq!(seen["counts"]["owner_only"], 1, "{seen}");

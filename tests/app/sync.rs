@@ -1381,6 +1381,10 @@ async fn a_technical_owners_run_page_and_json_carry_no_compensation_or_birthdate
         "{}",
         page.text()
     );
+    assert_eq!(
+        page.text_of_id("counts-heading").as_deref(),
+        Some("Changes visible to Owners only")
+    );
     // The JSON counts them apart from `updated`, for Technical Owners only.
     let seen_by_to = run_json(&to, &run_id).await;
     let seen_by_owner = run_json(&owner, &run_id).await;
