@@ -146,6 +146,14 @@ impl Db {
         self.backend
     }
 
+    /// Whether the database answers a trivial query (for a health check).
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query_scalar::<_, i32>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await
+            .map(drop)
+    }
+
     pub async fn begin(&self) -> sqlx::Result<Tx> {
         self.pool.begin().await
     }

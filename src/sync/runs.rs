@@ -3,6 +3,8 @@
 //! (a unique index on `active_app`), a claim is one atomic UPDATE, and a heartbeat lets
 //! a run whose server died be found and marked interrupted.
 
+use crate::audit::{self, Actor};
+use crate::auth::users::User;
 use crate::db::{Db, is_unique_violation, new_id, now_ms};
 use crate::org::model::Sensitive;
 use crate::sync::change::ChangeKind;
@@ -229,6 +231,30 @@ pub async fn enqueue(
         // The other run finished between our insert and this read: try once more.
         None => Box::pin(enqueue(conn, app, cause, requested_by)).await,
     }
+}
+
+/// A sync of `app` asked for by `user` from the page: queued (unless one is already
+/// queued or running) and, when new, recorded in the audit log with it.
+pub async fn request_manual(
+    db: &Db,
+    app: &str,
+    label: &str,
+    user: &User,
+) -> sqlx::Result<Enqueued> {
+    let mut tx = db.begin().await?;
+    let enqueued = enqueue(&mut tx, app, Cause::Manual, Some((&user.id, &user.name))).await?;
+    if let Enqueued::New(id) = &enqueued {
+        audit::record(
+            &mut tx,
+            &Actor::user(user),
+            "sync.requested",
+            label,
+            &format!("run {id}"),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(enqueued)
 }
 
 /// Claims the oldest queued run for `worker`, atomically: two workers never get the same

@@ -3,7 +3,6 @@
 //! are shown to Owners only.
 
 use crate::apps::{self, justworks};
-use crate::audit::{self, Actor};
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, DeliveryNote};
@@ -52,25 +51,7 @@ async fn sync_to_primary(
         .await?;
         return Ok(Redirect::to("/apps/justworks").into_response());
     }
-    let mut tx = state.db.begin().await?;
-    let enqueued = runs::enqueue(
-        &mut tx,
-        justworks::APP,
-        Cause::Manual,
-        Some((&user.id, &user.name)),
-    )
-    .await?;
-    if let Enqueued::New(id) = &enqueued {
-        audit::record(
-            &mut tx,
-            &Actor::user(&user),
-            "sync.requested",
-            "Justworks",
-            &format!("run {id}"),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    let enqueued = runs::request_manual(&state.db, justworks::APP, "Justworks", &user).await?;
     match &enqueued {
         Enqueued::New(_) => state.sync_wake.notify_one(),
         Enqueued::AlreadyActive(_) => {

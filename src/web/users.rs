@@ -204,21 +204,15 @@ async fn invite(
             &page(&state, &user, form, errors).await?,
         );
     };
-    let mut tx = state.db.begin().await?;
-    let new_user = match users::insert(
-        &mut tx,
-        NewUser {
-            email: &email,
-            name: &name,
-            level,
-            password_hash: None,
-        },
-    )
-    .await
-    {
-        Ok(u) => u,
+    let new = NewUser {
+        email: &email,
+        name: &name,
+        level,
+        password_hash: None,
+    };
+    let (new_user, token) = match invitations::invite(&state.db, new, &user).await {
+        Ok(invited) => invited,
         Err(CreateUserError::EmailTaken) => {
-            drop(tx);
             errors.insert("email", CreateUserError::EmailTaken.to_string());
             let form = (form.name, form.email, form.level);
             return render_with(
@@ -228,16 +222,6 @@ async fn invite(
         }
         Err(CreateUserError::Db(e)) => return Err(e.into()),
     };
-    let token = invitations::create(&mut tx, &new_user.id, &user).await?;
-    audit::record(
-        &mut tx,
-        &Actor::user(&user),
-        "user.invited",
-        &new_user.email,
-        &format!("level: {}", level.label()),
-    )
-    .await?;
-    tx.commit().await?;
     let link = invitation_link(&state, &headers, &token);
     remember_link(&state, &user.session, &new_user.name, &link).await?;
     flash(
@@ -273,9 +257,8 @@ async fn apply_change(
     let before = target(state, id).await?;
     match users::change(&state.db, id, level, active).await {
         Ok(after) => {
-            let mut conn = state.db.pool().acquire().await?;
-            audit::record(
-                &mut conn,
+            audit::record_alone(
+                &state.db,
                 &Actor::user(owner),
                 action,
                 &after.email,
@@ -366,17 +349,7 @@ async fn new_invitation(
             return Ok(Redirect::to("/settings/users").into_response());
         }
     }
-    let mut tx = state.db.begin().await?;
-    let token = invitations::create(&mut tx, &invited.id, &user).await?;
-    audit::record(
-        &mut tx,
-        &Actor::user(&user),
-        "user.invitation_renewed",
-        &invited.email,
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    let token = invitations::renew(&state.db, &invited, &user).await?;
     let link = invitation_link(&state, &headers, &token);
     remember_link(&state, &user.session, &invited.name, &link).await?;
     flash(
@@ -484,9 +457,8 @@ async fn link_person(
     };
     match linked {
         Ok((person, linked)) => {
-            let mut conn = state.db.pool().acquire().await?;
-            audit::record(
-                &mut conn,
+            audit::record_alone(
+                &state.db,
                 &Actor::user(&owner),
                 "user.linked_to_person",
                 &user.email,
@@ -522,9 +494,8 @@ async fn unlink_person(
         Err(LinkError::Db(e)) => return Err(e.into()),
         Err(_) => return Err(AppError::NotFound),
     }
-    let mut conn = state.db.pool().acquire().await?;
-    audit::record(
-        &mut conn,
+    audit::record_alone(
+        &state.db,
         &Actor::user(&owner),
         "user.unlinked_from_person",
         &user.email,
