@@ -180,3 +180,28 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
         _ => false,
     }
 }
+
+/// Bound values per batch statement. SQLite finds each `$N` by a linear search when it
+/// prepares a statement, so a statement with n values costs O(n²): around a thousand is
+/// the sweet spot (a 30 000-value statement was 80 times slower per row).
+pub const MAX_BINDS: usize = 1_000;
+
+/// `($1, $2, …), ($k, …)` for `rows` rows of `cols` values.
+pub fn values_clause(rows: usize, cols: usize) -> String {
+    let mut sql = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * cols + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}

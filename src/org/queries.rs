@@ -5,7 +5,7 @@
 //! the directory is one COUNT and one LIMIT/OFFSET over the `(status, name, id)` index,
 //! the org chart loads a few levels at a time, and nothing runs a query per row.
 
-use super::model::{Compensation, JobStatus, Person, Sensitive, Source, is_sensitive};
+use super::model::{Compensation, JobStatus, Person, Source};
 use super::store::PersonRow;
 use crate::auth::users::User;
 use crate::db::{Backend, Db};
@@ -477,51 +477,6 @@ pub async fn direct_reports(
     .fetch_all(db.pool())
     .await
 }
-
-/// One history row, as stored.
-#[derive(Debug, Clone, FromRow)]
-pub struct HistoryRow {
-    pub run_id: Option<String>,
-    pub at: i64,
-    pub entity: String,
-    pub kind: String,
-    pub field: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-    pub sensitive: i64,
-}
-
-impl HistoryRow {
-    /// Flagged sensitive when written, or a sensitive field by name (belt and braces).
-    pub fn is_sensitive(&self) -> bool {
-        self.sensitive != 0 || is_sensitive(&self.field)
-    }
-}
-
-/// The person's history, newest first: up to `limit` rows and whether there are more.
-/// With [`Sensitive::Hidden`] rows of sensitive fields are left out entirely: a reader
-/// who may not see a value may not learn that it changed, nor when.
-pub async fn history(
-    db: &Db,
-    person_id: &str,
-    limit: i64,
-    sensitive: Sensitive,
-) -> sqlx::Result<(Vec<HistoryRow>, bool)> {
-    let sql = format!(
-        "SELECT run_id, at, entity, kind, field, old_value, new_value, sensitive FROM history \
-         WHERE person_id = $1{} ORDER BY at DESC, id DESC LIMIT $2",
-        sensitive.history_condition()
-    );
-    let mut rows: Vec<HistoryRow> = sqlx::query_as(&sql)
-        .bind(person_id)
-        .bind(limit + 1)
-        .fetch_all(db.pool())
-        .await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    Ok((rows, more))
-}
-
 // ---------------------------------------------------------------------------------------
 // The org chart.
 // ---------------------------------------------------------------------------------------

@@ -5,17 +5,13 @@
 use super::model::{
     Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, Source, SyncStop,
 };
-use crate::db::{Db, new_id};
-use crate::sync::change::{FieldChange, JobChange, PersonChange, Plan};
+use crate::db::{Db, MAX_BINDS, values_clause};
+use crate::sync::change::{JobChange, PersonChange, Plan};
+use crate::sync::history;
 use sqlx::{AnyConnection, FromRow};
 use std::collections::HashMap;
 use time::Date;
 use time::macros::format_description;
-
-/// Bound values per batch statement. SQLite finds each `$N` by a linear search when it
-/// prepares a statement, so a statement with n values costs O(n²): around a thousand is
-/// the sweet spot (a 30 000-value statement was 80 times slower per row).
-const MAX_BINDS: usize = 1_000;
 
 pub fn date_text(d: Option<Date>) -> Option<String> {
     d.map(|d| {
@@ -26,26 +22,6 @@ pub fn date_text(d: Option<Date>) -> Option<String> {
 
 pub fn parse_date(s: Option<&str>) -> Option<Date> {
     s.and_then(|s| Date::parse(s, format_description!("[year]-[month]-[day]")).ok())
-}
-
-/// `($1, $2, …), ($k, …)` for `rows` rows of `cols` values.
-fn values_clause(rows: usize, cols: usize) -> String {
-    let mut sql = String::with_capacity(rows * cols * 5);
-    for r in 0..rows {
-        if r > 0 {
-            sql.push_str(", ");
-        }
-        sql.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('$');
-            sql.push_str(&(r * cols + c + 1).to_string());
-        }
-        sql.push(')');
-    }
-    sql
 }
 
 /// A `people` row as `PERSON_COLUMNS` reads it (flatten it into wider query rows).
@@ -258,7 +234,7 @@ pub async fn apply_plan(
         }
     }
     insert_jobs(conn, &new_jobs, now).await?;
-    insert_history(conn, &plan.history, run_id, now).await?;
+    history::record(conn, &plan.history, run_id, now).await?;
     Ok(())
 }
 
@@ -344,40 +320,6 @@ async fn update_job(conn: &mut AnyConnection, j: &Job, now: i64) -> sqlx::Result
          end_date = $14, updated_at = $15, synced_at = $15 WHERE id = $1",
     );
     bind_job(q, j).bind(now).execute(conn).await?;
-    Ok(())
-}
-
-async fn insert_history(
-    conn: &mut AnyConnection,
-    history: &[FieldChange],
-    run_id: &str,
-    now: i64,
-) -> sqlx::Result<()> {
-    const COLS: usize = 12;
-    for chunk in history.chunks(MAX_BINDS / COLS) {
-        let sql = format!(
-            "INSERT INTO history (id, run_id, at, entity, entity_id, person_id, person_name, \
-             kind, field, old_value, new_value, sensitive) VALUES {}",
-            values_clause(chunk.len(), COLS)
-        );
-        let mut q = sqlx::query(&sql);
-        for h in chunk {
-            q = q
-                .bind(new_id())
-                .bind(run_id)
-                .bind(now)
-                .bind(h.entity.as_str())
-                .bind(h.entity_id.clone())
-                .bind(h.person_id.clone())
-                .bind(h.person_name.clone())
-                .bind(h.kind.as_str())
-                .bind(h.field)
-                .bind(h.old.clone())
-                .bind(h.new.clone())
-                .bind(h.sensitive as i64);
-        }
-        q.execute(&mut *conn).await?;
-    }
     Ok(())
 }
 

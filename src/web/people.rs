@@ -7,11 +7,12 @@ use crate::auth::{AccessLevel, RequireMember};
 use crate::error::{AppError, AppResult};
 use crate::org::model::{Compensation, JobStatus, PersonStatus, Sensitive, Source, thousands};
 use crate::org::queries::{
-    self, DirectoryFilter, DirectoryRow, HistoryRow, PersonRecord, StatusFilter, TreeJob, Viewer,
+    self, DirectoryFilter, DirectoryRow, PersonRecord, StatusFilter, TreeJob, Viewer,
     can_see_sensitive,
 };
 use crate::org::store::date_text;
 use crate::state::AppState;
+use crate::sync::history::{self, HistoryRow};
 use crate::web::page::{Chrome, render};
 use crate::web::params::{Path, Query};
 use crate::web::{format_time, urlencode};
@@ -444,7 +445,7 @@ async fn person_page(
         Sensitive::Hidden
     };
     let (history, history_more) =
-        queries::history(&state.db, &id, HISTORY_SHOWN, sensitive).await?;
+        history::for_person(&state.db, &id, HISTORY_SHOWN, sensitive).await?;
     let synced = Synced {
         may_see,
         last_visible_change: history.first().map(|h| h.at),

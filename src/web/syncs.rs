@@ -9,6 +9,7 @@ use crate::mail::{self, DeliveryNote};
 use crate::org::model::Sensitive;
 use crate::state::AppState;
 use crate::sync::change::ChangeKind;
+use crate::sync::history;
 use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
 use crate::sync::summary::{KIND_ORDER, Tally};
 use crate::web::format_time;
@@ -225,7 +226,7 @@ async fn change_groups(
         };
         // Enough rows for LIST_LIMIT people with a handful of fields each.
         let rows =
-            runs::changes_of_kind(&state.db, run_id, kind, LIST_LIMIT * 8, sensitive).await?;
+            history::changes_of_kind(&state.db, run_id, kind, LIST_LIMIT * 8, sensitive).await?;
         let mut people: Vec<PersonChanges> = Vec::new();
         for row in rows {
             let same = people
