@@ -1,5 +1,5 @@
 //! Read-side queries for the people directory, the person page, the org chart and the
-//! people JSON API — and the one rule of who sees whose sensitive fields.
+//! people JSON API (who sees whose sensitive fields is [`super::visibility`]'s).
 //!
 //! Every query is a handful of indexed statements whatever the org's size: a page of
 //! the directory is one COUNT and one LIMIT/OFFSET over the `(status, name, id)` index,
@@ -7,48 +7,9 @@
 
 use super::model::{Compensation, JobStatus, Person, Source};
 use super::store::PersonRow;
-use crate::auth::users::User;
 use crate::db::{Backend, Db};
 use sqlx::FromRow;
 use std::collections::HashMap;
-
-// ---------------------------------------------------------------------------------------
-// Who may see what.
-// ---------------------------------------------------------------------------------------
-
-/// Whoever is looking, as far as field visibility goes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Viewer {
-    /// Owners see every field of everyone.
-    pub owner: bool,
-    /// The person the viewer is ("themself"), as linked by an Owner.
-    pub self_person_id: Option<String>,
-}
-
-impl Viewer {
-    /// Who the signed-in user is, as far as fields go: an Owner, and the one person an
-    /// Owner linked them to (`users.person_id`). A matching email alone links nobody.
-    pub fn of(user: &User) -> Self {
-        Self {
-            owner: user.level.is_owner(),
-            self_person_id: user.person_id.clone(),
-        }
-    }
-
-    /// Whether this viewer may see sensitive fields of `person_id` — their values and
-    /// that they changed.
-    pub fn sees_sensitive_of(&self, person_id: &str) -> bool {
-        can_see_sensitive(self, person_id)
-    }
-}
-
-/// THE rule (DESIGN.md "Who uses it"): sensitive fields — compensation, birthdate,
-/// gender, ethnicity, home address, personal email, phones — reach Owners, and the
-/// person themself; nobody else, whatever their level. Pages, partials and JSON all ask
-/// this one function.
-pub fn can_see_sensitive(viewer: &Viewer, person_id: &str) -> bool {
-    viewer.owner || viewer.self_person_id.as_deref() == Some(person_id)
-}
 
 // ---------------------------------------------------------------------------------------
 // The people directory.
@@ -278,7 +239,7 @@ pub struct ManagerRef {
 }
 
 /// A person with everything stored about them (sensitive fields included: whoever
-/// shows it filters with [`can_see_sensitive`]).
+/// shows it filters with [`super::visibility::can_see_sensitive`]).
 #[derive(Debug, Clone)]
 pub struct PersonRecord {
     pub person: Person,
@@ -657,26 +618,5 @@ mod tests {
     #[test]
     fn like_wildcards_in_a_search_are_taken_literally() {
         assert_eq!(like_pattern("50%_A\\b"), "%50\\%\\_a\\\\b%");
-    }
-
-    #[test]
-    fn only_owners_and_the_person_themself_see_sensitive_fields() {
-        let owner = Viewer {
-            owner: true,
-            self_person_id: None,
-        };
-        let me = Viewer {
-            owner: false,
-            self_person_id: Some("p1".into()),
-        };
-        let nobody = Viewer {
-            owner: false,
-            self_person_id: None,
-        };
-        assert!(can_see_sensitive(&owner, "p1"));
-        assert!(can_see_sensitive(&owner, "p2"));
-        assert!(can_see_sensitive(&me, "p1"));
-        assert!(!can_see_sensitive(&me, "p2"));
-        assert!(!can_see_sensitive(&nobody, "p1"));
     }
 }

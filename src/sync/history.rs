@@ -6,7 +6,8 @@
 //! it changed, nor when.
 
 use crate::db::{Db, MAX_BINDS, new_id, values_clause};
-use crate::org::model::{Sensitive, is_sensitive};
+use crate::org::model::is_sensitive;
+use crate::org::visibility::Sensitive;
 use crate::sync::change::{ChangeKind, FieldChange};
 use sqlx::{AnyConnection, FromRow};
 

@@ -6,7 +6,7 @@
 use crate::audit::{self, Actor};
 use crate::auth::users::User;
 use crate::db::{Db, is_unique_violation, new_id, now_ms};
-use crate::org::model::Sensitive;
+use crate::org::visibility::Sensitive;
 use crate::sync::history;
 use sqlx::{AnyConnection, FromRow};
 

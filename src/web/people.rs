@@ -1,16 +1,16 @@
 //! The people directory (`/people`) and the person page (`/people/{id}`).
 //!
-//! Sensitive fields reach the page only through `org::queries::can_see_sensitive`:
+//! Sensitive fields reach the page only through `org::visibility::can_see_sensitive`:
 //! for anyone else they are not rendered at all — no label, no "hidden".
 
 use crate::auth::{AccessLevel, RequireMember};
 use crate::error::{AppError, AppResult};
-use crate::org::model::{Compensation, JobStatus, PersonStatus, Sensitive, Source, thousands};
+use crate::org::model::{Compensation, JobStatus, PersonStatus, Source, thousands};
 use crate::org::queries::{
-    self, DirectoryFilter, DirectoryRow, PersonRecord, StatusFilter, TreeJob, Viewer,
-    can_see_sensitive,
+    self, DirectoryFilter, DirectoryRow, PersonRecord, StatusFilter, TreeJob,
 };
 use crate::org::store::date_text;
+use crate::org::visibility::{Sensitive, Synced, Viewer, can_see_sensitive};
 use crate::state::AppState;
 use crate::sync::history::{self, HistoryRow};
 use crate::web::page::{Chrome, render};
@@ -287,31 +287,6 @@ struct PersonPage {
     history_more: bool,
 }
 
-/// When a sync last wrote a row, as a viewer may learn it. A sync that changed only
-/// sensitive fields also stamps the row: to a viewer who may not see those, the time
-/// shown is that of the newest change they can see, so it never tells them that (and
-/// when) something hidden changed.
-struct Synced {
-    may_see: bool,
-    last_visible_change: Option<i64>,
-}
-
-impl Synced {
-    fn shown(&self, synced_at: Option<i64>) -> Option<i64> {
-        if self.may_see {
-            synced_at
-        } else {
-            // Without any history (people seeded before history was kept) there is no
-            // hidden change to give away either.
-            match (synced_at, self.last_visible_change) {
-                (Some(at), Some(visible)) => Some(at.min(visible)),
-                (at, None) => at,
-                (None, Some(_)) => None,
-            }
-        }
-    }
-}
-
 /// Where a row came from, as people read it.
 fn provenance(source: Source, synced_at: Option<i64>) -> String {
     match (source, synced_at) {
@@ -502,27 +477,6 @@ async fn person_page(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_viewer_who_may_not_see_sensitive_fields_never_sees_when_they_last_changed() {
-        let hidden = Synced {
-            may_see: false,
-            last_visible_change: Some(100),
-        };
-        // A raise synced at 200 stamped the row; the title change at 100 is what shows.
-        assert_eq!(hidden.shown(Some(200)), Some(100));
-        assert_eq!(hidden.shown(Some(100)), Some(100));
-        let owner = Synced {
-            may_see: true,
-            last_visible_change: Some(100),
-        };
-        assert_eq!(owner.shown(Some(200)), Some(200));
-        let no_history = Synced {
-            may_see: false,
-            last_visible_change: None,
-        };
-        assert_eq!(no_history.shown(Some(200)), Some(200));
-    }
 
     #[test]
     fn big_numbers_are_grouped_by_thousands() {

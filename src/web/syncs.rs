@@ -6,7 +6,7 @@ use crate::apps::{self, justworks};
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
 use crate::mail::{self, DeliveryNote};
-use crate::org::model::Sensitive;
+use crate::org::visibility::Sensitive;
 use crate::state::AppState;
 use crate::sync::change::ChangeKind;
 use crate::sync::history;
