@@ -205,3 +205,13 @@ pub fn values_clause(rows: usize, cols: usize) -> String {
     }
     sql
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_row_by_row() {
+        assert_eq!(values_clause(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+}
