@@ -1,223 +1,21 @@
-//! The people directory (`/people`) and the person page (`/people/{id}`).
-//!
-//! Sensitive fields reach the page only through `org::visibility::can_see_sensitive`:
-//! for anyone else they are not rendered at all — no label, no "hidden".
+//! The person page (`/people/{id}`). Sensitive fields reach it only through
+//! `org::visibility::can_see_sensitive`: for anyone else they are not rendered at all.
 
+use super::{HISTORY_SHOWN, MAX_ID_CHARS, MAX_REPORTS_SHOWN};
 use crate::auth::{AccessLevel, RequireMember};
 use crate::error::{AppError, AppResult};
-use crate::org::model::{Compensation, JobStatus, PersonStatus, Source, thousands};
-use crate::org::queries::{
-    self, DirectoryFilter, DirectoryRow, PersonRecord, StatusFilter, TreeJob,
-};
+use crate::org::model::{Compensation, JobStatus, PersonStatus, Source};
+use crate::org::queries::{self, PersonRecord, TreeJob};
 use crate::org::store::date_text;
 use crate::org::visibility::{Sensitive, Synced, Viewer, can_see_sensitive};
 use crate::state::AppState;
 use crate::sync::history::{self, HistoryRow};
 use crate::web::page::{Chrome, render};
-use crate::web::params::{Path, Query};
+use crate::web::params::Path;
 use crate::web::{format_time, urlencode};
 use askama::Template;
-use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use serde::Deserialize;
-
-pub const PAGE_SIZE: i64 = 50;
-/// The longest search text accepted.
-pub const MAX_QUERY_CHARS: usize = 200;
-/// The longest department or location name accepted as a filter.
-const MAX_FILTER_CHARS: usize = 200;
-/// Ids are UUIDs; anything much longer is not one of ours.
-pub const MAX_ID_CHARS: usize = 100;
-const MAX_PAGE: i64 = 100_000;
-const MAX_REPORTS_SHOWN: i64 = 500;
-const HISTORY_SHOWN: i64 = 200;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/people", get(directory))
-        .route("/people/{id}", get(person_page))
-}
-
-// ---------------------------------------------------------------------------------------
-// Parsing what the address bar sends.
-// ---------------------------------------------------------------------------------------
-
-/// A free-text query value: trimmed; blank is none; longer than `max` is refused (never
-/// silently cut).
-pub fn text_param(value: Option<String>, what: &str, max: usize) -> AppResult<Option<String>> {
-    let Some(value) = value else { return Ok(None) };
-    let value = value.trim();
-    if value.is_empty() {
-        return Ok(None);
-    }
-    if value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(AppError::BadRequest(format!(
-            "The {what} can be at most {max} characters, without control characters."
-        )));
-    }
-    Ok(Some(value.to_owned()))
-}
-
-pub fn status_param(value: Option<&str>) -> AppResult<StatusFilter> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(StatusFilter::Active),
-        Some(v) => StatusFilter::parse(v).ok_or_else(|| {
-            AppError::BadRequest("The status filter must be active, departed or all.".into())
-        }),
-    }
-}
-
-/// A page number: 1 when absent.
-pub fn page_param(value: Option<&str>) -> AppResult<i64> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(1),
-        Some(v) => v
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "The page must be a whole number from 1 to {MAX_PAGE}."
-                ))
-            }),
-    }
-}
-
-/// "1,234".
-// ---------------------------------------------------------------------------------------
-// The directory.
-// ---------------------------------------------------------------------------------------
-
-#[derive(Deserialize)]
-struct DirectoryQuery {
-    q: Option<String>,
-    department: Option<String>,
-    location: Option<String>,
-    status: Option<String>,
-    page: Option<String>,
-}
-
-struct DirectoryView {
-    row: DirectoryRow,
-    departed: bool,
-    /// "Open job: Title" for someone who reports to an open job.
-    open_manager: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "people.html")]
-struct DirectoryPage {
-    chrome: Chrome,
-    q: String,
-    department: String,
-    location: String,
-    /// The status filter as sent (`active`, `departed`, `all`).
-    status: &'static str,
-    departments: Vec<String>,
-    locations: Vec<String>,
-    rows: Vec<DirectoryView>,
-    /// "1–50 of 1,234".
-    range: String,
-    prev: Option<String>,
-    next: Option<String>,
-    filtered: bool,
-    /// Nobody at all yet: the first-run empty state.
-    nobody_yet: bool,
-    can_install: bool,
-}
-
-impl DirectoryPage {
-    fn show_departed(&self) -> bool {
-        self.status != "active"
-    }
-}
-
-fn directory_link(filter: &DirectoryFilter, page: i64) -> String {
-    let mut parts = Vec::new();
-    for (key, value) in [
-        ("q", &filter.q),
-        ("department", &filter.department),
-        ("location", &filter.location),
-    ] {
-        if let Some(v) = value {
-            parts.push(format!("{key}={}", urlencode(v)));
-        }
-    }
-    if filter.status != StatusFilter::Active {
-        parts.push(format!("status={}", filter.status.as_str()));
-    }
-    if page > 1 {
-        parts.push(format!("page={page}"));
-    }
-    if parts.is_empty() {
-        "/people".into()
-    } else {
-        format!("/people?{}", parts.join("&"))
-    }
-}
-
-async fn directory(
-    State(state): State<AppState>,
-    RequireMember(user): RequireMember,
-    Query(query): Query<DirectoryQuery>,
-) -> AppResult<Response> {
-    let filter = DirectoryFilter {
-        q: text_param(query.q, "search", MAX_QUERY_CHARS)?,
-        department: text_param(query.department, "department", MAX_FILTER_CHARS)?,
-        location: text_param(query.location, "location", MAX_FILTER_CHARS)?,
-        status: status_param(query.status.as_deref())?,
-    };
-    let page = page_param(query.page.as_deref())?;
-    let offset = (page - 1) * PAGE_SIZE;
-    let found = queries::directory(&state.db, &filter, offset, PAGE_SIZE).await?;
-    let (departments, locations) = queries::filter_options(&state.db).await?;
-    let filtered = filter.q.is_some() || filter.department.is_some() || filter.location.is_some();
-    let nobody_yet = found.total == 0 && !filtered && !queries::any_people(&state.db).await?;
-    let shown = found.rows.len() as i64;
-    let range = if shown == 0 {
-        format!("0 of {}", thousands(found.total))
-    } else {
-        format!(
-            "{}–{} of {}",
-            thousands(offset + 1),
-            thousands(offset + shown),
-            thousands(found.total)
-        )
-    };
-    let prev = (page > 1).then(|| directory_link(&filter, page - 1));
-    let next = (offset + shown < found.total).then(|| directory_link(&filter, page + 1));
-    render(&DirectoryPage {
-        chrome: Chrome::for_user(&state, &user, "people", "People").await?,
-        q: filter.q.clone().unwrap_or_default(),
-        department: filter.department.clone().unwrap_or_default(),
-        location: filter.location.clone().unwrap_or_default(),
-        status: filter.status.as_str(),
-        departments,
-        locations,
-        rows: found
-            .rows
-            .into_iter()
-            .map(|row| DirectoryView {
-                departed: row.status == "departed",
-                open_manager: (row.manager_job_status.as_deref() == Some("open"))
-                    .then(|| open_job_label(row.manager_job_title.as_deref())),
-                row,
-            })
-            .collect(),
-        range,
-        prev,
-        next,
-        filtered,
-        nobody_yet,
-        can_install: user.level >= AccessLevel::TechnicalOwner,
-    })
-}
-
-// ---------------------------------------------------------------------------------------
-// The person page.
-// ---------------------------------------------------------------------------------------
 
 /// The fields only Owners and the person themself see.
 struct PrivateView {
@@ -383,7 +181,7 @@ fn job_view(record: &PersonRecord, may_see: bool, synced: &Synced) -> Option<Job
     })
 }
 
-async fn person_page(
+pub(super) async fn person_page(
     State(state): State<AppState>,
     RequireMember(user): RequireMember,
     Path(id): Path<String>,
@@ -479,15 +277,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn big_numbers_are_grouped_by_thousands() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1234), "1,234");
-        assert_eq!(thousands(100_000), "100,000");
-        assert_eq!(thousands(-1_234_567), "-1,234,567");
-    }
-
-    #[test]
     fn money_reads_as_people_write_it() {
         let c = Compensation {
             amount_minor: 18_500_000,
@@ -503,16 +292,6 @@ mod tests {
             frequency: None,
         };
         assert_eq!(money(&yen), "5,000,000 JPY");
-    }
-
-    #[test]
-    fn a_search_longer_than_the_limit_is_refused_not_cut() {
-        assert!(text_param(Some("a".repeat(201)), "search", 200).is_err());
-        assert_eq!(
-            text_param(Some("  ana ".into()), "search", 200).unwrap(),
-            Some("ana".into())
-        );
-        assert_eq!(text_param(Some("  ".into()), "search", 200).unwrap(), None);
     }
 
     #[test]
