@@ -69,7 +69,7 @@ impl App {
                 )
             }
         };
-        let setup_token = web::setup::issue_setup_token(&db).await?;
+        let setup_token = auth::setup::issue_setup_token(&db).await?;
         let mail = crate::mail::MailSetup::from_config(&config)?;
         let state = AppState::new(Shared {
             config,

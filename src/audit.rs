@@ -52,6 +52,18 @@ pub async fn record(
     Ok(())
 }
 
+/// Appends one entry on its own connection, for a change that is already committed.
+pub async fn record_alone(
+    db: &Db,
+    actor: &Actor<'_>,
+    action: &str,
+    target: &str,
+    details: &str,
+) -> sqlx::Result<()> {
+    let mut conn = db.pool().acquire().await?;
+    record(&mut conn, actor, action, target, details).await
+}
+
 #[derive(Debug, Clone, FromRow)]
 pub struct Entry {
     pub id: String,

@@ -57,9 +57,7 @@ pub async fn create_user(
     )
     .await?;
     // The setup link is for making the first user; once one exists it is spent.
-    sqlx::query("DELETE FROM setup_tokens")
-        .execute(&mut *tx)
-        .await?;
+    crate::auth::setup::spend_all_tokens(&mut tx).await?;
     tx.commit().await?;
     db.close().await;
     Ok(user)

@@ -146,6 +146,14 @@ impl Db {
         self.backend
     }
 
+    /// Whether the database answers a trivial query (for a health check).
+    pub async fn ping(&self) -> sqlx::Result<()> {
+        sqlx::query_scalar::<_, i32>("SELECT 1")
+            .fetch_one(&self.pool)
+            .await
+            .map(drop)
+    }
+
     pub async fn begin(&self) -> sqlx::Result<Tx> {
         self.pool.begin().await
     }
@@ -170,5 +178,40 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     match err {
         sqlx::Error::Database(e) => e.is_unique_violation(),
         _ => false,
+    }
+}
+
+/// Bound values per batch statement. SQLite finds each `$N` by a linear search when it
+/// prepares a statement, so a statement with n values costs O(n²): around a thousand is
+/// the sweet spot (a 30 000-value statement was 80 times slower per row).
+pub const MAX_BINDS: usize = 1_000;
+
+/// `($1, $2, …), ($k, …)` for `rows` rows of `cols` values.
+pub fn values_clause(rows: usize, cols: usize) -> String {
+    let mut sql = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * cols + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_row_by_row() {
+        assert_eq!(values_clause(2, 3), "($1, $2, $3), ($4, $5, $6)");
     }
 }

@@ -54,6 +54,14 @@ pub async fn remember(
     }
 }
 
+/// [`remember`] on a connection of its own, for a request whose own writes happen in a
+/// domain function's transaction (queueing a run). Remembered first, so the run's mail,
+/// queued later by the worker, finds it.
+pub async fn remember_alone(state: &AppState, headers: &HeaderMap, app: &str) -> sqlx::Result<()> {
+    let mut conn = state.db.pool().acquire().await?;
+    remember(&mut conn, state, headers, app).await
+}
+
 /// For a mail about a run of `app`.
 pub async fn for_mail(
     conn: &mut AnyConnection,

@@ -3,6 +3,8 @@
 //! sync and when Run Daily's `daily_at` falls. Until an Owner first saves, the org is
 //! "Your org" in UTC.
 
+use crate::audit::{self, Actor};
+use crate::db::Db;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sqlx::AnyConnection;
@@ -89,6 +91,12 @@ pub async fn load(conn: &mut AnyConnection) -> sqlx::Result<OrgSettings> {
         time_zone,
         updated_at: Some(updated_at),
     })
+}
+
+/// The stored settings (or the defaults), on a connection of their own.
+pub async fn current(db: &Db) -> sqlx::Result<OrgSettings> {
+    let mut conn = db.pool().acquire().await?;
+    load(&mut conn).await
 }
 
 /// The org's date now, as the sync plan counts days.
@@ -197,6 +205,34 @@ pub async fn save(conn: &mut AnyConnection, valid: &Valid, now_ms: i64) -> sqlx:
     .execute(conn)
     .await?;
     Ok(())
+}
+
+/// Saves a valid form for `actor` and records the fields it changed (if any) in the audit
+/// log; returns those fields.
+pub async fn save_recorded(
+    db: &Db,
+    actor: &Actor<'_>,
+    valid: &Valid,
+    now_ms: i64,
+) -> sqlx::Result<Vec<&'static str>> {
+    let stored = current(db).await?;
+    let changed = changed_fields(&stored, valid);
+    // The transaction starts with its write: on SQLite a read first could not be upgraded
+    // once another write had committed.
+    let mut tx = db.begin().await?;
+    save(&mut tx, valid, now_ms).await?;
+    if !changed.is_empty() {
+        audit::record(
+            &mut tx,
+            actor,
+            "org.settings_saved",
+            "Org settings",
+            &format!("changed: {}", changed.join(", ")),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 use super::level::AccessLevel;
 use super::tokens::{random_token, token_hash};
-use super::users::User;
+use super::users::{self, CreateUserError, NewUser, User};
 use crate::audit::{self, Actor};
 use crate::db::{Db, now_ms};
 use sqlx::AnyConnection;
@@ -33,6 +33,46 @@ pub async fn create(conn: &mut AnyConnection, user_id: &str, by: &User) -> sqlx:
     .bind(by.level.is_owner() as i64)
     .execute(&mut *conn)
     .await?;
+    Ok(token)
+}
+
+/// Invites a new user: creates them without a password, makes their link and records it
+/// in the audit log, together. Returns the user and the token to send.
+pub async fn invite(
+    db: &Db,
+    new: NewUser<'_>,
+    by: &User,
+) -> Result<(User, String), CreateUserError> {
+    let level = new.level;
+    let mut tx = db.begin().await?;
+    let invited = users::insert(&mut tx, new).await?;
+    let token = create(&mut tx, &invited.id, by).await?;
+    audit::record(
+        &mut tx,
+        &Actor::user(by),
+        "user.invited",
+        &invited.email,
+        &format!("level: {}", level.label()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((invited, token))
+}
+
+/// Makes a new link for a pending `invited` user, replacing the old one, and records it in
+/// the audit log; the token to send. The caller has checked [`may_renew`].
+pub async fn renew(db: &Db, invited: &User, by: &User) -> sqlx::Result<String> {
+    let mut tx = db.begin().await?;
+    let token = create(&mut tx, &invited.id, by).await?;
+    audit::record(
+        &mut tx,
+        &Actor::user(by),
+        "user.invitation_renewed",
+        &invited.email,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
     Ok(token)
 }
 

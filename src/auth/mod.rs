@@ -7,6 +7,7 @@ pub mod level;
 pub mod links;
 pub mod password;
 pub mod session_store;
+pub mod setup;
 pub mod throttle;
 pub mod tokens;
 pub mod users;

@@ -290,37 +290,5 @@ pub fn is_sensitive(field: &str) -> bool {
     SENSITIVE_FIELDS.contains(&field)
 }
 
-/// Whether a reader may learn anything of sensitive fields — their values, and that
-/// they changed (DESIGN.md "Privacy rules that hold everywhere"). Every read of history
-/// rows (person history, run pages, run counts, emails, JSON) says which it is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sensitive {
-    /// Owners; and the person themself, for their own history.
-    Shown,
-    /// Everyone else: sensitive rows are left out as if they did not exist.
-    Hidden,
-}
-
-impl Sensitive {
-    /// Owners see sensitive changes of everyone.
-    pub fn for_owner(is_owner: bool) -> Self {
-        if is_owner { Self::Shown } else { Self::Hidden }
-    }
-
-    /// The condition a history query adds (`AND …`) to keep only what the reader may
-    /// learn: rows flagged sensitive when written, and rows of a sensitive field by name
-    /// (belt and braces).
-    pub fn history_condition(self) -> &'static str {
-        static HIDDEN: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-            let fields: Vec<String> = SENSITIVE_FIELDS.iter().map(|f| format!("'{f}'")).collect();
-            format!(
-                " AND sensitive = 0 AND field NOT IN ({})",
-                fields.join(", ")
-            )
-        });
-        match self {
-            Self::Shown => "",
-            Self::Hidden => HIDDEN.as_str(),
-        }
-    }
-}
+// Kept here too for the modules that still import it from the model (mail).
+pub use super::visibility::Sensitive;

@@ -3,10 +3,11 @@
 //! (a unique index on `active_app`), a claim is one atomic UPDATE, and a heartbeat lets
 //! a run whose server died be found and marked interrupted.
 
+use crate::audit::{self, Actor};
+use crate::auth::users::User;
 use crate::db::{Db, is_unique_violation, new_id, now_ms};
-use crate::org::model::Sensitive;
-use crate::sync::change::ChangeKind;
-use crate::sync::summary;
+use crate::org::visibility::Sensitive;
+use crate::sync::history;
 use sqlx::{AnyConnection, FromRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -231,6 +232,30 @@ pub async fn enqueue(
     }
 }
 
+/// A sync of `app` asked for by `user` from the page: queued (unless one is already
+/// queued or running) and, when new, recorded in the audit log with it.
+pub async fn request_manual(
+    db: &Db,
+    app: &str,
+    label: &str,
+    user: &User,
+) -> sqlx::Result<Enqueued> {
+    let mut tx = db.begin().await?;
+    let enqueued = enqueue(&mut tx, app, Cause::Manual, Some((&user.id, &user.name))).await?;
+    if let Enqueued::New(id) = &enqueued {
+        audit::record(
+            &mut tx,
+            &Actor::user(user),
+            "sync.requested",
+            label,
+            &format!("run {id}"),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(enqueued)
+}
+
 /// Claims the oldest queued run for `worker`, atomically: two workers never get the same
 /// run.
 pub async fn claim_next(db: &Db, worker: &str) -> sqlx::Result<Option<Run>> {
@@ -397,7 +422,7 @@ pub async fn stale_runs(db: &Db, stale_ms: i64) -> sqlx::Result<Vec<Run>> {
 }
 
 /// A run as one reader may learn it: the people changed per kind, from the history rows
-/// the reader may see (see [`crate::sync::summary`]); for a reader who may not see
+/// the reader may see (see [`crate::sync::history`]); for a reader who may not see
 /// sensitive fields, the people whose only changes were to those are counted out of
 /// `updated` and apart, in `counts.owner_only`.
 pub async fn as_seen(
@@ -406,44 +431,11 @@ pub async fn as_seen(
     sensitive: Sensitive,
 ) -> sqlx::Result<(Run, Vec<(String, i64)>)> {
     let mut conn = db.pool().acquire().await?;
-    let kinds = summary::change_counts(&mut conn, &run.id, sensitive).await?;
+    let kinds = history::change_counts(&mut conn, &run.id, sensitive).await?;
     if sensitive == Sensitive::Hidden {
-        let owner_only = summary::owner_only_people(&mut conn, &run.id).await?;
+        let owner_only = history::owner_only_people(&mut conn, &run.id).await?;
         run.counts.updated = (run.counts.updated - owner_only).max(0);
         run.counts.owner_only = Some(owner_only);
     }
     Ok((run, kinds))
-}
-
-/// One changed field of a run, as its page lists it.
-#[derive(Debug, Clone, FromRow)]
-pub struct ChangeRow {
-    pub entity: String,
-    pub person_id: Option<String>,
-    pub person_name: String,
-    pub field: String,
-    pub old_value: Option<String>,
-    pub new_value: Option<String>,
-}
-
-/// The first `limit` changed fields of `kind` in a run that the reader may learn of,
-/// grouped by person (by name).
-pub async fn changes_of_kind(
-    db: &Db,
-    run_id: &str,
-    kind: ChangeKind,
-    limit: i64,
-    sensitive: Sensitive,
-) -> sqlx::Result<Vec<ChangeRow>> {
-    let sql = format!(
-        "SELECT entity, person_id, person_name, field, old_value, new_value FROM history \
-         WHERE run_id = $1 AND kind = $2{} ORDER BY person_name, person_id, id LIMIT $3",
-        sensitive.history_condition()
-    );
-    sqlx::query_as(&sql)
-        .bind(run_id)
-        .bind(kind.as_str())
-        .bind(limit)
-        .fetch_all(db.pool())
-        .await
 }

@@ -1,10 +1,12 @@
 //! How a run's changes are counted and said, in one place for the run page, the sync
-//! history and the summary email: the people changed per kind (from the run's history
-//! rows) and the phrase "3 new hires, 1 departure, 5 other changes".
+//! history and the summary email: the people changed per kind (read from the run's history
+//! rows by [`crate::sync::history`]) and the phrase "3 new hires, 1 departure, 5 other
+//! changes".
 
-use crate::org::model::Sensitive;
 use crate::sync::change::ChangeKind;
-use sqlx::AnyConnection;
+
+// The summary email reads the counts through here.
+pub use crate::sync::history::{change_counts, names, owner_only_people};
 
 /// The kinds in the order people read them (run page sections, email lines).
 pub const KIND_ORDER: [ChangeKind; 8] = [
@@ -106,66 +108,6 @@ pub fn noun(kind: ChangeKind, n: i64) -> &'static str {
         ChangeKind::Other if one => "other change",
         ChangeKind::Other => "other changes",
     }
-}
-
-/// People changed per kind in a run, from its history rows (`(kind, people)`), counting
-/// only the rows the reader may learn of ([`Sensitive::Hidden`] leaves out every row
-/// of a sensitive field, so a kind made only of those is not there at all).
-pub async fn change_counts(
-    conn: &mut AnyConnection,
-    run_id: &str,
-    sensitive: Sensitive,
-) -> sqlx::Result<Vec<(String, i64)>> {
-    let sql = format!(
-        "SELECT kind, COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
-         WHERE run_id = $1{} GROUP BY kind ORDER BY kind",
-        sensitive.history_condition()
-    );
-    sqlx::query_as(&sql).bind(run_id).fetch_all(conn).await
-}
-
-/// People whose only changes in a run are to sensitive fields: to a reader who may not
-/// see those, "N people: changes to fields visible to Owners only" is all there is to say.
-pub async fn owner_only_people(conn: &mut AnyConnection, run_id: &str) -> sqlx::Result<i64> {
-    let mut people = [0i64; 2];
-    for (i, sensitive) in [Sensitive::Shown, Sensitive::Hidden]
-        .into_iter()
-        .enumerate()
-    {
-        let sql = format!(
-            "SELECT COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
-             WHERE run_id = $1{}",
-            sensitive.history_condition()
-        );
-        (people[i],) = sqlx::query_as(&sql)
-            .bind(run_id)
-            .fetch_one(&mut *conn)
-            .await?;
-    }
-    Ok(people[0] - people[1])
-}
-
-/// The names of the first `limit` people (by name) with changes of `kind` in a run that
-/// the reader may learn of.
-pub async fn names(
-    conn: &mut AnyConnection,
-    run_id: &str,
-    kind: ChangeKind,
-    limit: i64,
-    sensitive: Sensitive,
-) -> sqlx::Result<Vec<String>> {
-    let sql = format!(
-        "SELECT MIN(person_name) AS name FROM history WHERE run_id = $1 AND kind = $2{} \
-         GROUP BY COALESCE(person_id, entity_id) ORDER BY name LIMIT $3",
-        sensitive.history_condition()
-    );
-    let rows: Vec<(String,)> = sqlx::query_as(&sql)
-        .bind(run_id)
-        .bind(kind.as_str())
-        .bind(limit)
-        .fetch_all(conn)
-        .await?;
-    Ok(rows.into_iter().map(|(name,)| name).collect())
 }
 
 #[cfg(test)]

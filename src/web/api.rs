@@ -1,13 +1,14 @@
 //! The people JSON API: `GET /api/v1/people` and `GET /api/v1/people/{id}` (DESIGN.md
 //! "JSON shapes"), Member or above. The same field rule as the pages
-//! (`org::queries::can_see_sensitive`): sensitive keys are *absent* — not null — for
+//! (`org::visibility::can_see_sensitive`): sensitive keys are *absent* — not null — for
 //! anyone who may not see them.
 
 use crate::auth::RequireMember;
 use crate::error::{AppError, AppResult};
 use crate::org::model::{Address, Phone};
-use crate::org::queries::{self, After, PersonRecord, Viewer, can_see_sensitive};
+use crate::org::queries::{self, After, PersonRecord};
 use crate::org::store::date_text;
+use crate::org::visibility::{Viewer, can_see_sensitive};
 use crate::state::AppState;
 use crate::web::params::{Path, Query, storable};
 use crate::web::people::{MAX_ID_CHARS, MAX_QUERY_CHARS, status_param, text_param};

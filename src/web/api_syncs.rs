@@ -4,7 +4,7 @@
 
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
-use crate::org::model::Sensitive;
+use crate::org::visibility::Sensitive;
 use crate::state::AppState;
 use crate::sync::runs::{self, Run};
 use crate::web::params::{Path, Query};

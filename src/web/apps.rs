@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult};
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
 use crate::link_base;
 use crate::mail;
-use crate::org::model::Sensitive;
+use crate::org::visibility::Sensitive;
 use crate::state::AppState;
 use crate::sync::{runs, scheduler};
 use crate::web::form::Form;

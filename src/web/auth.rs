@@ -249,9 +249,8 @@ async fn change_password(
     let hash = state.password_hashing.hash(form.new_password).await?;
     // Ends every session of this user, then signs this one in again.
     users::set_password(&state.db, &user.id, &hash).await?;
-    let mut conn = state.db.pool().acquire().await?;
-    audit::record(
-        &mut conn,
+    audit::record_alone(
+        &state.db,
         &Actor::user(&user),
         "password.changed",
         &user.email,

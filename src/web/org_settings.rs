@@ -1,7 +1,7 @@
 //! Org settings (`/settings/org`, Owner only): the org's name and its time zone, which
 //! decides when Run Daily fires and what "today" is for a sync.
 
-use crate::audit::{self, Actor};
+use crate::audit::Actor;
 use crate::auth::{CurrentUser, RequireOwner};
 use crate::error::AppResult;
 use crate::org_settings::{self, FieldErrors, Form as OrgForm};
@@ -37,9 +37,7 @@ async fn page(
     form: OrgForm,
     errors: FieldErrors,
 ) -> AppResult<OrgSettingsPage> {
-    let mut conn = state.db.pool().acquire().await?;
-    let stored = org_settings::load(&mut conn).await?;
-    drop(conn);
+    let stored = org_settings::current(&state.db).await?;
     let now = state.clock.now().to_zoned(stored.time_zone.clone());
     Ok(OrgSettingsPage {
         chrome: Chrome::for_user(state, user, "org_settings", "Org settings").await?,
@@ -58,9 +56,7 @@ async fn org_page(
     State(state): State<AppState>,
     RequireOwner(user): RequireOwner,
 ) -> AppResult<Response> {
-    let mut conn = state.db.pool().acquire().await?;
-    let stored = org_settings::load(&mut conn).await?;
-    drop(conn);
+    let stored = org_settings::current(&state.db).await?;
     let form = OrgForm::from_settings(&stored);
     render(&page(&state, &user, form, FieldErrors::new()).await?)
 }
@@ -78,25 +74,9 @@ async fn save(
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let mut conn = state.db.pool().acquire().await?;
-    let stored = org_settings::load(&mut conn).await?;
-    drop(conn);
-    let changed = org_settings::changed_fields(&stored, &valid);
-    // The transaction starts with its write: on SQLite a read first could not be upgraded
-    // once another write had committed.
-    let mut tx = state.db.begin().await?;
-    org_settings::save(&mut tx, &valid, state.clock.now_ms()).await?;
-    if !changed.is_empty() {
-        audit::record(
-            &mut tx,
-            &Actor::user(&user),
-            "org.settings_saved",
-            "Org settings",
-            &format!("changed: {}", changed.join(", ")),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    let changed =
+        org_settings::save_recorded(&state.db, &Actor::user(&user), &valid, state.clock.now_ms())
+            .await?;
     let message = if changed.is_empty() {
         "Org settings saved (nothing changed).".to_owned()
     } else {

@@ -3,14 +3,14 @@
 //! are shown to Owners only.
 
 use crate::apps::{self, justworks};
-use crate::audit::{self, Actor};
 use crate::auth::RequireTechnicalOwner;
 use crate::error::{AppError, AppResult};
 use crate::link_base;
 use crate::mail::{self, DeliveryNote};
-use crate::org::model::Sensitive;
+use crate::org::visibility::Sensitive;
 use crate::state::AppState;
 use crate::sync::change::ChangeKind;
+use crate::sync::history;
 use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
 use crate::sync::summary::{KIND_ORDER, Tally};
 use crate::web::format_time;
@@ -55,27 +55,9 @@ async fn sync_to_primary(
         .await?;
         return Ok(Redirect::to("/apps/justworks").into_response());
     }
-    let mut tx = state.db.begin().await?;
     // The run's email links to it on the address used here.
-    link_base::remember(&mut tx, &state, &headers, justworks::APP).await?;
-    let enqueued = runs::enqueue(
-        &mut tx,
-        justworks::APP,
-        Cause::Manual,
-        Some((&user.id, &user.name)),
-    )
-    .await?;
-    if let Enqueued::New(id) = &enqueued {
-        audit::record(
-            &mut tx,
-            &Actor::user(&user),
-            "sync.requested",
-            "Justworks",
-            &format!("run {id}"),
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    link_base::remember_alone(&state, &headers, justworks::APP).await?;
+    let enqueued = runs::request_manual(&state.db, justworks::APP, "Justworks", &user).await?;
     match &enqueued {
         Enqueued::New(_) => state.sync_wake.notify_one(),
         Enqueued::AlreadyActive(_) => {
@@ -252,7 +234,7 @@ async fn change_groups(
         };
         // Enough rows for LIST_LIMIT people with a handful of fields each.
         let rows =
-            runs::changes_of_kind(&state.db, run_id, kind, LIST_LIMIT * 8, sensitive).await?;
+            history::changes_of_kind(&state.db, run_id, kind, LIST_LIMIT * 8, sensitive).await?;
         let mut people: Vec<PersonChanges> = Vec::new();
         for row in rows {
             let same = people

@@ -313,3 +313,33 @@ pub(super) fn person_mut<'o>(org: &'o mut Org, member_id: &str) -> &'o mut Perso
         .find(|p| p.justworks_id.as_deref() == Some(member_id))
         .expect("the person exists")
 }
+
+/// Ana with every field known.
+pub(super) fn ana() -> RosterMember {
+    RosterMember {
+        work_id: Some("E1".to_owned()),
+        name: PersonName {
+            given: Some("Ana".to_owned()),
+            family: Some("Souza".to_owned()),
+            preferred: Some("Aninha".to_owned()),
+            ..PersonName::default()
+        },
+        job_title: Some("Engineer".to_owned()),
+        department: Some(reference("dep_1", Some("Engineering"))),
+        office: Some(reference("off_1", Some("New York HQ"))),
+        start_date: Some(date!(2021 - 03 - 01)),
+        emails: vec![work_email("ana@acme.test"), personal_email("ana@home.test")],
+        phones: vec![phone("+1 212 555 0101")],
+        addresses: vec![home("1 Main St", "Brooklyn")],
+        date_of_birth: Some(date!(1990 - 07 - 14)),
+        gender: Some("Woman".to_owned()),
+        eeo1_race: Some("Hispanic or Latino".to_owned()),
+        pay: Some(salary(18_500_000, "USD")),
+        pay_frequency: Some("semimonthly".to_owned()),
+        ..report("m1", "Ana", "m0")
+    }
+}
+
+pub(super) fn bo() -> RosterMember {
+    report("m2", "Bo", "m0")
+}

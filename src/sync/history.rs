@@ -1,0 +1,184 @@
+//! The `history` table, its one owner: a row per changed field of a person or a job,
+//! written by a run in the transaction that applies its plan, and read for the person
+//! page (by person) and for run pages, the sync history and summary emails (by run).
+//! Every read for a reader takes a [`Sensitive`] and adds its
+//! [`Sensitive::history_condition`]: a reader who may not see a value may not learn that
+//! it changed, nor when.
+
+use crate::db::{Db, MAX_BINDS, new_id, values_clause};
+use crate::org::model::is_sensitive;
+use crate::org::visibility::Sensitive;
+use crate::sync::change::{ChangeKind, FieldChange};
+use sqlx::{AnyConnection, FromRow};
+
+/// Writes a run's history rows, in the transaction that applies its plan.
+pub async fn record(
+    conn: &mut AnyConnection,
+    history: &[FieldChange],
+    run_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    const COLS: usize = 12;
+    for chunk in history.chunks(MAX_BINDS / COLS) {
+        let sql = format!(
+            "INSERT INTO history (id, run_id, at, entity, entity_id, person_id, person_name, \
+             kind, field, old_value, new_value, sensitive) VALUES {}",
+            values_clause(chunk.len(), COLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for h in chunk {
+            q = q
+                .bind(new_id())
+                .bind(run_id)
+                .bind(now)
+                .bind(h.entity.as_str())
+                .bind(h.entity_id.clone())
+                .bind(h.person_id.clone())
+                .bind(h.person_name.clone())
+                .bind(h.kind.as_str())
+                .bind(h.field)
+                .bind(h.old.clone())
+                .bind(h.new.clone())
+                .bind(h.sensitive as i64);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// One history row, as stored.
+#[derive(Debug, Clone, FromRow)]
+pub struct HistoryRow {
+    pub run_id: Option<String>,
+    pub at: i64,
+    pub entity: String,
+    pub kind: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub sensitive: i64,
+}
+
+impl HistoryRow {
+    /// Flagged sensitive when written, or a sensitive field by name (belt and braces).
+    pub fn is_sensitive(&self) -> bool {
+        self.sensitive != 0 || is_sensitive(&self.field)
+    }
+}
+
+/// The person's history, newest first: up to `limit` rows and whether there are more.
+/// With [`Sensitive::Hidden`] rows of sensitive fields are left out entirely: a reader
+/// who may not see a value may not learn that it changed, nor when.
+pub async fn for_person(
+    db: &Db,
+    person_id: &str,
+    limit: i64,
+    sensitive: Sensitive,
+) -> sqlx::Result<(Vec<HistoryRow>, bool)> {
+    let sql = format!(
+        "SELECT run_id, at, entity, kind, field, old_value, new_value, sensitive FROM history \
+         WHERE person_id = $1{} ORDER BY at DESC, id DESC LIMIT $2",
+        sensitive.history_condition()
+    );
+    let mut rows: Vec<HistoryRow> = sqlx::query_as(&sql)
+        .bind(person_id)
+        .bind(limit + 1)
+        .fetch_all(db.pool())
+        .await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    Ok((rows, more))
+}
+
+/// People changed per kind in a run, from its history rows (`(kind, people)`), counting
+/// only the rows the reader may learn of ([`Sensitive::Hidden`] leaves out every row
+/// of a sensitive field, so a kind made only of those is not there at all).
+pub async fn change_counts(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    sensitive: Sensitive,
+) -> sqlx::Result<Vec<(String, i64)>> {
+    let sql = format!(
+        "SELECT kind, COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
+         WHERE run_id = $1{} GROUP BY kind ORDER BY kind",
+        sensitive.history_condition()
+    );
+    sqlx::query_as(&sql).bind(run_id).fetch_all(conn).await
+}
+
+/// People whose only changes in a run are to sensitive fields: to a reader who may not
+/// see those, "N people: changes to fields visible to Owners only" is all there is to say.
+pub async fn owner_only_people(conn: &mut AnyConnection, run_id: &str) -> sqlx::Result<i64> {
+    let mut people = [0i64; 2];
+    for (i, sensitive) in [Sensitive::Shown, Sensitive::Hidden]
+        .into_iter()
+        .enumerate()
+    {
+        let sql = format!(
+            "SELECT COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
+             WHERE run_id = $1{}",
+            sensitive.history_condition()
+        );
+        (people[i],) = sqlx::query_as(&sql)
+            .bind(run_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    }
+    Ok(people[0] - people[1])
+}
+
+/// The names of the first `limit` people (by name) with changes of `kind` in a run that
+/// the reader may learn of.
+pub async fn names(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    kind: ChangeKind,
+    limit: i64,
+    sensitive: Sensitive,
+) -> sqlx::Result<Vec<String>> {
+    let sql = format!(
+        "SELECT MIN(person_name) AS name FROM history WHERE run_id = $1 AND kind = $2{} \
+         GROUP BY COALESCE(person_id, entity_id) ORDER BY name LIMIT $3",
+        sensitive.history_condition()
+    );
+    let rows: Vec<(String,)> = sqlx::query_as(&sql)
+        .bind(run_id)
+        .bind(kind.as_str())
+        .bind(limit)
+        .fetch_all(conn)
+        .await?;
+    Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
+/// One changed field of a run, as its page lists it.
+#[derive(Debug, Clone, FromRow)]
+pub struct ChangeRow {
+    pub entity: String,
+    pub person_id: Option<String>,
+    pub person_name: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// The first `limit` changed fields of `kind` in a run that the reader may learn of,
+/// grouped by person (by name).
+pub async fn changes_of_kind(
+    db: &Db,
+    run_id: &str,
+    kind: ChangeKind,
+    limit: i64,
+    sensitive: Sensitive,
+) -> sqlx::Result<Vec<ChangeRow>> {
+    let sql = format!(
+        "SELECT entity, person_id, person_name, field, old_value, new_value FROM history \
+         WHERE run_id = $1 AND kind = $2{} ORDER BY person_name, person_id, id LIMIT $3",
+        sensitive.history_condition()
+    );
+    sqlx::query_as(&sql)
+        .bind(run_id)
+        .bind(kind.as_str())
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await
+}
