@@ -1,7 +1,8 @@
-//! Email: the sync summaries and failure notices (DESIGN.md "How a sync runs" → Email)
-//! and the *Send a test email* button.
+//! Email as a transport and an outbox: mail is queued as plain data (subject, text,
+//! HTML, recipients) by whoever has something to say — a run's notice is built by
+//! `sync::notify` — and delivered from here. Nothing here knows a domain type.
 //!
-//! - [`compose`]: what a mail says (askama templates, names only — never a sensitive value);
+//! - [`compose`]: a mail as stored, the message as sent, and the test email;
 //! - [`outbox`]: the `mail_outbox` table — a run's mail is queued in the transaction that
 //!   applies the run or marks it failed, so it is never lost and never reports something
 //!   that did not commit;
@@ -13,19 +14,25 @@ pub mod mailer;
 pub mod outbox;
 pub mod transport;
 
-use crate::config::Config;
-use crate::db::now_ms;
-use crate::org::model::Sensitive;
-use crate::state::AppState;
-use crate::sync::runs::{Cause, Run};
-use crate::sync::summary::{self, KIND_ORDER, Tally};
-use compose::{Mail, NAMES_PER_KIND, SummaryReport};
+use crate::config::{Config, DeliveryPolicy};
+use crate::db::Db;
 use lettre::message::Mailbox;
-use outbox::{MailKind, NewMail, RunMail};
-use sqlx::{AnyConnection, Connection};
-use std::collections::HashMap;
+use outbox::{MailKind, RunMail};
 
 pub use transport::{Delivered, MailTransport, SendFailure, SetupError};
+
+/// What the mailer needs of the server it runs in (the server's shared state provides
+/// it): the database holding the outbox, the name its leases are taken under, the
+/// delivery schedule, how mail leaves, and the signal that a commit queued mail.
+pub trait MailHost: Send + Sync {
+    fn db(&self) -> &Db;
+    /// This server process, as named in the leases it takes.
+    fn sender(&self) -> &str;
+    fn policy(&self) -> &DeliveryPolicy;
+    fn setup(&self) -> &MailSetup;
+    /// Notified after a commit that queued mail.
+    fn wake(&self) -> &tokio::sync::Notify;
+}
 
 /// The mail setup of this server: how mail leaves, and who it is from.
 pub struct MailSetup {
@@ -47,138 +54,6 @@ impl MailSetup {
             ),
         }
         Ok(Self { transport, from })
-    }
-}
-
-/// How a run ended, as its email reports it.
-pub enum RunEnd<'a> {
-    Finished { warnings: &'a [String] },
-    Failed { reason: &'a str },
-}
-
-/// Queues the email reporting how `run` ended, one per recipient, inside the caller's
-/// transaction (the apply, or marking the run failed), so it commits with what it
-/// reports. Recipients are resolved now; with none, nothing is queued. Returns how many
-/// were queued; wake the mailer after the commit.
-///
-/// It never fails the caller: the mail is queued in a savepoint, and if that fails it
-/// is rolled back alone and logged — a mail never undoes a sync, nor keeps a failed one
-/// from being recorded.
-pub async fn queue_run_email(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    run: &Run,
-    end: RunEnd<'_>,
-) -> usize {
-    let queued = async {
-        let mut savepoint = conn.begin().await?;
-        let queued = queue_in(&mut savepoint, state, run, end).await?;
-        savepoint.commit().await?;
-        Ok::<_, sqlx::Error>(queued)
-    };
-    match queued.await {
-        Ok(queued) => queued,
-        Err(e) => {
-            tracing::error!(run_id = %run.id, error = %e, "could not queue the sync email");
-            0
-        }
-    }
-}
-
-async fn queue_in(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    run: &Run,
-    end: RunEnd<'_>,
-) -> sqlx::Result<usize> {
-    let to = outbox::recipients(conn, &run.app).await?;
-    if to.is_empty() {
-        tracing::info!(run_id = %run.id, "no one is set to receive sync emails");
-        return Ok(0);
-    }
-    let base = crate::link_base::for_mail(conn, state, &run.app).await?;
-    let link = format!("{base}/syncs/{}", run.id);
-    let started_by = started_by(run);
-    // Built once per level among the recipients: an Owner's email may name the people
-    // under sensitive kinds (never a value); anyone else's says nothing of those.
-    let mut composed: HashMap<bool, (MailKind, Mail)> = HashMap::new();
-    let now = now_ms();
-    for (address, owner) in &to {
-        if !composed.contains_key(owner) {
-            let sensitive = Sensitive::for_owner(*owner);
-            let made = compose_for(conn, run, &end, sensitive, &started_by, &link).await?;
-            match made {
-                Ok(made) => composed.insert(*owner, made),
-                Err(e) => {
-                    // A template that cannot render must not undo the sync it reports on.
-                    tracing::error!(run_id = %run.id, error = %e, "could not compose the sync email");
-                    return Ok(0);
-                }
-            };
-        }
-        let (kind, mail) = &composed[owner];
-        let new = NewMail {
-            run_id: Some(&run.id),
-            kind: *kind,
-            to: address,
-            mail,
-            claimed: None,
-        };
-        outbox::insert(conn, &new, now).await?;
-    }
-    let kind = composed.values().next().map_or("none", |(k, _)| k.as_str());
-    tracing::info!(run_id = %run.id, kind, recipients = to.len(), "sync email queued");
-    Ok(to.len())
-}
-
-/// The email reporting how `run` ended, for readers who may (or may not) learn of
-/// sensitive changes.
-async fn compose_for(
-    conn: &mut AnyConnection,
-    run: &Run,
-    end: &RunEnd<'_>,
-    sensitive: Sensitive,
-    started_by: &str,
-    link: &str,
-) -> sqlx::Result<Result<(MailKind, Mail), askama::Error>> {
-    Ok(match end {
-        RunEnd::Finished { warnings } => {
-            let tally = Tally::from_rows(&summary::change_counts(conn, &run.id, sensitive).await?);
-            let mut names = HashMap::new();
-            for kind in KIND_ORDER {
-                if tally.count(kind) > 0 {
-                    let listed =
-                        summary::names(conn, &run.id, kind, NAMES_PER_KIND as i64, sensitive)
-                            .await?;
-                    names.insert(kind, listed);
-                }
-            }
-            let owner_only = match sensitive {
-                Sensitive::Shown => 0,
-                Sensitive::Hidden => summary::owner_only_people(conn, &run.id).await?,
-            };
-            let report = SummaryReport::new(
-                tally,
-                |kind| names.remove(&kind).unwrap_or_default(),
-                warnings,
-                started_by.to_owned(),
-                link.to_owned(),
-                sensitive,
-            )
-            .with_owner_only(owner_only);
-            compose::sync_summary(&report).map(|mail| (MailKind::SyncSummary, mail))
-        }
-        RunEnd::Failed { reason } => {
-            compose::sync_failed(reason, started_by, link).map(|mail| (MailKind::SyncFailed, mail))
-        }
-    })
-}
-
-fn started_by(run: &Run) -> String {
-    match (run.cause, &run.requested_by_name) {
-        (Cause::Scheduled, _) => "Run Daily".into(),
-        (Cause::Manual, Some(name)) => format!("{name} (Sync To Primary)"),
-        (Cause::Manual, None) => "Sync To Primary".into(),
     }
 }
 
