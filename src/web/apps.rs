@@ -415,25 +415,25 @@ async fn send_test_email(
     let mut conn = state.db.pool().acquire().await?;
     link_base::remember(&mut conn, &state, &headers, justworks::APP).await?;
     drop(conn);
-    let (kind, message) =
-        match mail::mailer::send_test_email(&state, &user.name, &user.email).await? {
-            Ok(mail::Delivered::Smtp { endpoint }) => (
-                "success",
-                format!("Test email sent to {} via smtp {endpoint}.", user.email),
+    let sent = mail::mailer::send_test_email(&state, &user.name, &user.email).await?;
+    let (kind, message) = match sent {
+        Ok(mail::Delivered::Smtp { endpoint }) => (
+            "success",
+            format!("Test email sent to {} via smtp {endpoint}.", user.email),
+        ),
+        Ok(mail::Delivered::File { path }) => (
+            "success",
+            format!(
+                "Test email to {} written to {} (no SMTP server is configured).",
+                user.email,
+                path.display()
             ),
-            Ok(mail::Delivered::File { path }) => (
-                "success",
-                format!(
-                    "Test email to {} written to {} (no SMTP server is configured).",
-                    user.email,
-                    path.display()
-                ),
-            ),
-            Err(failure) => (
-                "error",
-                format!("The test email could not be sent: {}", failure.sentence),
-            ),
-        };
+        ),
+        Err(failure) => (
+            "error",
+            format!("The test email could not be sent: {}", failure.sentence),
+        ),
+    };
     flash(&user.session, kind, message).await?;
     Ok(Redirect::to("/apps/justworks").into_response())
 }
