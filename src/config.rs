@@ -3,6 +3,10 @@
 //! named by `ORGSYNC_<NAME>_FILE` (Docker/Kubernetes secrets). The Justworks base URL is
 //! configuration only — never a form field — so users cannot point the server anywhere (SSRF).
 
+mod delivery;
+
+pub use delivery::DeliveryPolicy;
+
 use crate::secrets::SecretString;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -49,7 +53,7 @@ pub struct Config {
     /// (`ORGSYNC_TRUSTED_PROXIES`, comma-separated addresses or networks; default none).
     pub trusted_proxies: Vec<crate::web::client_addr::IpNet>,
     /// When the mailer looks for mail and how it retries a failed send.
-    pub mail_delivery: crate::mail::DeliveryPolicy,
+    pub mail_delivery: DeliveryPolicy,
 }
 
 /// Why the configuration could not be read; each names the setting at fault.
@@ -265,7 +269,7 @@ impl Config {
             run_heartbeat: heartbeat_for(run_stale_after),
             run_stale_after,
             trusted_proxies,
-            mail_delivery: crate::mail::DeliveryPolicy::default(),
+            mail_delivery: DeliveryPolicy::default(),
         })
     }
 

@@ -53,3 +53,21 @@ impl Deref for AppState {
         &self.0
     }
 }
+
+impl crate::mail::MailHost for AppState {
+    fn db(&self) -> &Db {
+        &self.db
+    }
+    fn sender(&self) -> &str {
+        &self.instance_id
+    }
+    fn policy(&self) -> &crate::config::DeliveryPolicy {
+        &self.config.mail_delivery
+    }
+    fn setup(&self) -> &crate::mail::MailSetup {
+        &self.mail
+    }
+    fn wake(&self) -> &tokio::sync::Notify {
+        &self.mail_wake
+    }
+}

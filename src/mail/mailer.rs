@@ -5,12 +5,11 @@
 //! polls now and then for mail queued elsewhere or come due. Also the *Send a test
 //! email* button, which sends at once because a person is waiting.
 
-use crate::auth::users::User;
 use crate::db::now_ms;
+use crate::mail::MailHost;
 use crate::mail::compose;
 use crate::mail::outbox::{self, Claimed, MailKind, NewMail};
 use crate::mail::transport::{Delivered, SendFailure};
-use crate::state::AppState;
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -18,8 +17,8 @@ use tokio::sync::watch;
 const STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// Delivers mail until `stop` turns true.
-pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
-    let poll = state.config.mail_delivery.poll;
+pub async fn run<H: MailHost + Clone>(host: H, mut stop: watch::Receiver<bool>) {
+    let poll = host.policy().poll;
     loop {
         loop {
             if *stop.borrow() {
@@ -27,7 +26,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             }
             let mut stopping = stop.clone();
             let next = tokio::select! {
-                next = deliver_next(&state) => next,
+                next = deliver_next(&host) => next,
                 _ = async {
                     let _ = stopping.changed().await;
                     tokio::time::sleep(STOP_GRACE).await;
@@ -43,7 +42,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
             }
         }
         tokio::select! {
-            _ = state.mail_wake.notified() => {}
+            _ = host.wake().notified() => {}
             _ = tokio::time::sleep(poll) => {}
             _ = stop.changed() => return,
         }
@@ -51,19 +50,18 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
 }
 
 /// Claims and sends the most overdue mail; false when none is due.
-pub async fn deliver_next(state: &AppState) -> sqlx::Result<bool> {
-    let policy = &state.config.mail_delivery;
+pub async fn deliver_next(host: &impl MailHost) -> sqlx::Result<bool> {
+    let policy = host.policy();
     let now = now_ms();
     let lease = policy.lease.as_millis() as i64;
-    let Some(mail) = outbox::claim_next(&state.db, &state.instance_id, now, now + lease).await?
-    else {
+    let Some(mail) = outbox::claim_next(host.db(), host.sender(), now, now + lease).await? else {
         return Ok(false);
     };
     let to = mail.to();
-    match send(state, &to, &mail.mail(), &mail.id).await {
+    match send(host, &to, &mail.mail(), &mail.id).await {
         Ok(delivered) => {
             log_delivered(&mail, to.len(), &delivered);
-            if !outbox::mark_sent(&state.db, &mail.id, &state.instance_id, now_ms()).await? {
+            if !outbox::mark_sent(host.db(), &mail.id, host.sender(), now_ms()).await? {
                 tracing::warn!(mail_id = %mail.id, "an email was sent after its lease ran out");
             }
         }
@@ -84,9 +82,9 @@ pub async fn deliver_next(state: &AppState) -> sqlx::Result<bool> {
                 if give_up { "email given up" } else { "email failed; will retry" }
             );
             outbox::mark_failed_attempt(
-                &state.db,
+                host.db(),
                 &mail.id,
-                &state.instance_id,
+                host.sender(),
                 &failure.sentence,
                 retry_at,
             )
@@ -98,24 +96,25 @@ pub async fn deliver_next(state: &AppState) -> sqlx::Result<bool> {
 
 /// Builds and sends one message, within half the lease (so it ends while still ours).
 async fn send(
-    state: &AppState,
+    host: &impl MailHost,
     to: &[String],
     mail: &compose::Mail,
     outbox_id: &str,
 ) -> Result<Delivered, SendFailure> {
-    let message = compose::message(&state.mail.from, to, mail, outbox_id).map_err(|sentence| {
-        SendFailure {
-            sentence,
-            permanent: true,
-        }
-    })?;
-    let limit = state.config.mail_delivery.lease / 2;
-    match tokio::time::timeout(limit, state.mail.transport.send(message)).await {
+    let message =
+        compose::message(&host.setup().from, to, mail, outbox_id).map_err(|sentence| {
+            SendFailure {
+                sentence,
+                permanent: true,
+            }
+        })?;
+    let limit = host.policy().lease / 2;
+    match tokio::time::timeout(limit, host.setup().transport.send(message)).await {
         Ok(outcome) => outcome,
         Err(_) => Err(SendFailure {
             sentence: format!(
                 "Sending through {} took longer than {} s.",
-                state.mail.transport.describe(),
+                host.setup().transport.describe(),
                 limit.as_secs()
             ),
             permanent: false,
@@ -149,14 +148,15 @@ fn log_delivered(mail: &Claimed, recipients: usize, delivered: &Delivered) {
     }
 }
 
-/// *Send a test email*: to `user`, at once, through the configured transport. Recorded
+/// *Send a test email*: to the person asking (`name`, at `email`), at once, through the configured transport. Recorded
 /// in the outbox (claimed by this request, so no mailer takes it meanwhile) and marked
 /// sent or failed — never retried, since the person sees the outcome.
 pub async fn send_test_email(
-    state: &AppState,
-    user: &User,
+    host: &impl MailHost,
+    name: &str,
+    email: &str,
 ) -> sqlx::Result<Result<Delivered, SendFailure>> {
-    let mail = match compose::test_email(&user.name, &state.mail.transport.describe()) {
+    let mail = match compose::test_email(name, &host.setup().transport.describe()) {
         Ok(mail) => mail,
         Err(e) => {
             tracing::error!(error = %e, "could not compose the test email");
@@ -167,34 +167,28 @@ pub async fn send_test_email(
         }
     };
     let now = now_ms();
-    let until = now + state.config.mail_delivery.lease.as_millis() as i64;
-    let mut conn = state.db.pool().acquire().await?;
+    let until = now + host.policy().lease.as_millis() as i64;
+    let mut conn = host.db().pool().acquire().await?;
     let new = NewMail {
         run_id: None,
         kind: MailKind::Test,
-        to: &user.email,
+        to: email,
         mail: &mail,
-        claimed: Some((&state.instance_id, until)),
+        claimed: Some((host.sender(), until)),
     };
     let id = outbox::insert(&mut conn, &new, now).await?;
     drop(conn);
-    let to = [user.email.clone()];
-    let outcome = send(state, &to, &mail, &id).await;
+    let to = [email.to_owned()];
+    let outcome = send(host, &to, &mail, &id).await;
     match &outcome {
         Ok(delivered) => {
             tracing::info!(mail_id = %id, via = ?delivered, "test email sent");
-            outbox::mark_sent(&state.db, &id, &state.instance_id, now_ms()).await?;
+            outbox::mark_sent(host.db(), &id, host.sender(), now_ms()).await?;
         }
         Err(failure) => {
             tracing::info!(mail_id = %id, error = %failure.sentence, "test email failed");
-            outbox::mark_failed_attempt(
-                &state.db,
-                &id,
-                &state.instance_id,
-                &failure.sentence,
-                None,
-            )
-            .await?;
+            outbox::mark_failed_attempt(host.db(), &id, host.sender(), &failure.sentence, None)
+                .await?;
         }
     }
     Ok(outcome)

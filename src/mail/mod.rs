@@ -1,7 +1,8 @@
-//! Email: the sync summaries and failure notices (DESIGN.md "How a sync runs" → Email)
-//! and the *Send a test email* button.
+//! Email as a transport and an outbox: mail is queued as plain data (subject, text,
+//! HTML, recipients) by whoever has something to say — a run's notice is built by
+//! `sync::notify` — and delivered from here. Nothing here knows a domain type.
 //!
-//! - [`compose`]: what a mail says (askama templates, names only — never a sensitive value);
+//! - [`compose`]: a mail as stored, the message as sent, and the test email;
 //! - [`outbox`]: the `mail_outbox` table — a run's mail is queued in the transaction that
 //!   applies the run or marks it failed, so it is never lost and never reports something
 //!   that did not commit;
@@ -13,61 +14,24 @@ pub mod mailer;
 pub mod outbox;
 pub mod transport;
 
-use crate::config::Config;
-use crate::db::now_ms;
-use crate::org::model::Sensitive;
-use crate::state::AppState;
-use crate::sync::runs::{Cause, Run};
-use crate::sync::summary::{self, KIND_ORDER, Tally};
-use compose::{Mail, NAMES_PER_KIND, SummaryReport};
+use crate::config::{Config, DeliveryPolicy};
+use crate::db::Db;
 use lettre::message::Mailbox;
-use outbox::{MailKind, NewMail, RunMail};
-use sqlx::{AnyConnection, Connection};
-use std::collections::HashMap;
-use std::time::Duration;
+use outbox::{MailKind, RunMail};
 
 pub use transport::{Delivered, MailTransport, SendFailure, SetupError};
 
-/// When the mailer looks for mail and how it retries (a config knob so tests can make
-/// the schedule seconds long).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryPolicy {
-    /// How often the mailer looks for due mail when nothing wakes it.
-    pub poll: Duration,
-    /// The wait after the first failed attempt; each further failure doubles it …
-    pub first_retry: Duration,
-    /// … up to this.
-    pub max_retry: Duration,
-    /// A mail still failing this long after it was queued is given up as failed.
-    pub give_up_after: Duration,
-    /// How long a claimed mail is this sender's alone; a crash lets it lapse.
-    pub lease: Duration,
-    /// Bounds connecting and each SMTP command.
-    pub smtp_timeout: Duration,
-}
-
-impl Default for DeliveryPolicy {
-    fn default() -> Self {
-        Self {
-            poll: Duration::from_secs(5),
-            first_retry: Duration::from_secs(15),
-            max_retry: Duration::from_secs(30 * 60),
-            give_up_after: Duration::from_secs(24 * 3600),
-            lease: Duration::from_secs(60),
-            smtp_timeout: Duration::from_secs(10),
-        }
-    }
-}
-
-impl DeliveryPolicy {
-    /// The wait before the next try after `attempts` failed ones: 15 s, 30 s, 1 min, 2 min
-    /// … 30 min, 30 min, … with the defaults.
-    pub fn retry_delay(&self, attempts: u32) -> Duration {
-        let doublings = attempts.saturating_sub(1).min(20);
-        self.first_retry
-            .saturating_mul(1u32 << doublings)
-            .min(self.max_retry)
-    }
+/// What the mailer needs of the server it runs in (the server's shared state provides
+/// it): the database holding the outbox, the name its leases are taken under, the
+/// delivery schedule, how mail leaves, and the signal that a commit queued mail.
+pub trait MailHost: Send + Sync {
+    fn db(&self) -> &Db;
+    /// This server process, as named in the leases it takes.
+    fn sender(&self) -> &str;
+    fn policy(&self) -> &DeliveryPolicy;
+    fn setup(&self) -> &MailSetup;
+    /// Notified after a commit that queued mail.
+    fn wake(&self) -> &tokio::sync::Notify;
 }
 
 /// The mail setup of this server: how mail leaves, and who it is from.
@@ -90,138 +54,6 @@ impl MailSetup {
             ),
         }
         Ok(Self { transport, from })
-    }
-}
-
-/// How a run ended, as its email reports it.
-pub enum RunEnd<'a> {
-    Finished { warnings: &'a [String] },
-    Failed { reason: &'a str },
-}
-
-/// Queues the email reporting how `run` ended, one per recipient, inside the caller's
-/// transaction (the apply, or marking the run failed), so it commits with what it
-/// reports. Recipients are resolved now; with none, nothing is queued. Returns how many
-/// were queued; wake the mailer after the commit.
-///
-/// It never fails the caller: the mail is queued in a savepoint, and if that fails it
-/// is rolled back alone and logged — a mail never undoes a sync, nor keeps a failed one
-/// from being recorded.
-pub async fn queue_run_email(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    run: &Run,
-    end: RunEnd<'_>,
-) -> usize {
-    let queued = async {
-        let mut savepoint = conn.begin().await?;
-        let queued = queue_in(&mut savepoint, state, run, end).await?;
-        savepoint.commit().await?;
-        Ok::<_, sqlx::Error>(queued)
-    };
-    match queued.await {
-        Ok(queued) => queued,
-        Err(e) => {
-            tracing::error!(run_id = %run.id, error = %e, "could not queue the sync email");
-            0
-        }
-    }
-}
-
-async fn queue_in(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    run: &Run,
-    end: RunEnd<'_>,
-) -> sqlx::Result<usize> {
-    let to = outbox::recipients(conn, &run.app).await?;
-    if to.is_empty() {
-        tracing::info!(run_id = %run.id, "no one is set to receive sync emails");
-        return Ok(0);
-    }
-    let base = crate::link_base::for_mail(conn, state, &run.app).await?;
-    let link = format!("{base}/syncs/{}", run.id);
-    let started_by = started_by(run);
-    // Built once per level among the recipients: an Owner's email may name the people
-    // under sensitive kinds (never a value); anyone else's says nothing of those.
-    let mut composed: HashMap<bool, (MailKind, Mail)> = HashMap::new();
-    let now = now_ms();
-    for (address, owner) in &to {
-        if !composed.contains_key(owner) {
-            let sensitive = Sensitive::for_owner(*owner);
-            let made = compose_for(conn, run, &end, sensitive, &started_by, &link).await?;
-            match made {
-                Ok(made) => composed.insert(*owner, made),
-                Err(e) => {
-                    // A template that cannot render must not undo the sync it reports on.
-                    tracing::error!(run_id = %run.id, error = %e, "could not compose the sync email");
-                    return Ok(0);
-                }
-            };
-        }
-        let (kind, mail) = &composed[owner];
-        let new = NewMail {
-            run_id: Some(&run.id),
-            kind: *kind,
-            to: address,
-            mail,
-            claimed: None,
-        };
-        outbox::insert(conn, &new, now).await?;
-    }
-    let kind = composed.values().next().map_or("none", |(k, _)| k.as_str());
-    tracing::info!(run_id = %run.id, kind, recipients = to.len(), "sync email queued");
-    Ok(to.len())
-}
-
-/// The email reporting how `run` ended, for readers who may (or may not) learn of
-/// sensitive changes.
-async fn compose_for(
-    conn: &mut AnyConnection,
-    run: &Run,
-    end: &RunEnd<'_>,
-    sensitive: Sensitive,
-    started_by: &str,
-    link: &str,
-) -> sqlx::Result<Result<(MailKind, Mail), askama::Error>> {
-    Ok(match end {
-        RunEnd::Finished { warnings } => {
-            let tally = Tally::from_rows(&summary::change_counts(conn, &run.id, sensitive).await?);
-            let mut names = HashMap::new();
-            for kind in KIND_ORDER {
-                if tally.count(kind) > 0 {
-                    let listed =
-                        summary::names(conn, &run.id, kind, NAMES_PER_KIND as i64, sensitive)
-                            .await?;
-                    names.insert(kind, listed);
-                }
-            }
-            let owner_only = match sensitive {
-                Sensitive::Shown => 0,
-                Sensitive::Hidden => summary::owner_only_people(conn, &run.id).await?,
-            };
-            let report = SummaryReport::new(
-                tally,
-                |kind| names.remove(&kind).unwrap_or_default(),
-                warnings,
-                started_by.to_owned(),
-                link.to_owned(),
-                sensitive,
-            )
-            .with_owner_only(owner_only);
-            compose::sync_summary(&report).map(|mail| (MailKind::SyncSummary, mail))
-        }
-        RunEnd::Failed { reason } => {
-            compose::sync_failed(reason, started_by, link).map(|mail| (MailKind::SyncFailed, mail))
-        }
-    })
-}
-
-fn started_by(run: &Run) -> String {
-    match (run.cause, &run.requested_by_name) {
-        (Cause::Scheduled, _) => "Run Daily".into(),
-        (Cause::Manual, Some(name)) => format!("{name} (Sync To Primary)"),
-        (Cause::Manual, None) => "Sync To Primary".into(),
     }
 }
 
@@ -307,27 +139,6 @@ pub fn delivery_note(mail: &RunMail) -> DeliveryNote {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retries_back_off_exponentially_up_to_half_an_hour() {
-        let p = DeliveryPolicy::default();
-        let secs: Vec<u64> = (1..=10).map(|a| p.retry_delay(a).as_secs()).collect();
-        assert_eq!(secs, [15, 30, 60, 120, 240, 480, 960, 1800, 1800, 1800]);
-        assert_eq!(p.retry_delay(0).as_secs(), 15);
-        assert_eq!(p.retry_delay(u32::MAX).as_secs(), 1800);
-    }
-
-    #[test]
-    fn the_default_schedule_gives_up_after_about_a_day_of_tries() {
-        let p = DeliveryPolicy::default();
-        let mut waited = Duration::ZERO;
-        let mut attempts = 0;
-        while waited < p.give_up_after {
-            attempts += 1;
-            waited += p.retry_delay(attempts);
-        }
-        assert!((50..60).contains(&attempts), "{attempts} tries in a day");
-    }
 
     fn mail(kind: MailKind, sent: i64, pending: i64, failed: i64) -> RunMail {
         RunMail {

@@ -32,23 +32,6 @@ impl MailKind {
     }
 }
 
-/// The active users chosen to receive `app`'s sync emails: each address, and whether
-/// it is an Owner's (each email is built for the level of whoever reads it). A
-/// deactivated user is skipped, even while still on the list.
-pub async fn recipients(conn: &mut AnyConnection, app: &str) -> sqlx::Result<Vec<(String, bool)>> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
-        "SELECT u.email, u.level FROM app_notify_users n JOIN users u ON u.id = n.user_id \
-         WHERE n.app = $1 AND u.active = 1 ORDER BY u.email",
-    )
-    .bind(app)
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(email, level)| (email, level == "owner"))
-        .collect())
-}
-
 /// A mail to queue for one recipient.
 pub struct NewMail<'a> {
     pub run_id: Option<&'a str>,

@@ -3,6 +3,7 @@
 
 pub mod change;
 pub mod history;
+pub mod notify;
 pub mod options;
 pub mod pipeline;
 pub mod plan;

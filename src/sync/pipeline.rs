@@ -6,13 +6,15 @@
 use crate::apps::{self, justworks};
 use crate::db::now_ms;
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, RosterCompany};
-use crate::mail::{self, RunEnd};
+use crate::link_base;
 use crate::org::store;
 use crate::state::AppState;
 use crate::sync::change::{Counts, Plan};
+use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{PlanInput, plan};
 use crate::sync::runs::{self, Run, RunCounts};
+use sqlx::Connection;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
@@ -85,7 +87,7 @@ pub async fn record_failure(state: &AppState, run: &Run, message: &str) -> sqlx:
     let mut tx = state.db.begin().await?;
     let failed_now = runs::fail_in(&mut tx, &run.id, message).await?;
     let queued = if failed_now {
-        mail::queue_run_email(&mut tx, state, run, RunEnd::Failed { reason: message }).await
+        queue_notice(&mut tx, state, run, RunEnd::Failed { reason: message }).await
     } else {
         0
     };
@@ -94,6 +96,30 @@ pub async fn record_failure(state: &AppState, run: &Run, message: &str) -> sqlx:
         state.mail_wake.notify_one();
     }
     Ok(())
+}
+
+/// Queues the run's notice (see [`notify::queue_run_email`]), its links pointing where
+/// people reach this server. Like the notice itself, never fails the caller: the link
+/// base is read in a savepoint, so a failed read leaves the transaction usable.
+async fn queue_notice(
+    conn: &mut sqlx::AnyConnection,
+    state: &AppState,
+    run: &Run,
+    end: RunEnd<'_>,
+) -> usize {
+    let base = async {
+        let mut savepoint = conn.begin().await?;
+        let base = link_base::for_mail(&mut savepoint, state, &run.app).await?;
+        savepoint.commit().await?;
+        Ok::<_, sqlx::Error>(base)
+    };
+    match base.await {
+        Ok(base) => notify::queue_run_email(conn, &base, run, end).await,
+        Err(e) => {
+            tracing::error!(run_id = %run.id, error = %e, "could not queue the sync email");
+            0
+        }
+    }
 }
 
 async fn heartbeat_loop(state: AppState, run_id: String, worker: String, progress: Arc<Progress>) {
@@ -207,7 +233,7 @@ async fn run_steps(
     }
     // The summary commits with the changes it reports, or not at all.
     let warnings = &plan.warnings;
-    let queued = mail::queue_run_email(&mut tx, state, run, RunEnd::Finished { warnings }).await;
+    let queued = queue_notice(&mut tx, state, run, RunEnd::Finished { warnings }).await;
     phases.mark("mail");
     tx.commit().await?;
     phases.mark("commit");

@@ -415,7 +415,8 @@ async fn send_test_email(
     let mut conn = state.db.pool().acquire().await?;
     link_base::remember(&mut conn, &state, &headers, justworks::APP).await?;
     drop(conn);
-    let (kind, message) = match mail::mailer::send_test_email(&state, &user).await? {
+    let sent = mail::mailer::send_test_email(&state, &user.name, &user.email).await?;
+    let (kind, message) = match sent {
         Ok(mail::Delivered::Smtp { endpoint }) => (
             "success",
             format!("Test email sent to {} via smtp {endpoint}.", user.email),

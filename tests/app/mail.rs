@@ -5,7 +5,7 @@
 
 use crate::helpers::*;
 use orgsync::Config;
-use orgsync::mail::DeliveryPolicy;
+use orgsync::config::DeliveryPolicy;
 use orgsync::sandbox::{RunningSandbox, SandboxOptions};
 use orgsync::secrets::SecretString;
 use serde_json::{Value, json};

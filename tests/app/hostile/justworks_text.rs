@@ -5,7 +5,7 @@
 //! no line to the text email.
 
 use super::*;
-use orgsync::mail::DeliveryPolicy;
+use orgsync::config::DeliveryPolicy;
 use orgsync::sandbox::SandboxOptions;
 use orgsync::secrets::SecretString;
 

@@ -1,0 +1,167 @@
+//! A run's notice: the summary of a finished run or the notice of a failed one, built
+//! here from the run's history — one email per reader level, since an Owner's may name
+//! the people under sensitive kinds (never a value) and anyone else's says nothing of
+//! those — and handed to the outbox (`mail::outbox`) as plain mail, in the transaction
+//! of what it reports.
+//!
+//! - [`report`]: what the notice says (subject, text and HTML bodies).
+
+pub mod report;
+
+use crate::db::now_ms;
+use crate::mail::compose::Mail;
+use crate::mail::outbox::{self, MailKind, NewMail};
+use crate::org::model::Sensitive;
+use crate::sync::runs::{Cause, Run};
+use crate::sync::summary::{self, KIND_ORDER, Tally};
+use report::{NAMES_PER_KIND, SummaryReport};
+use sqlx::{AnyConnection, Connection};
+use std::collections::HashMap;
+
+/// How a run ended, as its email reports it.
+pub enum RunEnd<'a> {
+    Finished { warnings: &'a [String] },
+    Failed { reason: &'a str },
+}
+
+/// Queues the email reporting how `run` ended, one per recipient, inside the caller's
+/// transaction (the apply, or marking the run failed), so it commits with what it
+/// reports. Its links start with `link_base` (see `crate::link_base::for_mail`). Recipients are resolved now; with none, nothing is queued. Returns how many
+/// were queued; wake the mailer after the commit.
+///
+/// It never fails the caller: the mail is queued in a savepoint, and if that fails it
+/// is rolled back alone and logged — a mail never undoes a sync, nor keeps a failed one
+/// from being recorded.
+pub async fn queue_run_email(
+    conn: &mut AnyConnection,
+    link_base: &str,
+    run: &Run,
+    end: RunEnd<'_>,
+) -> usize {
+    let queued = async {
+        let mut savepoint = conn.begin().await?;
+        let queued = queue_in(&mut savepoint, link_base, run, end).await?;
+        savepoint.commit().await?;
+        Ok::<_, sqlx::Error>(queued)
+    };
+    match queued.await {
+        Ok(queued) => queued,
+        Err(e) => {
+            tracing::error!(run_id = %run.id, error = %e, "could not queue the sync email");
+            0
+        }
+    }
+}
+
+async fn queue_in(
+    conn: &mut AnyConnection,
+    link_base: &str,
+    run: &Run,
+    end: RunEnd<'_>,
+) -> sqlx::Result<usize> {
+    let to = recipients(conn, &run.app).await?;
+    if to.is_empty() {
+        tracing::info!(run_id = %run.id, "no one is set to receive sync emails");
+        return Ok(0);
+    }
+    let link = format!("{link_base}/syncs/{}", run.id);
+    let started_by = started_by(run);
+    // Built once per level among the recipients: an Owner's email may name the people
+    // under sensitive kinds (never a value); anyone else's says nothing of those.
+    let mut composed: HashMap<bool, (MailKind, Mail)> = HashMap::new();
+    let now = now_ms();
+    for (address, owner) in &to {
+        if !composed.contains_key(owner) {
+            let sensitive = Sensitive::for_owner(*owner);
+            let made = compose_for(conn, run, &end, sensitive, &started_by, &link).await?;
+            match made {
+                Ok(made) => composed.insert(*owner, made),
+                Err(e) => {
+                    // A template that cannot render must not undo the sync it reports on.
+                    tracing::error!(run_id = %run.id, error = %e, "could not compose the sync email");
+                    return Ok(0);
+                }
+            };
+        }
+        let (kind, mail) = &composed[owner];
+        let new = NewMail {
+            run_id: Some(&run.id),
+            kind: *kind,
+            to: address,
+            mail,
+            claimed: None,
+        };
+        outbox::insert(conn, &new, now).await?;
+    }
+    let kind = composed.values().next().map_or("none", |(k, _)| k.as_str());
+    tracing::info!(run_id = %run.id, kind, recipients = to.len(), "sync email queued");
+    Ok(to.len())
+}
+
+/// The email reporting how `run` ended, for readers who may (or may not) learn of
+/// sensitive changes.
+async fn compose_for(
+    conn: &mut AnyConnection,
+    run: &Run,
+    end: &RunEnd<'_>,
+    sensitive: Sensitive,
+    started_by: &str,
+    link: &str,
+) -> sqlx::Result<Result<(MailKind, Mail), askama::Error>> {
+    Ok(match end {
+        RunEnd::Finished { warnings } => {
+            let tally = Tally::from_rows(&summary::change_counts(conn, &run.id, sensitive).await?);
+            let mut names = HashMap::new();
+            for kind in KIND_ORDER {
+                if tally.count(kind) > 0 {
+                    let listed =
+                        summary::names(conn, &run.id, kind, NAMES_PER_KIND as i64, sensitive)
+                            .await?;
+                    names.insert(kind, listed);
+                }
+            }
+            let owner_only = match sensitive {
+                Sensitive::Shown => 0,
+                Sensitive::Hidden => summary::owner_only_people(conn, &run.id).await?,
+            };
+            let notice = SummaryReport::new(
+                tally,
+                |kind| names.remove(&kind).unwrap_or_default(),
+                warnings,
+                started_by.to_owned(),
+                link.to_owned(),
+                sensitive,
+            )
+            .with_owner_only(owner_only);
+            report::sync_summary(&notice).map(|mail| (MailKind::SyncSummary, mail))
+        }
+        RunEnd::Failed { reason } => {
+            report::sync_failed(reason, started_by, link).map(|mail| (MailKind::SyncFailed, mail))
+        }
+    })
+}
+
+fn started_by(run: &Run) -> String {
+    match (run.cause, &run.requested_by_name) {
+        (Cause::Scheduled, _) => "Run Daily".into(),
+        (Cause::Manual, Some(name)) => format!("{name} (Sync To Primary)"),
+        (Cause::Manual, None) => "Sync To Primary".into(),
+    }
+}
+
+/// The active users chosen to receive `app`'s sync emails: each address, and whether
+/// it is an Owner's (each email is built for the level of whoever reads it). A
+/// deactivated user is skipped, even while still on the list.
+pub async fn recipients(conn: &mut AnyConnection, app: &str) -> sqlx::Result<Vec<(String, bool)>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT u.email, u.level FROM app_notify_users n JOIN users u ON u.id = n.user_id \
+         WHERE n.app = $1 AND u.active = 1 ORDER BY u.email",
+    )
+    .bind(app)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(email, level)| (email, level == "owner"))
+        .collect())
+}
