@@ -9,6 +9,8 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod client_addr;
+pub mod error;
+pub mod extract;
 pub mod form;
 pub mod guard;
 pub mod headers;
@@ -24,9 +26,9 @@ pub mod users;
 
 pub use crate::state::AppState;
 
-use crate::auth::CurrentUser;
 use crate::auth::session_store::DbSessionStore;
-use crate::error::AppError;
+use crate::web::error::AppError;
+use crate::web::extract::CurrentUser;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;

@@ -6,11 +6,11 @@
 //! chart from that job down with a breadcrumb back up — so no page ever renders the
 //! whole org, and each answers in a few indexed queries at any size.
 
-use crate::auth::RequireMember;
-use crate::error::{AppError, AppResult};
 use crate::org::model::thousands;
 use crate::org::queries::{self, OrgNode, TreeJob};
 use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireMember;
 use crate::web::page::{Chrome, render};
 use crate::web::params::{Path, Query};
 use crate::web::people::{MAX_ID_CHARS, open_job_label, page_param};

@@ -3,8 +3,7 @@
 //! Sensitive fields reach the page only through `org::queries::can_see_sensitive`:
 //! for anyone else they are not rendered at all — no label, no "hidden".
 
-use crate::auth::{AccessLevel, RequireMember};
-use crate::error::{AppError, AppResult};
+use crate::auth::AccessLevel;
 use crate::org::model::{Compensation, JobStatus, PersonStatus, Sensitive, Source, thousands};
 use crate::org::queries::{
     self, DirectoryFilter, DirectoryRow, HistoryRow, PersonRecord, StatusFilter, TreeJob, Viewer,
@@ -12,6 +11,8 @@ use crate::org::queries::{
 };
 use crate::org::store::date_text;
 use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireMember;
 use crate::web::page::{Chrome, render};
 use crate::web::params::{Path, Query};
 use crate::web::{format_time, urlencode};

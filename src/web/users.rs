@@ -5,18 +5,19 @@
 //! 7 days) to choose their own password — nobody else ever knows it.
 
 use crate::audit::{self, Actor};
+use crate::auth::AccessLevel;
 use crate::auth::invitations::{self, RenewRefused};
 use crate::auth::links::{self, LinkError, LinkOverview};
 use crate::auth::password::check_new_password;
 use crate::auth::users::{
     self, ChangeUserError, CreateUserError, NewUser, check_email, check_name,
 };
-use crate::auth::{AccessLevel, RequireOwner, RequireTechnicalOwner};
-use crate::error::{AppError, AppResult};
 use crate::link_base;
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::auth::sign_in;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::{RequireOwner, RequireTechnicalOwner};
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use crate::web::params::{Path, Query};
@@ -82,7 +83,7 @@ fn grantable(level: AccessLevel) -> Vec<AccessLevel> {
 
 async fn page(
     state: &AppState,
-    user: &crate::auth::CurrentUser,
+    user: &crate::web::extract::CurrentUser,
     form: (String, String, String),
     errors: BTreeMap<&'static str, String>,
 ) -> AppResult<UsersPage> {
@@ -264,7 +265,7 @@ struct LevelForm {
 
 async fn apply_change(
     state: &AppState,
-    owner: &crate::auth::CurrentUser,
+    owner: &crate::web::extract::CurrentUser,
     id: &str,
     level: AccessLevel,
     active: bool,

@@ -1,7 +1,8 @@
 //! One error type for the web layer. Every handler returns `Result<_, AppError>`; each
 //! variant becomes a page a person can act on (or JSON under `/api/`). Internal errors
 //! are logged with the request id and shown only as a sentence and that id — never a
-//! driver error, a stack trace or a secret.
+//! driver error, a stack trace or a secret. Domain modules have their own error types;
+//! the `From` impls here are where they become pages.
 
 use crate::auth::level::AccessLevel;
 use crate::web::request::RequestInfo;
@@ -69,6 +70,16 @@ impl From<crate::auth::password::HashError> for AppError {
         match e {
             crate::auth::password::HashError::Busy(busy) => busy.into(),
             crate::auth::password::HashError::Failed(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<crate::auth::throttle::Paused> for AppError {
+    fn from(paused: crate::auth::throttle::Paused) -> Self {
+        let now = crate::db::now_ms();
+        Self::TooManyRequests {
+            message: crate::auth::throttle::try_again_sentence(paused.until_ms, now),
+            retry_after_secs: paused.retry_after_secs(now),
         }
     }
 }
