@@ -5,10 +5,12 @@
 //! the `From` impls here are where they become pages.
 
 use crate::auth::level::AccessLevel;
+use crate::web::QUERY_VALUE;
 use crate::web::request::RequestInfo;
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::utf8_percent_encode;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -214,7 +216,7 @@ impl IntoResponse for AppError {
             && !info.as_ref().is_some_and(|i| i.api)
         {
             let target = match next {
-                Some(next) => format!("/login?next={}", crate::web::urlencode(next)),
+                Some(next) => format!("/login?next={}", utf8_percent_encode(next, QUERY_VALUE)),
                 None => "/login".to_owned(),
             };
             return Redirect::to(&target).into_response();

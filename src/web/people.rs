@@ -15,12 +15,13 @@ use crate::web::error::{AppError, AppResult};
 use crate::web::extract::RequireMember;
 use crate::web::page::{Chrome, render};
 use crate::web::params::{Path, Query};
-use crate::web::{format_time, urlencode};
+use crate::web::{QUERY_VALUE, format_time};
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use percent_encoding::utf8_percent_encode;
 use serde::Deserialize;
 
 pub const PAGE_SIZE: i64 = 50;
@@ -142,7 +143,7 @@ fn directory_link(filter: &DirectoryFilter, page: i64) -> String {
         ("location", &filter.location),
     ] {
         if let Some(v) = value {
-            parts.push(format!("{key}={}", urlencode(v)));
+            parts.push(format!("{key}={}", utf8_percent_encode(v, QUERY_VALUE)));
         }
     }
     if filter.status != StatusFilter::Active {
@@ -363,7 +364,7 @@ fn history_view(row: HistoryRow, may_see: bool, runs_visible: bool) -> HistoryVi
         run_href: row
             .run_id
             .filter(|_| runs_visible)
-            .map(|id| format!("/syncs/{}", urlencode(&id))),
+            .map(|id| format!("/syncs/{}", utf8_percent_encode(&id, QUERY_VALUE))),
     }
 }
 
