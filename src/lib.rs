@@ -13,7 +13,6 @@ pub mod config;
 pub mod crypto;
 pub mod data_dir;
 pub mod db;
-pub mod error;
 pub mod justworks;
 pub mod link_base;
 pub mod mail;

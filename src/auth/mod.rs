@@ -1,7 +1,7 @@
 //! Accounts and access: users, passwords, sessions, access levels, CSRF and throttling.
+//! The HTTP side (the access extractors, the error pages) lives with the web layer.
 
 pub mod csrf;
-pub mod extract;
 pub mod invitations;
 pub mod level;
 pub mod links;
@@ -12,5 +12,4 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 
-pub use extract::{CurrentUser, RequireMember, RequireOwner, RequireTechnicalOwner};
 pub use level::AccessLevel;

@@ -97,14 +97,14 @@ pub struct Attempt {
 }
 
 /// Records an attempt and checks the limits counting it, so that parallel attempts see
-/// each other. `Err(until)` when this address is paused (the attempt is then not
+/// each other. `Err(Paused)` when this address is paused (the attempt is then not
 /// counted). An account that failed often lately, from anywhere, is slowed: this
 /// returns only after a short wait (at most [`MAX_SLOW_DOWN`]).
 pub async fn begin_attempt(
     db: &Db,
     email: &str,
     client: &str,
-) -> sqlx::Result<Result<Attempt, i64>> {
+) -> sqlx::Result<Result<Attempt, Paused>> {
     let id = new_id();
     sqlx::query("INSERT INTO failed_sign_ins (id, email, client, at) VALUES ($1, $2, $3, $4)")
         .bind(&id)
@@ -130,10 +130,10 @@ pub async fn begin_attempt(
         let (earlier,): (i64,) = query.bind(since).bind(&id).fetch_one(db.pool()).await?;
         if earlier >= scope.limit() {
             forget(db, &id).await?;
-            let until = blocked_until(db, email, client)
+            let until_ms = blocked_until(db, email, client)
                 .await?
                 .unwrap_or_else(now_ms);
-            return Ok(Err(until));
+            return Ok(Err(Paused { until_ms }));
         }
     }
     let (account_failures,): (i64,) = sqlx::query_as(
@@ -202,12 +202,18 @@ pub async fn forget_old(db: &Db) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// The refusal of a throttled attempt: 429 with the sentence and `Retry-After`.
-pub fn too_many(until_ms: i64) -> crate::error::AppError {
-    let now = now_ms();
-    crate::error::AppError::TooManyRequests {
-        message: try_again_sentence(until_ms, now),
-        retry_after_secs: ((until_ms - now).max(0) / 1000 + 1) as u64,
+/// A throttled attempt, refused: sign-in from this address is paused until `until_ms`
+/// (UTC ms). The web layer answers it with 429, the sentence and `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("sign-in from this address is paused")]
+pub struct Paused {
+    pub until_ms: i64,
+}
+
+impl Paused {
+    /// Whole seconds until the pause ends, rounded up (at least 1).
+    pub fn retry_after_secs(&self, now_ms: i64) -> u64 {
+        ((self.until_ms - now_ms).max(0) / 1000 + 1) as u64
     }
 }
 

@@ -3,13 +3,13 @@
 //! (`org::visibility::can_see_sensitive`): sensitive keys are *absent* — not null — for
 //! anyone who may not see them.
 
-use crate::auth::RequireMember;
-use crate::error::{AppError, AppResult};
 use crate::org::model::{Address, Phone};
 use crate::org::queries::{self, After, PersonRecord};
 use crate::org::store::date_text;
 use crate::org::visibility::{Viewer, can_see_sensitive};
 use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireMember;
 use crate::web::params::{Path, Query, storable};
 use crate::web::people::{MAX_ID_CHARS, MAX_QUERY_CHARS, status_param, text_param};
 use axum::extract::State;

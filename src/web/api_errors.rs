@@ -2,7 +2,7 @@
 //! `detail`, `request_id`) — also the ones axum gives before any handler of ours runs:
 //! a query string that does not parse (`?limit=abc`), a method a route does not take.
 
-use crate::error::json_error;
+use crate::web::error::json_error;
 use crate::web::request::RequestInfo;
 use axum::extract::Request;
 use axum::http::header;

@@ -2,11 +2,11 @@
 //! shapes"), Technical Owner or above — the same rule as the pages. A run's JSON holds
 //! counts, warnings and the error sentence; warnings never carry sensitive values.
 
-use crate::auth::RequireTechnicalOwner;
-use crate::error::{AppError, AppResult};
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
 use crate::sync::runs::{self, Run};
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireTechnicalOwner;
 use crate::web::params::{Path, Query};
 use axum::extract::State;
 use axum::routing::get;

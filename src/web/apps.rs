@@ -4,14 +4,14 @@
 use crate::apps::{self, CATALOG, justworks};
 use crate::audit::{self, Actor};
 use crate::auth::users::{self, User};
-use crate::auth::{CurrentUser, RequireTechnicalOwner};
-use crate::error::{AppError, AppResult};
 use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
 use crate::link_base;
 use crate::mail;
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
 use crate::sync::{runs, scheduler};
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::{CurrentUser, RequireTechnicalOwner};
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use crate::web::syncs::RunView;

@@ -1,9 +1,9 @@
 //! The audit log page (`/settings/audit`, Owner only).
 
 use crate::audit;
-use crate::auth::RequireOwner;
-use crate::error::AppResult;
 use crate::state::AppState;
+use crate::web::error::AppResult;
+use crate::web::extract::RequireOwner;
 use crate::web::format_time;
 use crate::web::page::{Chrome, render};
 use crate::web::params::Query;

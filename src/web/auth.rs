@@ -1,16 +1,16 @@
 //! Signing in and out, and changing one's own password.
 
 use crate::audit::{self, Actor};
-use crate::auth::extract::SIGNED_IN_AT_KEY;
 use crate::auth::password::check_new_password;
 use crate::auth::session_store::USER_ID_KEY;
+use crate::auth::throttle;
 use crate::auth::users::{self, normalize_email};
-use crate::auth::{RequireMember, throttle};
 use crate::db::now_ms;
-use crate::error::{AppError, AppResult};
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::client_addr::ClientAddr;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::{RequireMember, SIGNED_IN_AT_KEY};
 use crate::web::form::Form;
 use crate::web::page::{Chrome, Flash, flash, render, render_with};
 use crate::web::params::Query;
@@ -112,9 +112,7 @@ async fn login(
     }
     // The attempt is recorded before the password is checked, so a burst of parallel
     // guesses cannot all pass the limit; a success removes it again.
-    let attempt = throttle::begin_attempt(&state.db, &email, &client)
-        .await?
-        .map_err(throttle::too_many)?;
+    let attempt = throttle::begin_attempt(&state.db, &email, &client).await??;
     let found = users::find_for_sign_in(&state.db, &email).await?;
     let (user, hash) = match found {
         Some((user, hash)) if user.active => (Some(user), hash),
@@ -204,9 +202,7 @@ async fn change_password(
     let mut errors = std::collections::BTreeMap::new();
     // Guessing the current password from a stolen session is throttled like sign-in.
     let client = client.to_string();
-    let attempt = throttle::begin_attempt(&state.db, &user.email, &client)
-        .await?
-        .map_err(throttle::too_many)?;
+    let attempt = throttle::begin_attempt(&state.db, &user.email, &client).await??;
     let hash = users::find_for_sign_in(&state.db, &user.email)
         .await?
         .and_then(|(_, hash)| hash);

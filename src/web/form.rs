@@ -4,7 +4,7 @@
 //! in it is refused before it is read: no field may hold one (PostgreSQL refuses it in
 //! text, which would answer 500 instead of 400).
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 use crate::web::guard::MAX_FORM_BYTES;
 use axum::body::Body;
 use axum::extract::{FromRequest, Request};

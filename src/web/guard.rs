@@ -4,8 +4,8 @@
 //! here, for every non-GET route at once, means a new form cannot forget the check.
 
 use crate::auth::csrf;
-use crate::error::AppError;
 use crate::web::AppState;
+use crate::web::error::AppError;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};

@@ -9,6 +9,8 @@ pub mod assets;
 pub mod audit;
 pub mod auth;
 pub mod client_addr;
+pub mod error;
+pub mod extract;
 pub mod form;
 pub mod guard;
 pub mod headers;
@@ -24,12 +26,13 @@ pub mod users;
 
 pub use crate::state::AppState;
 
-use crate::auth::CurrentUser;
 use crate::auth::session_store::DbSessionStore;
-use crate::error::AppError;
+use crate::web::error::AppError;
+use crate::web::extract::CurrentUser;
 use axum::Router;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
@@ -89,23 +92,15 @@ async fn home(user: Result<CurrentUser, AppError>) -> Response {
     }
 }
 
-/// Percent-encodes a query value.
-pub fn urlencode(value: &str) -> String {
-    form_urlencoded_component(value)
-}
-
-fn form_urlencoded_component(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+/// What a value in a link's query (or path segment) keeps as written: letters, digits
+/// and `-_.~/`; every other byte is percent-encoded, for
+/// [`percent_encoding::utf8_percent_encode`].
+pub const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
 
 /// A stored instant (UTC ms) as people read it: `2026-11-26 05:39 UTC`.
 pub fn format_time(ms: i64) -> String {
@@ -146,4 +141,19 @@ fn unavailable() -> Response {
         "database unavailable",
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use percent_encoding::utf8_percent_encode;
+
+    #[test]
+    fn a_query_value_keeps_letters_digits_and_path_characters_and_encodes_the_rest() {
+        let encoded = utf8_percent_encode("/people?q=Ana Souza&x=1+2#é~a-b_c.d", QUERY_VALUE);
+        assert_eq!(
+            encoded.to_string(),
+            "/people%3Fq%3DAna%20Souza%26x%3D1%2B2%23%C3%A9~a-b_c.d"
+        );
+    }
 }

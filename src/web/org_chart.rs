@@ -6,20 +6,21 @@
 //! chart from that job down with a breadcrumb back up — so no page ever renders the
 //! whole org, and each answers in a few indexed queries at any size.
 
-use crate::auth::RequireMember;
-use crate::error::{AppError, AppResult};
 use crate::org::model::thousands;
 use crate::org::queries::{self, OrgNode, TreeJob};
 use crate::state::AppState;
+use crate::web::QUERY_VALUE;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireMember;
 use crate::web::page::{Chrome, render};
 use crate::web::params::{Path, Query};
 use crate::web::people::{MAX_ID_CHARS, open_job_label, page_param};
-use crate::web::urlencode;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
+use percent_encoding::utf8_percent_encode;
 use serde::Deserialize;
 
 /// Direct reports shown under one node before "see all".
@@ -175,7 +176,12 @@ async fn org_chart(
         .collect();
     let top = NodeView::from_node(top);
     let paged = total > REPORTS_PER_NODE;
-    let link = |p: i64| format!("/org?root={}&page={p}", urlencode(&top.job_id));
+    let link = |p: i64| {
+        format!(
+            "/org?root={}&page={p}",
+            utf8_percent_encode(&top.job_id, QUERY_VALUE)
+        )
+    };
     render(&OrgPage {
         chrome: Chrome::for_user(&state, &user, "org", format!("Org chart: {}", top.label)).await?,
         breadcrumb,

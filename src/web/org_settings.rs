@@ -2,10 +2,10 @@
 //! decides when Run Daily fires and what "today" is for a sync.
 
 use crate::audit::Actor;
-use crate::auth::{CurrentUser, RequireOwner};
-use crate::error::AppResult;
 use crate::org_settings::{self, FieldErrors, Form as OrgForm};
 use crate::state::AppState;
+use crate::web::error::AppResult;
+use crate::web::extract::{CurrentUser, RequireOwner};
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use askama::Template;

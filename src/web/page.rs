@@ -3,9 +3,10 @@
 //! place pages are rendered.
 
 use crate::auth::session_store::USER_ID_KEY;
-use crate::auth::{AccessLevel, CurrentUser, csrf};
-use crate::error::AppResult;
+use crate::auth::{AccessLevel, csrf};
 use crate::state::AppState;
+use crate::web::error::AppResult;
+use crate::web::extract::CurrentUser;
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};

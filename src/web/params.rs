@@ -6,7 +6,7 @@
 //! that cannot be read names nothing (404); a query that cannot be read is a bad request
 //! (400). Both are pages, or JSON under `/api/`, like every other refusal.
 
-use crate::error::AppError;
+use crate::web::error::AppError;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;

@@ -4,10 +4,10 @@
 use crate::auth::password::check_new_password;
 use crate::auth::setup::{self, FirstOwner, token_is_valid};
 use crate::auth::users::{self, check_email, check_name};
-use crate::error::{AppError, AppResult};
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::auth::sign_in;
+use crate::web::error::{AppError, AppResult};
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use crate::web::params::Query;

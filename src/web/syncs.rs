@@ -3,8 +3,6 @@
 //! are shown to Owners only.
 
 use crate::apps::{self, justworks};
-use crate::auth::RequireTechnicalOwner;
-use crate::error::{AppError, AppResult};
 use crate::link_base;
 use crate::mail::{self, DeliveryNote};
 use crate::org::visibility::Sensitive;
@@ -13,6 +11,8 @@ use crate::sync::change::ChangeKind;
 use crate::sync::history;
 use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
 use crate::sync::summary::{KIND_ORDER, Tally};
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireTechnicalOwner;
 use crate::web::format_time;
 use crate::web::page::{Chrome, flash, render};
 use crate::web::params::{Path, Query};

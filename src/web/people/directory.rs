@@ -2,17 +2,19 @@
 
 use super::person::open_job_label;
 use super::{MAX_FILTER_CHARS, MAX_QUERY_CHARS, PAGE_SIZE, page_param, status_param, text_param};
-use crate::auth::{AccessLevel, RequireMember};
-use crate::error::AppResult;
+use crate::auth::AccessLevel;
 use crate::org::model::thousands;
 use crate::org::queries::{self, DirectoryFilter, DirectoryRow, StatusFilter};
 use crate::state::AppState;
+use crate::web::QUERY_VALUE;
+use crate::web::error::AppResult;
+use crate::web::extract::RequireMember;
 use crate::web::page::{Chrome, render};
 use crate::web::params::Query;
-use crate::web::urlencode;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use percent_encoding::utf8_percent_encode;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -67,7 +69,7 @@ fn directory_link(filter: &DirectoryFilter, page: i64) -> String {
         ("location", &filter.location),
     ] {
         if let Some(v) = value {
-            parts.push(format!("{key}={}", urlencode(v)));
+            parts.push(format!("{key}={}", utf8_percent_encode(v, QUERY_VALUE)));
         }
     }
     if filter.status != StatusFilter::Active {

@@ -4,9 +4,9 @@
 //! Sensitive fields reach the page only through `org::visibility::can_see_sensitive`:
 //! for anyone else they are not rendered at all — no label, no "hidden".
 
-use crate::error::{AppError, AppResult};
 use crate::org::queries::StatusFilter;
 use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
 use axum::Router;
 use axum::routing::get;
 

@@ -2,20 +2,22 @@
 //! `org::visibility::can_see_sensitive`: for anyone else they are not rendered at all.
 
 use super::{HISTORY_SHOWN, MAX_ID_CHARS, MAX_REPORTS_SHOWN};
-use crate::auth::{AccessLevel, RequireMember};
-use crate::error::{AppError, AppResult};
+use crate::auth::AccessLevel;
 use crate::org::model::{Compensation, JobStatus, PersonStatus, Source};
 use crate::org::queries::{self, PersonRecord, TreeJob};
 use crate::org::store::date_text;
 use crate::org::visibility::{Sensitive, Synced, Viewer, can_see_sensitive};
 use crate::state::AppState;
 use crate::sync::history::{self, HistoryRow};
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireMember;
 use crate::web::page::{Chrome, render};
 use crate::web::params::Path;
-use crate::web::{format_time, urlencode};
+use crate::web::{QUERY_VALUE, format_time};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use percent_encoding::utf8_percent_encode;
 
 /// The fields only Owners and the person themself see.
 struct PrivateView {
@@ -136,7 +138,7 @@ fn history_view(row: HistoryRow, may_see: bool, runs_visible: bool) -> HistoryVi
         run_href: row
             .run_id
             .filter(|_| runs_visible)
-            .map(|id| format!("/syncs/{}", urlencode(&id))),
+            .map(|id| format!("/syncs/{}", utf8_percent_encode(&id, QUERY_VALUE))),
     }
 }
 

@@ -2,15 +2,16 @@
 //! who has not accepted theirs, and accepting one (`/invite`) by choosing a password.
 
 use super::{INVITATION_DAYS, page, target};
+use crate::auth::AccessLevel;
 use crate::auth::invitations::{self, RenewRefused};
 use crate::auth::password::check_new_password;
 use crate::auth::users::{CreateUserError, NewUser, check_email, check_name};
-use crate::auth::{AccessLevel, RequireTechnicalOwner};
-use crate::error::{AppError, AppResult};
 use crate::link_base;
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::auth::sign_in;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireTechnicalOwner;
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render, render_with};
 use crate::web::params::{Path, Query};

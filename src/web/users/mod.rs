@@ -11,12 +11,13 @@ mod invites;
 mod person_links;
 
 use crate::audit::{self, Actor};
+use crate::auth::AccessLevel;
 use crate::auth::invitations::{self};
 use crate::auth::links::{self, LinkOverview};
 use crate::auth::users::{self, ChangeUserError};
-use crate::auth::{AccessLevel, RequireOwner, RequireTechnicalOwner};
-use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::{RequireOwner, RequireTechnicalOwner};
 use crate::web::form::Form;
 use crate::web::page::{Chrome, flash, render};
 use crate::web::params::Path;
@@ -81,7 +82,7 @@ fn grantable(level: AccessLevel) -> Vec<AccessLevel> {
 
 async fn page(
     state: &AppState,
-    user: &crate::auth::CurrentUser,
+    user: &crate::web::extract::CurrentUser,
     form: (String, String, String),
     errors: BTreeMap<&'static str, String>,
 ) -> AppResult<UsersPage> {
@@ -125,7 +126,7 @@ struct LevelForm {
 
 async fn apply_change(
     state: &AppState,
-    owner: &crate::auth::CurrentUser,
+    owner: &crate::web::extract::CurrentUser,
     id: &str,
     level: AccessLevel,
     active: bool,

@@ -3,10 +3,10 @@
 
 use super::target;
 use crate::audit::{self, Actor};
-use crate::auth::RequireOwner;
 use crate::auth::links::{self, LinkError};
-use crate::error::{AppError, AppResult};
 use crate::state::AppState;
+use crate::web::error::{AppError, AppResult};
+use crate::web::extract::RequireOwner;
 use crate::web::form::Form;
 use crate::web::page::flash;
 use crate::web::params::Path;

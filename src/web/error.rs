@@ -1,13 +1,16 @@
 //! One error type for the web layer. Every handler returns `Result<_, AppError>`; each
 //! variant becomes a page a person can act on (or JSON under `/api/`). Internal errors
 //! are logged with the request id and shown only as a sentence and that id — never a
-//! driver error, a stack trace or a secret.
+//! driver error, a stack trace or a secret. Domain modules have their own error types;
+//! the `From` impls here are where they become pages.
 
 use crate::auth::level::AccessLevel;
+use crate::web::QUERY_VALUE;
 use crate::web::request::RequestInfo;
 use askama::Template;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::utf8_percent_encode;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -69,6 +72,16 @@ impl From<crate::auth::password::HashError> for AppError {
         match e {
             crate::auth::password::HashError::Busy(busy) => busy.into(),
             crate::auth::password::HashError::Failed(e) => Self::Internal(e),
+        }
+    }
+}
+
+impl From<crate::auth::throttle::Paused> for AppError {
+    fn from(paused: crate::auth::throttle::Paused) -> Self {
+        let now = crate::db::now_ms();
+        Self::TooManyRequests {
+            message: crate::auth::throttle::try_again_sentence(paused.until_ms, now),
+            retry_after_secs: paused.retry_after_secs(now),
         }
     }
 }
@@ -203,7 +216,7 @@ impl IntoResponse for AppError {
             && !info.as_ref().is_some_and(|i| i.api)
         {
             let target = match next {
-                Some(next) => format!("/login?next={}", crate::web::urlencode(next)),
+                Some(next) => format!("/login?next={}", utf8_percent_encode(next, QUERY_VALUE)),
                 None => "/login".to_owned(),
             };
             return Redirect::to(&target).into_response();

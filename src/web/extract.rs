@@ -3,12 +3,12 @@
 //! is reloaded from the database on every request, so a deactivation or demotion takes
 //! effect at once, on every instance.
 
-use super::level::AccessLevel;
-use super::session_store::USER_ID_KEY;
-use super::users::{self, User};
+use crate::auth::level::AccessLevel;
+use crate::auth::session_store::USER_ID_KEY;
+use crate::auth::users::{self, User};
 use crate::db::now_ms;
-use crate::error::AppError;
 use crate::state::AppState;
+use crate::web::error::AppError;
 use axum::extract::FromRequestParts;
 use axum::http::Method;
 use axum::http::request::Parts;
