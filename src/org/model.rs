@@ -291,4 +291,3 @@ pub fn is_sensitive(field: &str) -> bool {
 }
 
 // Kept here too for the modules that still import it from the model (mail).
-pub use super::visibility::Sensitive;

@@ -6,7 +6,6 @@
 use crate::sync::change::ChangeKind;
 
 // The summary email reads the counts through here.
-pub use crate::sync::history::{change_counts, names, owner_only_people};
 
 /// The kinds in the order people read them (run page sections, email lines).
 pub const KIND_ORDER: [ChangeKind; 8] = [

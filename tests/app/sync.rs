@@ -16,7 +16,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 /// How long a run may take before a test gives up on it.
-const RUN_DEADLINE: Duration = Duration::from_secs(60);
+pub(crate) const RUN_DEADLINE: Duration = Duration::from_secs(60);
 
 /// The sentence a run fails with when orgsync's own database refuses (pipeline.rs).
 const DATABASE_FAILURE: &str = "orgsync could not read or save its own data (a database error); \
@@ -243,7 +243,7 @@ pub(crate) async fn wait_for_run(
 
 /// Presses Sync To Primary, follows to the run's page and waits until the run ends.
 /// The run's id and final JSON.
-async fn sync_and_wait(client: &TestClient) -> (String, Value) {
+pub(crate) async fn sync_and_wait(client: &TestClient) -> (String, Value) {
     let id = press_sync(client).await;
     let run = wait_for_run(client, &id, is_finished).await;
     (id, run)

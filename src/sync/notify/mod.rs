@@ -11,9 +11,10 @@ pub mod report;
 use crate::db::now_ms;
 use crate::mail::compose::Mail;
 use crate::mail::outbox::{self, MailKind, NewMail};
-use crate::org::model::Sensitive;
+use crate::org::visibility::Sensitive;
+use crate::sync::history;
 use crate::sync::runs::{Cause, Run};
-use crate::sync::summary::{self, KIND_ORDER, Tally};
+use crate::sync::summary::{KIND_ORDER, Tally};
 use report::{NAMES_PER_KIND, SummaryReport};
 use sqlx::{AnyConnection, Connection};
 use std::collections::HashMap;
@@ -110,19 +111,19 @@ async fn compose_for(
 ) -> sqlx::Result<Result<(MailKind, Mail), askama::Error>> {
     Ok(match end {
         RunEnd::Finished { warnings } => {
-            let tally = Tally::from_rows(&summary::change_counts(conn, &run.id, sensitive).await?);
+            let tally = Tally::from_rows(&history::change_counts(conn, &run.id, sensitive).await?);
             let mut names = HashMap::new();
             for kind in KIND_ORDER {
                 if tally.count(kind) > 0 {
                     let listed =
-                        summary::names(conn, &run.id, kind, NAMES_PER_KIND as i64, sensitive)
+                        history::names(conn, &run.id, kind, NAMES_PER_KIND as i64, sensitive)
                             .await?;
                     names.insert(kind, listed);
                 }
             }
             let owner_only = match sensitive {
                 Sensitive::Shown => 0,
-                Sensitive::Hidden => summary::owner_only_people(conn, &run.id).await?,
+                Sensitive::Hidden => history::owner_only_people(conn, &run.id).await?,
             };
             let notice = SummaryReport::new(
                 tally,

@@ -18,36 +18,9 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// How long a run may take before a test gives up on it.
-const RUN_DEADLINE: Duration = Duration::from_secs(60);
-
-/// Presses Sync To Primary and waits until the run ends: its id and final JSON.
-async fn sync_and_wait(client: &TestClient) -> (String, Value) {
-    let page = client.post("/apps/justworks/sync", NO_FIELDS).await;
-    page.expect(303);
-    let id = page
-        .location
-        .as_deref()
-        .and_then(|l| l.strip_prefix("/syncs/"))
-        .expect("the run's page")
-        .to_owned();
-    let deadline = Instant::now() + RUN_DEADLINE;
-    loop {
-        let page = client.get(&format!("/api/v1/syncs/{id}")).await;
-        page.expect(200);
-        let run: Value = serde_json::from_str(&page.body).expect("a run");
-        if matches!(
-            run["status"].as_str(),
-            Some("complete" | "complete_with_warnings" | "failed")
-        ) {
-            return (id, run);
-        }
-        assert!(Instant::now() < deadline, "run {id} did not end: {run}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+pub(crate) use crate::sync::{RUN_DEADLINE, sync_and_wait};
 
 /// The log lines at ERROR level that mention `request_id` (the log is shared by every
 /// test of the binary; a request id is not).
