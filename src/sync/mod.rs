@@ -2,6 +2,7 @@
 //! scheduler, the pure plan, and the one-transaction apply.
 
 pub mod change;
+pub mod daily_at;
 pub mod history;
 pub mod notify;
 pub mod options;

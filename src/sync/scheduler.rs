@@ -13,6 +13,7 @@
 
 use crate::org_settings::{self, zone_name};
 use crate::state::AppState;
+use crate::sync::daily_at::DailyAt;
 use crate::sync::runs::{self, Cause, Enqueued};
 use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
@@ -25,11 +26,6 @@ pub const EVERY: Duration = Duration::from_secs(15);
 
 /// How many days back the pages mention a skipped daily sync.
 const SKIPS_SHOWN_FOR_DAYS: i32 = 7;
-
-/// `daily_at` as stored (`HH:MM`, 24-hour).
-pub fn parse_daily_at(text: &str) -> Option<Time> {
-    Time::strptime("%H:%M", text.trim()).ok()
-}
 
 /// The instant `at` falls on local date `day` in `tz`. A time that does not exist that
 /// day (spring forward) moves forward by the gap; one that happens twice (fall back) is
@@ -156,7 +152,7 @@ pub async fn tick(state: &AppState) -> sqlx::Result<Vec<Decision>> {
     drop(conn);
     let mut decisions = Vec::with_capacity(apps.len());
     for (app, daily_at, since) in apps {
-        let Some(at) = parse_daily_at(&daily_at) else {
+        let Ok(at) = daily_at.parse::<DailyAt>().map(DailyAt::time) else {
             tracing::warn!(app = %app, daily_at = %daily_at, "Run Daily is on but its time is not HH:MM; skipped");
             continue;
         };
@@ -318,8 +314,8 @@ pub async fn app_schedule(state: &AppState, app: &str) -> sqlx::Result<Option<Ap
             .await?;
     let last_decided = last.and_then(|d| d.parse::<Date>().ok());
     let run_daily = run_daily != 0;
-    let next = match parse_daily_at(&daily_at) {
-        Some(at) if run_daily => {
+    let next = match daily_at.parse::<DailyAt>().map(DailyAt::time) {
+        Ok(at) if run_daily => {
             let since = since.and_then(|ms| Timestamp::from_millisecond(ms).ok());
             next_sync(now, &org.time_zone, at, since, last_decided)
         }
@@ -365,7 +361,7 @@ mod tests {
     }
 
     fn time(text: &str) -> Time {
-        parse_daily_at(text).unwrap()
+        text.parse::<DailyAt>().unwrap().time()
     }
 
     fn due_day(now: &str, at: &str, since: Option<&str>) -> Option<String> {
