@@ -198,10 +198,10 @@ async fn configure(state: &AppState, creds: &serde_json::Value) -> anyhow::Resul
         new_password: Some(SecretString::new(field("password"))),
         new_seed: Some(TotpSeed::parse(&field("totp_secret"))?),
         run_daily: false,
-        daily_at: "06:00".into(),
+        daily_at: Default::default(),
         notify_user_ids: vec![],
     };
-    justworks::save(&mut tx, &state.crypto, &valid).await?;
+    justworks::save(&mut tx, &state.crypto, &valid, state.clock.now()).await?;
     tx.commit().await?;
     anyhow::ensure!(apps::installed(&state.db, justworks::APP).await?.is_some());
     Ok(())

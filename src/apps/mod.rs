@@ -2,7 +2,7 @@
 
 pub mod justworks;
 
-use crate::db::{Db, now_ms};
+use crate::db::Db;
 use sqlx::{AnyConnection, FromRow};
 
 /// An app orgsync offers, as the *Apps and Integrations* table shows it.
@@ -67,14 +67,19 @@ pub async fn all_installed(db: &Db) -> sqlx::Result<Vec<Install>> {
     .await
 }
 
-/// Installs an app; false if it already was.
-pub async fn install(conn: &mut AnyConnection, app: &str, user_id: &str) -> sqlx::Result<bool> {
+/// Installs an app at `now`; false if it already was.
+pub async fn install(
+    conn: &mut AnyConnection,
+    app: &str,
+    user_id: &str,
+    now: jiff::Timestamp,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "INSERT INTO app_installs (app, installed_at, installed_by, run_daily, daily_at, updated_at) \
          VALUES ($1, $2, $3, 0, '06:00', $2) ON CONFLICT (app) DO NOTHING",
     )
     .bind(app)
-    .bind(now_ms())
+    .bind(now.as_millisecond())
     .bind(user_id)
     .execute(conn)
     .await?;

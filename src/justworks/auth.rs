@@ -14,8 +14,9 @@ use crate::secrets::SecretString;
 use reqwest::StatusCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// What orgsync signs in to Justworks with. `Debug` shows the username only.
-#[derive(Debug, Clone)]
+/// What orgsync signs in to Justworks with: typed on the settings page or read from the
+/// stored (encrypted) secrets. `Debug` shows the username only.
+#[derive(Clone)]
 pub struct Credentials {
     pub username: String,
     pub password: SecretString,
@@ -29,6 +30,14 @@ impl Credentials {
             password,
             seed,
         }
+    }
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .finish_non_exhaustive()
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::apps::{self, CATALOG, justworks};
 use crate::audit::{self, Actor};
 use crate::auth::users::{self, User};
-use crate::justworks::{ClientOptions, Credentials, JustworksClient, TotpSeed};
+use crate::justworks::{ClientOptions, Credentials, JustworksClient};
 use crate::link_base;
 use crate::mail;
 use crate::org::visibility::Sensitive;
@@ -12,7 +12,7 @@ use crate::state::AppState;
 use crate::sync::{runs, scheduler};
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::{CurrentUser, RequireTechnicalOwner};
-use crate::web::form::Form;
+use crate::web::form::{Form, RepeatedForm};
 use crate::web::page::{Chrome, flash, render, render_with};
 use crate::web::syncs::RunView;
 use askama::Template;
@@ -105,7 +105,7 @@ struct Recipient {
 #[template(path = "justworks.html")]
 struct JustworksPage {
     chrome: Chrome,
-    form: justworks::Form,
+    form: justworks::SettingsForm,
     config: justworks::Config,
     recipients: Vec<Recipient>,
     errors: justworks::FieldErrors,
@@ -143,6 +143,32 @@ fn recipients(users: &[User], chosen: &[String]) -> Vec<Recipient> {
         .collect()
 }
 
+impl JustworksPage {
+    /// The page showing `form` over what is stored (`config`), with its messages and
+    /// what *Test connection* found, if anything.
+    async fn new(
+        state: &AppState,
+        user: &CurrentUser,
+        config: justworks::Config,
+        form: justworks::SettingsForm,
+        errors: justworks::FieldErrors,
+        connection: Option<ConnectionResult>,
+    ) -> AppResult<Self> {
+        let all_users = users::list(&state.db).await?;
+        Ok(Self {
+            chrome: Chrome::for_user(state, user, "apps", "Justworks").await?,
+            recipients: recipients(&all_users, &form.notify_user_ids),
+            form,
+            config,
+            errors,
+            sandbox_url: sandbox_url(state),
+            connection,
+            last_sync: last_sync(state, justworks::APP, user).await?,
+            schedule: scheduler::app_schedule(state, justworks::APP).await?,
+        })
+    }
+}
+
 async fn load_config(state: &AppState) -> AppResult<Option<justworks::Config>> {
     match apps::installed(&state.db, justworks::APP).await? {
         Some(install) => Ok(Some(justworks::load(&state.db, &install).await?)),
@@ -158,19 +184,8 @@ async fn justworks_page(
         flash(&user.session, "info", "Install Justworks first.").await?;
         return Ok(Redirect::to("/apps").into_response());
     };
-    let all_users = users::list(&state.db).await?;
-    let form = justworks::Form::from_config(&config);
-    render(&JustworksPage {
-        chrome: Chrome::for_user(&state, &user, "apps", "Justworks").await?,
-        recipients: recipients(&all_users, &form.notify_user_ids),
-        form,
-        config,
-        errors: Default::default(),
-        sandbox_url: sandbox_url(&state),
-        connection: None,
-        last_sync: last_sync(&state, justworks::APP, &user).await?,
-        schedule: scheduler::app_schedule(&state, justworks::APP).await?,
-    })
+    let form = justworks::SettingsForm::from(&config);
+    render(&JustworksPage::new(&state, &user, config, form, Default::default(), None).await?)
 }
 
 fn sandbox_url(state: &AppState) -> Option<String> {
@@ -185,7 +200,7 @@ async fn install(
     RequireTechnicalOwner(user): RequireTechnicalOwner,
 ) -> AppResult<Response> {
     let mut tx = state.db.begin().await?;
-    let installed = apps::install(&mut tx, justworks::APP, &user.id).await?;
+    let installed = apps::install(&mut tx, justworks::APP, &user.id, state.clock.now()).await?;
     if installed {
         audit::record(
             &mut tx,
@@ -252,7 +267,7 @@ async fn save_settings(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
     headers: HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    RepeatedForm(form): RepeatedForm<justworks::SettingsForm>,
 ) -> AppResult<Response> {
     let Some(config) = load_config(&state).await? else {
         return Err(AppError::BadRequest(
@@ -260,29 +275,18 @@ async fn save_settings(
                 .into(),
         ));
     };
-    let form = justworks::Form::from_pairs(pairs);
     let all_users = users::list(&state.db).await?;
     let valid = match justworks::validate(&form, &config, &all_users) {
         Ok(valid) => valid,
         Err(errors) => {
             tracing::info!(fields = ?errors.keys().collect::<Vec<_>>(), "settings refused");
-            let page = JustworksPage {
-                chrome: Chrome::for_user(&state, &user, "apps", "Justworks").await?,
-                recipients: recipients(&all_users, &form.notify_user_ids),
-                form,
-                config,
-                errors,
-                sandbox_url: sandbox_url(&state),
-                connection: None,
-                last_sync: last_sync(&state, justworks::APP, &user).await?,
-                schedule: scheduler::app_schedule(&state, justworks::APP).await?,
-            };
+            let page = JustworksPage::new(&state, &user, config, form, errors, None).await?;
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
-    let changed = justworks::changed_fields(&config, &valid);
+    let changed = justworks::changed_fields(&justworks::Valid::stored(&config), &valid);
     let mut tx = state.db.begin().await?;
-    justworks::save_at(&mut tx, &state.crypto, &valid, state.clock.now_ms()).await?;
+    justworks::save(&mut tx, &state.crypto, &valid, state.clock.now()).await?;
     link_base::remember(&mut tx, &state, &headers, justworks::APP).await?;
     if !changed.is_empty() {
         audit::record(
@@ -312,8 +316,8 @@ async fn save_settings(
 async fn test_connection(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
-    headers: axum::http::HeaderMap,
-    Form(pairs): Form<Vec<(String, String)>>,
+    headers: HeaderMap,
+    RepeatedForm(form): RepeatedForm<justworks::SettingsForm>,
 ) -> AppResult<Response> {
     let Some(config) = load_config(&state).await? else {
         return Err(AppError::BadRequest(
@@ -321,7 +325,6 @@ async fn test_connection(
                 .into(),
         ));
     };
-    let form = justworks::Form::from_pairs(pairs);
     let result = match credentials_to_test(&state, &config, &form).await? {
         Err(message) => ConnectionResult { ok: false, message },
         Ok(creds) => {
@@ -354,25 +357,24 @@ async fn test_connection(
             connection: Some(result),
         });
     }
-    let all_users = users::list(&state.db).await?;
-    render(&JustworksPage {
-        chrome: Chrome::for_user(&state, &user, "apps", "Justworks").await?,
-        recipients: recipients(&all_users, &form.notify_user_ids),
-        form,
-        config,
-        errors: Default::default(),
-        sandbox_url: sandbox_url(&state),
-        connection: Some(result),
-        last_sync: last_sync(&state, justworks::APP, &user).await?,
-        schedule: scheduler::app_schedule(&state, justworks::APP).await?,
-    })
+    render(
+        &JustworksPage::new(
+            &state,
+            &user,
+            config,
+            form,
+            Default::default(),
+            Some(result),
+        )
+        .await?,
+    )
 }
 
 /// The credentials to try: each typed field, or the saved value when left blank.
 async fn credentials_to_test(
     state: &AppState,
     config: &justworks::Config,
-    form: &justworks::Form,
+    form: &justworks::SettingsForm,
 ) -> AppResult<Result<Credentials, String>> {
     let saved = match &config.settings {
         Some(settings) => justworks::load_credentials(&state.db, &state.crypto, settings).await?,
@@ -382,18 +384,14 @@ async fn credentials_to_test(
         "" => saved.as_ref().map(|c| c.username.clone()),
         typed => Some(typed.to_owned()),
     };
-    let password = if form.password.is_empty() {
-        saved.as_ref().map(|c| c.password.clone())
-    } else {
-        Some(form.password.clone())
+    let password = match form.typed_password() {
+        None => saved.as_ref().map(|c| c.password.clone()),
+        typed => typed.cloned(),
     };
-    let seed = if form.totp_secret.expose().trim().is_empty() {
-        saved.map(|c| c.seed)
-    } else {
-        match TotpSeed::parse(form.totp_secret.expose()) {
-            Ok(seed) => Some(seed),
-            Err(e) => return Ok(Err(format!("Not tested: the 2FA code is not usable. {e}"))),
-        }
+    let seed = match form.parsed_seed() {
+        None => saved.map(|c| c.seed),
+        Some(Ok(seed)) => Some(seed),
+        Some(Err(e)) => return Ok(Err(format!("Not tested: the 2FA code is not usable. {e}"))),
     };
     match (username, password, seed) {
         (Some(u), Some(p), Some(s)) => Ok(Ok(Credentials::new(u, p, s))),

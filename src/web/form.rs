@@ -12,6 +12,10 @@ use serde::de::DeserializeOwned;
 
 pub struct Form<T>(pub T);
 
+/// Like [`Form`], but a field may repeat (`notify_user_ids=a&notify_user_ids=b`): read by
+/// axum-extra's parser, which collects the values into a `Vec`.
+pub struct RepeatedForm<T>(pub T);
+
 impl<T, S> FromRequest<S> for Form<T>
 where
     T: DeserializeOwned,
@@ -20,29 +24,52 @@ where
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let (parts, body) = req.into_parts();
-        let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
-            .await
-            .map_err(|_| malformed())?;
-        let query = parts.uri.query().unwrap_or_default().as_bytes();
-        if holds_nul(&bytes) || holds_nul(query) {
-            tracing::info!("refused a form with a NUL in it");
-            return Err(AppError::BadRequest(
-                "This form holds a character orgsync does not accept (NUL), so nothing was \
-                 changed."
-                    .into(),
-            ));
-        }
-        let req = Request::from_parts(parts, Body::from(bytes));
+        let req = without_nul(req).await?;
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(value)) => Ok(Self(value)),
-            Err(_) => {
-                // The parser's message may quote a value: it is not logged.
-                tracing::info!("refused a malformed form");
-                Err(malformed())
-            }
+            Err(_) => Err(refused()),
         }
     }
+}
+
+impl<T, S> FromRequest<S> for RepeatedForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let req = without_nul(req).await?;
+        match axum_extra::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum_extra::extract::Form(value)) => Ok(Self(value)),
+            Err(_) => Err(refused()),
+        }
+    }
+}
+
+/// The request again, once its form is known to hold no NUL.
+async fn without_nul(req: Request) -> Result<Request, AppError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| malformed())?;
+    let query = parts.uri.query().unwrap_or_default().as_bytes();
+    if holds_nul(&bytes) || holds_nul(query) {
+        tracing::info!("refused a form with a NUL in it");
+        return Err(AppError::BadRequest(
+            "This form holds a character orgsync does not accept (NUL), so nothing was \
+             changed."
+                .into(),
+        ));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn refused() -> AppError {
+    // The parser's message may quote a value: it is not logged.
+    tracing::info!("refused a malformed form");
+    malformed()
 }
 
 fn malformed() -> AppError {

@@ -1,0 +1,212 @@
+//! The form's rules, without a server.
+
+use super::*;
+use crate::apps::justworks::changed_fields;
+use crate::auth::AccessLevel;
+use axum::body::Body;
+use axum::extract::FromRequest;
+use axum::http::Request;
+
+const SEED: &str = "JBSW Y3DP EHPK 3PXP JBSW Y3DP EHPK 3PXP";
+
+fn unsaved() -> Config {
+    Config {
+        settings: None,
+        password_set: false,
+        seed_set: false,
+        run_daily: false,
+        daily_at: DailyAt::default(),
+        notify_user_ids: vec![],
+        installed_at: 0,
+        updated_at: 0,
+    }
+}
+
+fn user(id: &str, active: bool) -> User {
+    User {
+        id: id.into(),
+        email: format!("{id}@acme.test"),
+        name: format!("User {id}"),
+        level: AccessLevel::Member,
+        active,
+        has_password: true,
+        sessions_valid_after: 0,
+        created_at: 0,
+        person_id: None,
+    }
+}
+
+fn good_form() -> SettingsForm {
+    let mut form = SettingsForm::from(&unsaved());
+    form.username = "orgsync@acme.test".into();
+    form.password = SecretString::new("pw");
+    form.totp_secret = SecretString::new(SEED);
+    form.org_head = "Ana Souza".into();
+    form
+}
+
+/// The form as the settings handler reads a posted body.
+async fn posted(body: &'static str) -> SettingsForm {
+    let request = Request::post("/apps/justworks/settings")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    axum_extra::extract::Form::<SettingsForm>::from_request(request, &())
+        .await
+        .unwrap()
+        .0
+}
+
+#[test]
+fn a_complete_first_save_is_valid_with_every_sync_group_on() {
+    let valid = validate(&good_form(), &unsaved(), &[]).unwrap();
+    assert_eq!(valid.settings.org_head, "Ana Souza");
+    assert!(valid.settings.sync_compensation && valid.settings.include_contractors);
+    assert_eq!(valid.daily_at.to_string(), "06:00");
+    assert!(valid.new_password.is_some() && valid.new_seed.is_some());
+}
+
+#[test]
+fn the_four_credentials_are_required_on_first_save() {
+    let errors = validate(&SettingsForm::default(), &unsaved(), &[]).unwrap_err();
+    for field in ["username", "password", "totp_secret", "org_head"] {
+        assert!(errors.contains_key(field), "{field} should be required");
+    }
+}
+
+#[test]
+fn blank_secrets_keep_the_stored_ones() {
+    let stored = Config {
+        settings: Some(Settings::default()),
+        password_set: true,
+        seed_set: true,
+        ..unsaved()
+    };
+    let mut form = good_form();
+    form.password = SecretString::default();
+    form.totp_secret = SecretString::default();
+    let valid = validate(&form, &stored, &[]).unwrap();
+    assert!(valid.new_password.is_none() && valid.new_seed.is_none());
+    assert!(!changed_fields(&Valid::stored(&stored), &valid).contains(&"password"));
+}
+
+#[test]
+fn a_seed_that_is_not_base32_or_too_short_is_refused() {
+    let mut form = good_form();
+    form.totp_secret = SecretString::new("123456");
+    assert!(
+        validate(&form, &unsaved(), &[])
+            .unwrap_err()
+            .contains_key("totp_secret")
+    );
+    form.totp_secret = SecretString::new("JBSWY3DPEHPK3PXP");
+    let errors = validate(&form, &unsaved(), &[]).unwrap_err();
+    assert!(errors["totp_secret"].contains("too short"));
+}
+
+#[test]
+fn an_org_head_of_only_spaces_is_refused() {
+    let mut form = good_form();
+    form.org_head = "   \t ".into();
+    assert!(
+        validate(&form, &unsaved(), &[])
+            .unwrap_err()
+            .contains_key("org_head")
+    );
+}
+
+#[test]
+fn recipients_must_be_active_users() {
+    let users = [user("a", true), user("b", false)];
+    let mut form = good_form();
+    form.notify_user_ids = vec!["a".into(), "a".into()];
+    assert_eq!(
+        validate(&form, &unsaved(), &users).unwrap().notify_user_ids,
+        ["a"]
+    );
+    form.notify_user_ids = vec!["b".into()];
+    let errors = validate(&form, &unsaved(), &users).unwrap_err();
+    assert!(errors["notify_user_ids"].contains("deactivated"));
+    form.notify_user_ids = vec!["nobody".into()];
+    assert!(
+        validate(&form, &unsaved(), &users)
+            .unwrap_err()
+            .contains_key("notify_user_ids")
+    );
+}
+
+#[test]
+fn too_long_fields_are_refused_not_truncated() {
+    let mut form = good_form();
+    form.username = "u".repeat(255);
+    form.org_head = "o".repeat(201);
+    let errors = validate(&form, &unsaved(), &[]).unwrap_err();
+    assert!(errors.contains_key("username") && errors.contains_key("org_head"));
+}
+
+#[test]
+fn exclude_ids_split_on_commas_and_new_lines() {
+    assert_eq!(
+        parse_exclude_ids("mem_1, E1042\nmem_2\r\n\n,mem_1").unwrap(),
+        ["mem_1", "E1042", "mem_2"]
+    );
+    assert!(parse_exclude_ids("mem 1").is_err());
+}
+
+#[test]
+fn the_daily_time_is_hours_and_minutes() {
+    let parsed = |text| parse_daily_at(text).map(|at| at.to_string());
+    assert_eq!(parsed("7:05").as_deref(), Some("07:05"));
+    assert_eq!(parsed("").as_deref(), Some("06:00"));
+    for bad in ["24:00", "12:60", "noon", "12", "12:5"] {
+        assert_eq!(parsed(bad), None, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn the_form_parses_repeated_recipients_and_absent_checkboxes() {
+    let form = posted("notify_user_ids=a&notify_user_ids=b&sync_titles=on").await;
+    assert_eq!(form.notify_user_ids, ["a", "b"]);
+    assert!(form.sync_titles && !form.sync_managers);
+}
+
+#[test]
+fn debug_output_of_the_form_hides_the_secrets() {
+    let debug = format!("{:?}", good_form());
+    assert!(!debug.contains("JBSW") && !debug.contains("\"pw\""));
+}
+
+#[test]
+fn a_save_names_each_changed_field_once_in_the_pages_order() {
+    let stored = Config {
+        settings: Some(Settings::default()),
+        password_set: true,
+        seed_set: true,
+        notify_user_ids: vec!["a".into(), "b".into()],
+        ..unsaved()
+    };
+    let users = [user("a", true), user("b", true)];
+    let mut form = SettingsForm::from(&stored);
+    form.notify_user_ids = vec!["b".into(), "a".into()];
+    form.username = "orgsync@acme.test".into();
+    form.org_head = "Ana Souza".into();
+    form.daily_at = "7:30".into();
+    form.sync_titles = false;
+    form.password = SecretString::new("new");
+    let valid = validate(&form, &stored, &users).unwrap();
+    assert_eq!(
+        changed_fields(&Valid::stored(&stored), &valid),
+        [
+            "username",
+            "password",
+            "org_head",
+            "daily_at",
+            "sync_titles"
+        ]
+    );
+    assert_eq!(
+        crate::apps::justworks::field_label("daily_at"),
+        "Daily sync time"
+    );
+    assert_eq!(crate::apps::justworks::field_label("nonsense"), "a setting");
+}

@@ -1,0 +1,58 @@
+//! The installed Justworks app as its settings page shows it: the settings, whether each
+//! secret is set (never its value), Run Daily and the recipients.
+
+use super::APP;
+use super::credentials;
+use super::settings::Settings;
+use crate::apps::Install;
+use crate::db::Db;
+use crate::sync::daily_at::DailyAt;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `None` until the first Save Settings.
+    pub settings: Option<Settings>,
+    pub password_set: bool,
+    pub seed_set: bool,
+    pub run_daily: bool,
+    pub daily_at: DailyAt,
+    pub notify_user_ids: Vec<String>,
+    pub installed_at: i64,
+    pub updated_at: i64,
+}
+
+impl Config {
+    pub fn is_configured(&self) -> bool {
+        self.settings.is_some() && self.password_set && self.seed_set
+    }
+}
+
+pub async fn load(db: &Db, install: &Install) -> anyhow::Result<Config> {
+    let settings = install
+        .settings
+        .as_deref()
+        .map(serde_json::from_str::<Settings>)
+        .transpose()?;
+    let daily_at = install
+        .daily_at
+        .parse()
+        .map_err(|e| anyhow::anyhow!("the stored daily time {:?} is {e}", install.daily_at))?;
+    let (password_set, seed_set) = credentials::which_are_set(db).await?;
+    let notify: Vec<(String,)> = sqlx::query_as(
+        "SELECT n.user_id FROM app_notify_users n JOIN users u ON u.id = n.user_id \
+         WHERE n.app = $1 ORDER BY u.name",
+    )
+    .bind(APP)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Config {
+        settings,
+        password_set,
+        seed_set,
+        run_daily: install.run_daily != 0,
+        daily_at,
+        notify_user_ids: notify.into_iter().map(|(id,)| id).collect(),
+        installed_at: install.installed_at,
+        updated_at: install.updated_at,
+    })
+}

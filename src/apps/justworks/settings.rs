@@ -1,0 +1,268 @@
+//! The Justworks settings: the sync settings (stored as JSON, read by each sync), what one
+//! Save Settings stores, and the one table of the page's fields — each field's key, its
+//! label, and how to tell that a save changed it (for the audit log and the flash).
+
+use super::{APP, credentials};
+use crate::crypto::Crypto;
+use crate::db::Tx;
+use crate::justworks::TotpSeed;
+use crate::secrets::SecretString;
+use crate::sync::daily_at::DailyAt;
+use serde::{Deserialize, Serialize};
+
+/// What to do with the job of someone who departs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Departures {
+    /// The job stays as an open job, to be backfilled.
+    Backfill,
+    /// The job is closed with the person.
+    DeparturesOnly,
+}
+
+/// Where someone with no office goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingLocation {
+    Remote,
+    Blank,
+}
+
+/// The settings that are not secret, as stored (JSON) and used by the sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub username: String,
+    pub org_head: String,
+    pub exclude_ids: Vec<String>,
+    pub sync_titles: bool,
+    pub sync_managers: bool,
+    pub sync_groups: bool,
+    pub sync_dates: bool,
+    pub sync_contact: bool,
+    pub sync_demographics: bool,
+    pub sync_compensation: bool,
+    pub departures: Departures,
+    pub missing_location: MissingLocation,
+    pub include_contractors: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            username: String::new(),
+            org_head: String::new(),
+            exclude_ids: Vec::new(),
+            sync_titles: true,
+            sync_managers: true,
+            sync_groups: true,
+            sync_dates: true,
+            sync_contact: true,
+            sync_demographics: true,
+            sync_compensation: true,
+            departures: Departures::Backfill,
+            missing_location: MissingLocation::Remote,
+            include_contractors: true,
+        }
+    }
+}
+
+/// What one Save Settings stores: a form that met every rule, or (with no new secret)
+/// what is stored already.
+#[derive(Debug, Clone, Default)]
+pub struct Valid {
+    pub settings: Settings,
+    /// `None` keeps the stored value.
+    pub new_password: Option<SecretString>,
+    pub new_seed: Option<TotpSeed>,
+    pub run_daily: bool,
+    pub daily_at: DailyAt,
+    /// Recipients of the sync emails (active users, each once).
+    pub notify_user_ids: Vec<String>,
+}
+
+impl Valid {
+    /// What is stored, as a save that types no new secret would store it.
+    pub fn stored(config: &super::Config) -> Self {
+        Self {
+            settings: config.settings.clone().unwrap_or_default(),
+            new_password: None,
+            new_seed: None,
+            run_daily: config.run_daily,
+            daily_at: config.daily_at,
+            notify_user_ids: config.notify_user_ids.clone(),
+        }
+    }
+}
+
+/// A field of the settings page: its form key, its label, and whether a save from one
+/// value to the other changed it.
+struct Field {
+    key: &'static str,
+    label: &'static str,
+    changed: fn(&Valid, &Valid) -> bool,
+}
+
+/// Every field of the page, in the page's order (the order the audit log lists them).
+const FIELDS: &[Field] = &[
+    Field {
+        key: "username",
+        label: "JustWorks Username",
+        changed: |a, b| a.settings.username != b.settings.username,
+    },
+    Field {
+        key: "password",
+        label: "JustWorks Password",
+        changed: |_, b| b.new_password.is_some(),
+    },
+    Field {
+        key: "totp_secret",
+        label: "JustWorks 2FA Code",
+        changed: |_, b| b.new_seed.is_some(),
+    },
+    Field {
+        key: "org_head",
+        label: "Name Org Head",
+        changed: |a, b| a.settings.org_head != b.settings.org_head,
+    },
+    Field {
+        key: "run_daily",
+        label: "Run Daily",
+        changed: |a, b| a.run_daily != b.run_daily,
+    },
+    Field {
+        key: "daily_at",
+        label: "Daily sync time",
+        changed: |a, b| a.daily_at != b.daily_at,
+    },
+    Field {
+        key: "notify_user_ids",
+        label: "Send Notification Email To",
+        // The same people in another order are the same recipients.
+        changed: |a, b| sorted(&a.notify_user_ids) != sorted(&b.notify_user_ids),
+    },
+    Field {
+        key: "exclude_ids",
+        label: "Exclude IDs",
+        changed: |a, b| a.settings.exclude_ids != b.settings.exclude_ids,
+    },
+    Field {
+        key: "sync_titles",
+        label: "Sync job titles",
+        changed: |a, b| a.settings.sync_titles != b.settings.sync_titles,
+    },
+    Field {
+        key: "sync_managers",
+        label: "Sync managers",
+        changed: |a, b| a.settings.sync_managers != b.settings.sync_managers,
+    },
+    Field {
+        key: "sync_groups",
+        label: "Sync departments and locations",
+        changed: |a, b| a.settings.sync_groups != b.settings.sync_groups,
+    },
+    Field {
+        key: "sync_dates",
+        label: "Sync start and end dates",
+        changed: |a, b| a.settings.sync_dates != b.settings.sync_dates,
+    },
+    Field {
+        key: "sync_contact",
+        label: "Sync contact info",
+        changed: |a, b| a.settings.sync_contact != b.settings.sync_contact,
+    },
+    Field {
+        key: "sync_demographics",
+        label: "Sync demographics",
+        changed: |a, b| a.settings.sync_demographics != b.settings.sync_demographics,
+    },
+    Field {
+        key: "sync_compensation",
+        label: "Sync compensation",
+        changed: |a, b| a.settings.sync_compensation != b.settings.sync_compensation,
+    },
+    Field {
+        key: "departures",
+        label: "When someone leaves",
+        changed: |a, b| a.settings.departures != b.settings.departures,
+    },
+    Field {
+        key: "missing_location",
+        label: "People with no office",
+        changed: |a, b| a.settings.missing_location != b.settings.missing_location,
+    },
+    Field {
+        key: "include_contractors",
+        label: "Include contractors",
+        changed: |a, b| a.settings.include_contractors != b.settings.include_contractors,
+    },
+];
+
+fn sorted(ids: &[String]) -> Vec<&String> {
+    let mut ids: Vec<&String> = ids.iter().collect();
+    ids.sort();
+    ids
+}
+
+/// The keys of the fields a save from `old` to `new` changed, for the audit log (never
+/// a value, of a secret or otherwise).
+pub fn changed_fields(old: &Valid, new: &Valid) -> Vec<&'static str> {
+    FIELDS
+        .iter()
+        .filter(|f| (f.changed)(old, new))
+        .map(|f| f.key)
+        .collect()
+}
+
+/// The label a person sees for a form field (for messages about what changed).
+pub fn field_label(key: &str) -> &'static str {
+    FIELDS
+        .iter()
+        .find(|f| f.key == key)
+        .map_or("a setting", |f| f.label)
+}
+
+/// Writes a valid save inside the caller's transaction, at `now` (from the app's clock).
+/// Switching Run Daily on records `now` as `run_daily_since`, so a daily time already
+/// past today does not fire at once.
+pub async fn save(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    valid: &Valid,
+    now: jiff::Timestamp,
+) -> anyhow::Result<()> {
+    let settings = serde_json::to_string(&valid.settings)?;
+    let updated = sqlx::query(
+        "UPDATE app_installs SET settings = $1, run_daily = $2, daily_at = $3, updated_at = $4, \
+         run_daily_since = CASE WHEN $2 = 0 THEN NULL \
+         WHEN run_daily = 0 OR run_daily_since IS NULL THEN $4 ELSE run_daily_since END \
+         WHERE app = $5",
+    )
+    .bind(settings)
+    .bind(valid.run_daily as i64)
+    .bind(valid.daily_at.to_string())
+    .bind(now.as_millisecond())
+    .bind(APP)
+    .execute(&mut **tx)
+    .await?;
+    anyhow::ensure!(updated.rows_affected() == 1, "Justworks is not installed");
+    credentials::store(
+        tx,
+        crypto,
+        valid.new_password.as_ref(),
+        valid.new_seed.as_ref(),
+        now,
+    )
+    .await?;
+    sqlx::query("DELETE FROM app_notify_users WHERE app = $1")
+        .bind(APP)
+        .execute(&mut **tx)
+        .await?;
+    for user_id in &valid.notify_user_ids {
+        sqlx::query("INSERT INTO app_notify_users (app, user_id) VALUES ($1, $2)")
+            .bind(APP)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
