@@ -386,7 +386,7 @@ async fn credentials_to_test(
     };
     let password = match form.typed_password() {
         None => saved.as_ref().map(|c| c.password.clone()),
-        typed => typed.cloned(),
+        Some(typed) => Some(typed.clone()),
     };
     let seed = match form.parsed_seed() {
         None => saved.map(|c| c.seed),
