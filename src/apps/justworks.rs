@@ -8,6 +8,7 @@ use crate::crypto::Crypto;
 use crate::db::{Db, Tx, now_ms};
 use crate::justworks::TotpSeed;
 use crate::secrets::SecretString;
+use crate::sync::options::{Departures, MissingLocation};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -18,24 +19,6 @@ const MAX_SEED_CHARS: usize = 256;
 const MAX_ORG_HEAD_CHARS: usize = 200;
 const MAX_EXCLUDE_IDS: usize = 5_000;
 const MAX_EXCLUDE_ID_CHARS: usize = 64;
-
-/// What to do with the job of someone who departs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Departures {
-    /// The job stays as an open job, to be backfilled.
-    Backfill,
-    /// The job is closed with the person.
-    DeparturesOnly,
-}
-
-/// Where someone with no office goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MissingLocation {
-    Remote,
-    Blank,
-}
 
 /// The settings that are not secret, as stored (JSON) and used by the sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -5,11 +5,12 @@
 
 use crate::apps::{self, justworks};
 use crate::db::now_ms;
-use crate::justworks::{ClientOptions, Credentials, JustworksClient, RosterCompany};
+use crate::justworks::{ClientOptions, Credentials, JustworksClient};
 use crate::link_base;
+use crate::org::change::{Counts, Plan};
+use crate::org::roster::RosterCompany;
 use crate::org::store;
 use crate::state::AppState;
-use crate::sync::change::{Counts, Plan};
 use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{PlanInput, plan};

@@ -6,8 +6,8 @@
 use crate::audit::{self, Actor};
 use crate::auth::users::User;
 use crate::db::{Db, is_unique_violation, new_id, now_ms};
+use crate::org::history;
 use crate::org::visibility::Sensitive;
-use crate::sync::history;
 use sqlx::{AnyConnection, FromRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -422,7 +422,7 @@ pub async fn stale_runs(db: &Db, stale_ms: i64) -> sqlx::Result<Vec<Run>> {
 }
 
 /// A run as one reader may learn it: the people changed per kind, from the history rows
-/// the reader may see (see [`crate::sync::history`]); for a reader who may not see
+/// the reader may see (see [`crate::org::history`]); for a reader who may not see
 /// sensitive fields, the people whose only changes were to those are counted out of
 /// `updated` and apart, in `counts.owner_only`.
 pub async fn as_seen(

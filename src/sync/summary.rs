@@ -1,9 +1,9 @@
 //! How a run's changes are counted and said, in one place for the run page, the sync
 //! history and the summary email: the people changed per kind (read from the run's history
-//! rows by [`crate::sync::history`]) and the phrase "3 new hires, 1 departure, 5 other
+//! rows by [`crate::org::history`]) and the phrase "3 new hires, 1 departure, 5 other
 //! changes".
 
-use crate::sync::change::ChangeKind;
+use crate::org::change::ChangeKind;
 
 // The summary email reads the counts through here.
 

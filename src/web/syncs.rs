@@ -5,10 +5,10 @@
 use crate::apps::{self, justworks};
 use crate::link_base;
 use crate::mail::{self, DeliveryNote};
+use crate::org::change::ChangeKind;
+use crate::org::history;
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
-use crate::sync::change::ChangeKind;
-use crate::sync::history;
 use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
 use crate::sync::summary::{KIND_ORDER, Tally};
 use crate::web::error::{AppError, AppResult};

@@ -6,8 +6,8 @@
 //! must not add lines to the plain-text email.
 
 use crate::mail::compose::Mail;
+use crate::org::change::ChangeKind;
 use crate::org::visibility::Sensitive;
-use crate::sync::change::ChangeKind;
 use crate::sync::summary::{KIND_ORDER, Tally};
 use crate::text::one_line;
 use askama::Template;

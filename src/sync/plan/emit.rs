@@ -7,7 +7,7 @@ use super::display;
 use super::draft::{Draft, Outcome, Transition};
 use super::history::{Kinds, Lookup, Rows};
 use super::members::Standing;
-use crate::sync::change::{Counts, JobChange, PersonChange, Plan};
+use crate::org::change::{Counts, JobChange, PersonChange, Plan};
 
 /// The plan, with its counts and the warnings gathered on the way.
 pub(super) fn plan(

@@ -3,12 +3,12 @@
 
 use super::{HISTORY_SHOWN, MAX_ID_CHARS, MAX_REPORTS_SHOWN};
 use crate::auth::AccessLevel;
+use crate::org::history::{self, HistoryRow};
 use crate::org::model::{Compensation, JobStatus, PersonStatus, Source};
 use crate::org::queries::{self, PersonRecord, TreeJob};
 use crate::org::store::date_text;
 use crate::org::visibility::{Sensitive, Synced, Viewer, can_see_sensitive};
 use crate::state::AppState;
-use crate::sync::history::{self, HistoryRow};
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::RequireMember;
 use crate::web::page::{Chrome, render};

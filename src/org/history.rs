@@ -6,9 +6,9 @@
 //! it changed, nor when.
 
 use crate::db::{Db, MAX_BINDS, new_id, values_clause};
+use crate::org::change::{ChangeKind, FieldChange};
 use crate::org::model::is_sensitive;
 use crate::org::visibility::Sensitive;
-use crate::sync::change::{ChangeKind, FieldChange};
 use sqlx::{AnyConnection, FromRow};
 
 /// Writes a run's history rows, in the transaction that applies its plan.
