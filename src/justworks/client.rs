@@ -199,14 +199,6 @@ impl JustworksClient {
         })
     }
 
-    /// Signs in and reads the company (departments and offices).
-    pub async fn fetch_company(
-        &self,
-        creds: &Credentials,
-    ) -> Result<RosterCompany, JustworksError> {
-        Ok(self.session(creds).await?.company().await?.0)
-    }
-
     /// Signs in and reads the company and every member, page by page, calling `progress`
     /// with the number of members read so far after each page.
     pub async fn fetch_roster(
