@@ -213,7 +213,10 @@ mod tests {
     use super::*;
 
     fn tally(rows: &[(&str, i64)]) -> Tally {
-        let rows: Vec<(String, i64)> = rows.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        let rows: Vec<(ChangeKind, i64)> = rows
+            .iter()
+            .map(|(k, n)| (ChangeKind::parse(k).expect("a kind"), *n))
+            .collect();
         Tally::from_rows(&rows)
     }
 
