@@ -24,7 +24,8 @@ pub enum JobChange {
     Update { before: Box<Job>, after: Box<Job> },
 }
 
-/// How people read a change (DESIGN.md "Email"): the run page and the email group by it.
+/// How people read a change (docs/design.md → *How a sync runs*, "Email"): the run page
+/// and the email group by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ChangeKind {
     NewHire,
@@ -65,7 +66,7 @@ impl ChangeKind {
         }
     }
     /// A kind made only of sensitive fields: readers who may not see those never learn
-    /// of it (DESIGN.md "Privacy rules that hold everywhere").
+    /// of it (docs/design.md → *Privacy rules that hold everywhere*).
     pub fn is_sensitive_only(self) -> bool {
         matches!(self, Self::CompensationChange)
     }
@@ -121,8 +122,8 @@ pub struct FieldChange {
     pub sensitive: bool,
 }
 
-/// A run's counts (docs/design.md JSON `counts`): what its plan decided, stored on the
-/// run and shown on its page, in the sync history and the JSON API.
+/// A run's counts (docs/design.md → *JSON shapes*, `counts`): what its plan decided,
+/// stored on the run and shown on its page, in the sync history and the JSON API.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     /// People created (new hires, and departed members seen for the first time).
