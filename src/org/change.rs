@@ -71,6 +71,20 @@ impl ChangeKind {
         matches!(self, Self::CompensationChange)
     }
 
+    /// One change of this kind, as a person's history lists it: "New hire", …
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NewHire => "New hire",
+            Self::Departure => "Departure",
+            Self::Rehire => "Rehire",
+            Self::TitleChange => "Title change",
+            Self::ManagerChange => "Manager change",
+            Self::GroupChange => "Department or location change",
+            Self::CompensationChange => "Compensation change",
+            Self::Other => "Change",
+        }
+    }
+
     /// Plural heading: "New hires", "Departures", …
     pub fn heading(self) -> &'static str {
         match self {
@@ -83,6 +97,14 @@ impl ChangeKind {
             Self::CompensationChange => "Compensation changes",
             Self::Other => "Other changes",
         }
+    }
+}
+
+/// Read strictly from a `kind` column (see [`ChangeKind::parse`]).
+impl TryFrom<String> for ChangeKind {
+    type Error = UnknownValue;
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s)
     }
 }
 

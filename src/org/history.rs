@@ -52,7 +52,8 @@ pub struct HistoryRow {
     pub run_id: Option<String>,
     pub at: i64,
     pub entity: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ChangeKind,
     pub field: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,

@@ -100,19 +100,6 @@ fn money(c: &Compensation) -> String {
     c.display()
 }
 
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "new_hire" => "New hire",
-        "departure" => "Departure",
-        "rehire" => "Rehire",
-        "title_change" => "Title change",
-        "manager_change" => "Manager change",
-        "group_change" => "Department or location change",
-        "compensation_change" => "Compensation change",
-        _ => "Change",
-    }
-}
-
 /// "work_email" → "Work email".
 fn field_label(field: &str) -> String {
     let words = field.replace('_', " ");
@@ -132,7 +119,7 @@ fn history_view(row: HistoryRow, may_see: bool, runs_visible: bool) -> HistoryVi
     });
     HistoryView {
         when: format_time(row.at),
-        kind: kind_label(&row.kind),
+        kind: row.kind.label(),
         field: field_label(&row.field),
         values,
         run_href: row
