@@ -98,13 +98,13 @@ impl App {
         self.setup_token.as_deref()
     }
 
-    /// The address people should open, for a server listening on `addr`.
+    /// The address people should open, for a server listening on `addr`: worked out
+    /// once ([`crate::link_base::of_listener`]) and kept for the links in emails.
     pub fn public_base(&self, addr: SocketAddr) -> String {
-        match &self.state.config.public_url {
-            Some(url) => url.clone(),
-            None if addr.ip().is_unspecified() => format!("http://localhost:{}", addr.port()),
-            None => format!("http://{addr}"),
-        }
+        self.state
+            .public_base
+            .get_or_init(|| crate::link_base::of_listener(&self.state.config, addr))
+            .clone()
     }
 
     /// Serves on `listener` until `shutdown` completes, then stops background work, the
@@ -121,7 +121,7 @@ impl App {
             stop_rx.clone(),
         ));
         if let Ok(addr) = listener.local_addr() {
-            let _ = self.state.public_base.set(self.public_base(addr));
+            self.public_base(addr);
         }
         let mailer = tokio::spawn(crate::mail::mailer::run(
             self.state.clone(),

@@ -213,9 +213,10 @@ async fn measure(
     members: usize,
 ) -> anyhow::Result<Measure> {
     let mut conn = state.db.pool().acquire().await?;
-    runs::enqueue(&mut conn, justworks::APP, Cause::Manual, None).await?;
+    let now = state.clock.now_ms();
+    runs::enqueue(&mut conn, justworks::APP, Cause::Manual, None, now).await?;
     drop(conn);
-    let run = runs::claim_next(&state.db, "bench")
+    let run = runs::claim_next(&state.db, "bench", now)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no queued run"))?;
     let id = run.id.clone();

@@ -110,10 +110,6 @@ impl Crypto {
             .map_err(|_| CryptoError::Undecryptable)
     }
 
-    pub fn encrypt_str(&self, secret: &SecretString, aad: &[u8]) -> String {
-        self.encrypt(secret.expose().as_bytes(), aad)
-    }
-
     pub fn decrypt_str(&self, stored: &str, aad: &[u8]) -> Result<SecretString, CryptoError> {
         let bytes = self.decrypt(stored, aad)?;
         String::from_utf8(bytes.to_vec())

@@ -5,13 +5,15 @@
 //!    of an origin-checked form post (the invitation, Sync To Primary, Send a test
 //!    email, saving an app's settings), which for an app is also remembered, so the
 //!    mails of a Run Daily run (no request of its own) use the last one seen;
-//! 3. only when nothing is known, the address this server listens on.
+//! 3. only when nothing is known, the address this server listens on, worked out once
+//!    when it starts listening ([`of_listener`], kept in `AppState::public_base`).
 
 use crate::apps;
 use crate::config::Config;
 use crate::state::AppState;
 use axum::http::{HeaderMap, header};
 use sqlx::AnyConnection;
+use std::net::SocketAddr;
 
 /// The base of the request with these headers: the public URL, else its `Host` (when
 /// it is a plain host name or address, with an optional port).
@@ -76,11 +78,22 @@ pub async fn for_mail(
         .unwrap_or_else(|| listening(state)))
 }
 
-/// The address this server listens on (`localhost` for all interfaces).
+/// The address people open for a server listening on `addr`: the public URL when set,
+/// else `localhost` and the port when it listens on every interface, else `addr`.
+pub fn of_listener(config: &Config, addr: SocketAddr) -> String {
+    match &config.public_url {
+        Some(url) => url.clone(),
+        None if addr.ip().is_unspecified() => format!("http://localhost:{}", addr.port()),
+        None => format!("http://{addr}"),
+    }
+}
+
+/// The address this server listens on, as worked out when it started listening (before
+/// that, from the configured address).
 fn listening(state: &AppState) -> String {
     match state.public_base.get() {
         Some(base) => base.clone(),
-        None => format!("http://{}", state.config.bind),
+        None => of_listener(&state.config, state.config.bind),
     }
 }
 

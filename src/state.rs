@@ -35,7 +35,8 @@ pub struct Shared {
     pub mail: crate::mail::MailSetup,
     /// Wakes the mailer when a commit has queued mail.
     pub mail_wake: tokio::sync::Notify,
-    /// The address this server is reached at, once it listens (for links in emails).
+    /// The address this server is reached at, worked out once when it starts listening
+    /// (`link_base::of_listener`), for links in emails.
     pub public_base: std::sync::OnceLock<String>,
     /// Password hashing and checking, a few at a time.
     pub password_hashing: crate::auth::password::HashingLimit,

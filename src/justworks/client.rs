@@ -12,9 +12,9 @@ use super::auth::{BearerToken, Credentials, sign_in};
 use super::convert;
 use super::error::{JustworksError, Step};
 use super::retry::RetryPolicy;
-use super::roster::{Roster, RosterCompany, RosterMember};
 use super::transport::{Answer, Transport};
 use super::wire::{ErrorAnswer, MembersPage, PageError, WireCompany};
+use crate::org::roster::{Roster, RosterCompany, RosterMember};
 use reqwest::{StatusCode, Url, header::ACCEPT};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -197,14 +197,6 @@ impl JustworksClient {
             company_name: company.name,
             first_page_members: first.members.len(),
         })
-    }
-
-    /// Signs in and reads the company (departments and offices).
-    pub async fn fetch_company(
-        &self,
-        creds: &Credentials,
-    ) -> Result<RosterCompany, JustworksError> {
-        Ok(self.session(creds).await?.company().await?.0)
     }
 
     /// Signs in and reads the company and every member, page by page, calling `progress`

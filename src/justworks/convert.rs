@@ -7,8 +7,8 @@
 //! and what had to be cut comes back as a warning naming the member.
 
 use super::clean;
-use super::roster::*;
 use super::wire::*;
+use crate::org::roster::*;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};

@@ -1,10 +1,10 @@
 //! orgsync's Justworks client: sign in with password + TOTP, read the company and every
-//! page of members, and hand the sync a source-agnostic [`Roster`].
+//! page of members, and hand the sync a source-agnostic [`Roster`](crate::org::roster::Roster).
 //!
 //! The surface spoken is `../shared/JUSTWORKS.md`. Layout, in the order data flows:
 //! `seed` (the stored 2FA seed) → `totp` (codes) → `auth` (sign-in) → `transport` +
 //! `retry` (one request, retried) → `client` (company, pages, test connection) →
-//! `wire` (Justworks' JSON) → `clean` (text is data: cleaned, capped) → `convert` → `roster` (what the sync engine sees).
+//! `wire` (Justworks' JSON) → `clean` (text is data: cleaned, capped) → `convert` → `org::roster` (what the sync engine sees).
 //! `error` holds the sentences a person is shown.
 
 mod auth;
@@ -13,7 +13,6 @@ mod client;
 mod convert;
 pub mod error;
 pub mod retry;
-pub mod roster;
 pub mod seed;
 pub mod totp;
 mod transport;
@@ -22,9 +21,4 @@ mod wire;
 pub use auth::Credentials;
 pub use client::{ClientOptions, ConnectionReport, JustworksClient};
 pub use error::{JustworksError, Step, TransportFailure};
-pub use roster::{
-    AddressKind, EmailKind, EmploymentType, LocationType, PayBasis, PersonName, Roster,
-    RosterAddress, RosterCompany, RosterEmail, RosterMember, RosterOffice, RosterPay, RosterPhone,
-    RosterRef,
-};
 pub use seed::{SeedError, TotpSeed};

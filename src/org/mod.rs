@@ -1,7 +1,12 @@
 //! The primary org: people, jobs (a seat in the tree; without a person, an open job),
-//! departments, locations and the history of every change.
+//! departments, locations and the history of every change; the roster a pull reads
+//! (source-agnostic) and the change set a sync's plan makes from it and the store
+//! applies. Nothing here knows of the sync, the apps or the web.
 
+pub mod change;
+pub mod history;
 pub mod model;
 pub mod queries;
+pub mod roster;
 pub mod store;
 pub mod visibility;

@@ -3,6 +3,35 @@
 
 use time::Date;
 
+/// A stored word that names no value of its type (a status, a source, a kind): the row
+/// was written by another version of orgsync or by hand. Reading it is an error, never
+/// a guess — a guess (say "failed", "manual", "active") would quietly change what the
+/// app does with the row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?} in the database")]
+pub struct UnknownValue {
+    /// What the word should have named: "run status", "job status", …
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl UnknownValue {
+    pub fn new(what: &'static str, value: &str) -> Self {
+        Self {
+            what,
+            value: value.to_owned(),
+        }
+    }
+}
+
+/// A row read with an unknown word fails as a decode error, like any other value that
+/// does not fit its column.
+impl From<UnknownValue> for sqlx::Error {
+    fn from(e: UnknownValue) -> Self {
+        sqlx::Error::Decode(Box::new(e))
+    }
+}
+
 /// Where a person or job came from. A Justworks sync never changes anything whose
 /// source is not Justworks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -19,10 +48,11 @@ impl Source {
             Self::Manual => "manual",
         }
     }
-    pub fn parse(s: &str) -> Self {
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "justworks" => Self::Justworks,
-            _ => Self::Manual,
+            "justworks" => Ok(Self::Justworks),
+            "manual" => Ok(Self::Manual),
+            _ => Err(UnknownValue::new("source", s)),
         }
     }
 }
@@ -40,10 +70,11 @@ impl PersonStatus {
             Self::Departed => "departed",
         }
     }
-    pub fn parse(s: &str) -> Self {
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "departed" => Self::Departed,
-            _ => Self::Active,
+            "active" => Ok(Self::Active),
+            "departed" => Ok(Self::Departed),
+            _ => Err(UnknownValue::new("person status", s)),
         }
     }
 }
@@ -65,11 +96,11 @@ impl SyncStop {
             Self::Contractor => "contractor",
         }
     }
-    pub fn parse(s: &str) -> Option<Self> {
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "excluded" => Some(Self::Excluded),
-            "contractor" => Some(Self::Contractor),
-            _ => None,
+            "excluded" => Ok(Self::Excluded),
+            "contractor" => Ok(Self::Contractor),
+            _ => Err(UnknownValue::new("reason a sync stopped", s)),
         }
     }
     /// Why, as it ends "No longer synced from Justworks: …".
@@ -240,11 +271,12 @@ impl JobStatus {
             Self::Closed => "closed",
         }
     }
-    pub fn parse(s: &str) -> Self {
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "open" => Self::Open,
-            "closed" => Self::Closed,
-            _ => Self::Filled,
+            "filled" => Ok(Self::Filled),
+            "open" => Ok(Self::Open),
+            "closed" => Ok(Self::Closed),
+            _ => Err(UnknownValue::new("job status", s)),
         }
     }
 }
@@ -290,4 +322,31 @@ pub fn is_sensitive(field: &str) -> bool {
     SENSITIVE_FIELDS.contains(&field)
 }
 
-// Kept here too for the modules that still import it from the model (mail).
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_words_read_back_and_an_unknown_one_is_an_error_not_a_default() {
+        for source in [Source::Justworks, Source::Manual] {
+            assert_eq!(Source::parse(source.as_str()), Ok(source));
+        }
+        for status in [PersonStatus::Active, PersonStatus::Departed] {
+            assert_eq!(PersonStatus::parse(status.as_str()), Ok(status));
+        }
+        for status in [JobStatus::Filled, JobStatus::Open, JobStatus::Closed] {
+            assert_eq!(JobStatus::parse(status.as_str()), Ok(status));
+        }
+        for stop in [SyncStop::Excluded, SyncStop::Contractor] {
+            assert_eq!(SyncStop::parse(stop.as_str()), Ok(stop));
+        }
+        // Each of these once became "manual", "active", "filled" or no mark at all.
+        assert_eq!(
+            Source::parse("workday"),
+            Err(UnknownValue::new("source", "workday"))
+        );
+        assert!(PersonStatus::parse("on_leave").is_err());
+        assert!(JobStatus::parse("").is_err());
+        assert!(SyncStop::parse("paused").is_err());
+    }
+}

@@ -1,9 +1,7 @@
 //! Syncing Justworks into the primary org: runs (status rows), the worker, the Run Daily
 //! scheduler, the pure plan, and the one-transaction apply.
 
-pub mod change;
 pub mod daily_at;
-pub mod history;
 pub mod notify;
 pub mod options;
 pub mod pipeline;

@@ -1,7 +1,26 @@
 //! What a sync is told by the app's settings (DESIGN.md advanced options), independent
 //! of how the settings are stored.
 
-use crate::apps::justworks::{Departures, MissingLocation, Settings};
+use crate::apps::justworks::Settings;
+use serde::{Deserialize, Serialize};
+
+/// What to do with the job of someone who departs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Departures {
+    /// The job stays as an open job, to be backfilled.
+    Backfill,
+    /// The job is closed with the person.
+    DeparturesOnly,
+}
+
+/// Where someone with no office goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MissingLocation {
+    Remote,
+    Blank,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncOptions {

@@ -4,16 +4,16 @@
 //! included, leaves the org exactly as it was.
 
 use crate::apps::{self, justworks};
-use crate::db::now_ms;
-use crate::justworks::{ClientOptions, Credentials, JustworksClient, RosterCompany};
+use crate::justworks::{ClientOptions, Credentials, JustworksClient};
 use crate::link_base;
+use crate::org::change::{Counts, Plan};
+use crate::org::roster::RosterCompany;
 use crate::org::store;
 use crate::state::AppState;
-use crate::sync::change::{Counts, Plan};
 use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{PlanInput, plan};
-use crate::sync::runs::{self, Run, RunCounts};
+use crate::sync::runs::{self, Run};
 use sqlx::Connection;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -85,7 +85,7 @@ pub async fn execute(state: &AppState, run: Run, worker: &str) {
 /// Does nothing if the run already ended (another instance got there first).
 pub async fn record_failure(state: &AppState, run: &Run, message: &str) -> sqlx::Result<()> {
     let mut tx = state.db.begin().await?;
-    let failed_now = runs::fail_in(&mut tx, &run.id, message).await?;
+    let failed_now = runs::fail_in(&mut tx, &run.id, message, state.clock.now_ms()).await?;
     let queued = if failed_now {
         queue_notice(&mut tx, state, run, RunEnd::Failed { reason: message }).await
     } else {
@@ -114,7 +114,7 @@ async fn queue_notice(
         Ok::<_, sqlx::Error>(base)
     };
     match base.await {
-        Ok(base) => notify::queue_run_email(conn, &base, run, end).await,
+        Ok(base) => notify::queue_run_email(conn, &base, run, end, state.clock.now_ms()).await,
         Err(e) => {
             tracing::error!(run_id = %run.id, error = %e, "could not queue the sync email");
             0
@@ -127,7 +127,8 @@ async fn heartbeat_loop(state: AppState, run_id: String, worker: String, progres
     loop {
         let step = *progress.step.lock().expect("not poisoned");
         let members = progress.members.load(Ordering::Relaxed);
-        match runs::heartbeat(&state.db, &run_id, &worker, step, members).await {
+        let now = state.clock.now_ms();
+        match runs::heartbeat(&state.db, &run_id, &worker, step, members, now).await {
             Ok(true) => {}
             Ok(false) => return,
             Err(e) => tracing::warn!(error = %e, "could not record a sync's heartbeat"),
@@ -187,7 +188,16 @@ async fn run_steps(
 
     progress.set("Saving changes");
     // Said outside the transaction, so the run page can read it while the apply runs.
-    runs::heartbeat(&state.db, &run.id, worker, "Saving changes", fetched).await?;
+    let saving = "Saving changes";
+    runs::heartbeat(
+        &state.db,
+        &run.id,
+        worker,
+        saving,
+        fetched,
+        state.clock.now_ms(),
+    )
+    .await?;
     let mut tx = state.db.begin().await?;
     // Take the write lock before reading the org: the plan is made from what this
     // transaction reads, and SQLite could not upgrade a read that another write (a
@@ -217,7 +227,7 @@ async fn run_steps(
     // Keep only what the writes need: the tree's shape.
     let mut tree = store::TreeShape::of(&org);
     drop(org);
-    let now = now_ms();
+    let now = state.clock.now_ms();
     store::apply_plan(&mut tx, &plan, &run.id, now).await?;
     phases.mark("write");
     tree.apply(&plan);
@@ -225,8 +235,13 @@ async fn run_steps(
     drop(tree);
     record_groups(&mut tx, &company, now).await?;
     phases.mark("headcounts");
-    let counts = run_counts(&plan.counts);
-    if !runs::finish(&mut tx, &run.id, worker, &counts, &plan.warnings, fetched).await? {
+    let finished = state.clock.now_ms();
+    let (counts, warnings) = (&plan.counts, &plan.warnings);
+    if !runs::finish(
+        &mut tx, &run.id, worker, counts, warnings, fetched, finished,
+    )
+    .await?
+    {
         // The run was marked interrupted meanwhile (another instance thought us dead):
         // its verdict stands, and nothing of ours commits.
         return Err(RunFailure(runs::INTERRUPTED.into()));
@@ -290,19 +305,6 @@ impl std::fmt::Display for Phases {
             }
         }
         Ok(())
-    }
-}
-
-fn run_counts(c: &Counts) -> RunCounts {
-    RunCounts {
-        created: c.created.into(),
-        updated: c.updated.into(),
-        departed: c.departed.into(),
-        rehired: c.rehired.into(),
-        unchanged: c.unchanged.into(),
-        excluded: c.excluded.into(),
-        warnings: c.warnings.into(),
-        owner_only: None,
     }
 }
 

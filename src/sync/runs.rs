@@ -5,9 +5,11 @@
 
 use crate::audit::{self, Actor};
 use crate::auth::users::User;
-use crate::db::{Db, is_unique_violation, new_id, now_ms};
+use crate::db::{Db, is_unique_violation, new_id};
+use crate::org::change::{ChangeKind, Counts};
+use crate::org::history;
+use crate::org::model::UnknownValue;
 use crate::org::visibility::Sensitive;
-use crate::sync::history;
 use sqlx::{AnyConnection, FromRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,13 +31,14 @@ impl RunStatus {
             Self::Failed => "failed",
         }
     }
-    pub fn parse(s: &str) -> Self {
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "queued" => Self::Queued,
-            "running" => Self::Running,
-            "complete" => Self::Complete,
-            "complete_with_warnings" => Self::CompleteWithWarnings,
-            _ => Self::Failed,
+            "queued" => Ok(Self::Queued),
+            "running" => Ok(Self::Running),
+            "complete" => Ok(Self::Complete),
+            "complete_with_warnings" => Ok(Self::CompleteWithWarnings),
+            "failed" => Ok(Self::Failed),
+            _ => Err(UnknownValue::new("run status", s)),
         }
     }
     /// How the UI says it.
@@ -72,28 +75,13 @@ impl Cause {
             Self::Scheduled => "Run Daily",
         }
     }
-    pub fn parse(s: &str) -> Self {
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "scheduled" => Self::Scheduled,
-            _ => Self::Manual,
+            "manual" => Ok(Self::Manual),
+            "scheduled" => Ok(Self::Scheduled),
+            _ => Err(UnknownValue::new("run trigger", s)),
         }
     }
-}
-
-/// A run's counts (DESIGN.md JSON `counts`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct RunCounts {
-    pub created: i64,
-    pub updated: i64,
-    pub departed: i64,
-    pub rehired: i64,
-    pub unchanged: i64,
-    pub excluded: i64,
-    pub warnings: i64,
-    /// For readers who may not see sensitive fields: the people whose only changes were
-    /// to those fields (counted out of `updated`). Absent for Owners.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner_only: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,7 +98,7 @@ pub struct Run {
     pub heartbeat_at: Option<i64>,
     pub step: Option<String>,
     pub members_fetched: i64,
-    pub counts: RunCounts,
+    pub counts: Counts,
     pub warnings: Vec<String>,
     pub error: Option<String>,
 }
@@ -144,13 +132,14 @@ const RUN_COLUMNS: &str = "id, app, status, cause, requested_by, requested_by_na
     started_at, finished_at, heartbeat_at, step, members_fetched, created_count, updated_count, \
     departed_count, rehired_count, unchanged_count, excluded_count, warnings_count, warnings, error";
 
-impl From<RunRow> for Run {
-    fn from(r: RunRow) -> Self {
-        Run {
+impl TryFrom<RunRow> for Run {
+    type Error = UnknownValue;
+    fn try_from(r: RunRow) -> Result<Self, UnknownValue> {
+        Ok(Run {
             id: r.id,
             app: r.app,
-            status: RunStatus::parse(&r.status),
-            cause: Cause::parse(&r.cause),
+            status: RunStatus::parse(&r.status)?,
+            cause: Cause::parse(&r.cause)?,
             requested_by: r.requested_by,
             requested_by_name: r.requested_by_name,
             queued_at: r.queued_at,
@@ -159,7 +148,7 @@ impl From<RunRow> for Run {
             heartbeat_at: r.heartbeat_at,
             step: r.step,
             members_fetched: r.members_fetched,
-            counts: RunCounts {
+            counts: Counts {
                 created: r.created_count,
                 updated: r.updated_count,
                 departed: r.departed_count,
@@ -171,8 +160,16 @@ impl From<RunRow> for Run {
             },
             warnings: serde_json::from_str(&r.warnings).unwrap_or_default(),
             error: r.error,
-        }
+        })
     }
+}
+
+/// Rows read as runs; one with an unknown status or trigger fails the read.
+fn runs_of(rows: Vec<RunRow>) -> sqlx::Result<Vec<Run>> {
+    Ok(rows
+        .into_iter()
+        .map(Run::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 /// What pressing Sync To Primary did.
@@ -193,12 +190,14 @@ impl Enqueued {
 }
 
 /// Queues a run of `app` unless one is already queued or running (the database decides,
-/// so concurrent presses on any number of instances make one run).
+/// so concurrent presses on any number of instances make one run). `now` is the time
+/// as stored (UTC milliseconds, from the app's clock), here and below.
 pub async fn enqueue(
     conn: &mut AnyConnection,
     app: &str,
     cause: Cause,
     requested_by: Option<(&str, &str)>,
+    now: i64,
 ) -> sqlx::Result<Enqueued> {
     let id = new_id();
     let inserted = sqlx::query(
@@ -211,7 +210,7 @@ pub async fn enqueue(
     .bind(cause.as_str())
     .bind(requested_by.map(|(id, _)| id))
     .bind(requested_by.map(|(_, name)| name))
-    .bind(now_ms())
+    .bind(now)
     .execute(&mut *conn)
     .await;
     match inserted {
@@ -228,7 +227,7 @@ pub async fn enqueue(
     match active {
         Some((id,)) => Ok(Enqueued::AlreadyActive(id)),
         // The other run finished between our insert and this read: try once more.
-        None => Box::pin(enqueue(conn, app, cause, requested_by)).await,
+        None => Box::pin(enqueue(conn, app, cause, requested_by, now)).await,
     }
 }
 
@@ -239,9 +238,11 @@ pub async fn request_manual(
     app: &str,
     label: &str,
     user: &User,
+    now: i64,
 ) -> sqlx::Result<Enqueued> {
     let mut tx = db.begin().await?;
-    let enqueued = enqueue(&mut tx, app, Cause::Manual, Some((&user.id, &user.name))).await?;
+    let requested_by = Some((user.id.as_str(), user.name.as_str()));
+    let enqueued = enqueue(&mut tx, app, Cause::Manual, requested_by, now).await?;
     if let Enqueued::New(id) = &enqueued {
         audit::record(
             &mut tx,
@@ -258,8 +259,7 @@ pub async fn request_manual(
 
 /// Claims the oldest queued run for `worker`, atomically: two workers never get the same
 /// run.
-pub async fn claim_next(db: &Db, worker: &str) -> sqlx::Result<Option<Run>> {
-    let now = now_ms();
+pub async fn claim_next(db: &Db, worker: &str, now: i64) -> sqlx::Result<Option<Run>> {
     let claimed: Option<(String,)> = sqlx::query_as(
         "UPDATE sync_runs SET status = 'running', started_at = $1, heartbeat_at = $1, \
          worker = $2, step = 'Starting' \
@@ -283,7 +283,7 @@ pub async fn find(db: &Db, id: &str) -> sqlx::Result<Option<Run>> {
     .bind(id)
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(Run::from))
+    Ok(row.map(Run::try_from).transpose()?)
 }
 
 /// The latest runs, newest first; `before` is the id of the last run already shown.
@@ -302,7 +302,7 @@ pub async fn list(
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(Run::from).collect())
+    runs_of(rows)
 }
 
 /// The latest finished run of an app and the active one, if any (for the Apps page).
@@ -318,12 +318,13 @@ pub async fn heartbeat(
     worker: &str,
     step: &str,
     members_fetched: i64,
+    now: i64,
 ) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE sync_runs SET heartbeat_at = $1, step = $2, members_fetched = $3 \
          WHERE id = $4 AND worker = $5 AND status = 'running'",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(step)
     .bind(members_fetched)
     .bind(id)
@@ -333,21 +334,21 @@ pub async fn heartbeat(
     Ok(done.rows_affected() == 1)
 }
 
-/// Ends a run as failed with a sentence a person can act on.
-pub async fn fail(db: &Db, id: &str, error: &str) -> sqlx::Result<()> {
-    let mut conn = db.pool().acquire().await?;
-    fail_in(&mut conn, id, error).await.map(|_| ())
-}
-
-/// [`fail`] on the caller's connection or transaction (so that the failure email is
-/// queued with it); false if the run had already ended.
-pub async fn fail_in(conn: &mut AnyConnection, id: &str, error: &str) -> sqlx::Result<bool> {
+/// Ends a run as failed with a sentence a person can act on, on the caller's connection
+/// or transaction (so that the failure email is queued with it); false if the run had
+/// already ended.
+pub async fn fail_in(
+    conn: &mut AnyConnection,
+    id: &str,
+    error: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
     let done = sqlx::query(
         "UPDATE sync_runs SET status = 'failed', error = $1, finished_at = $2, active_app = NULL, \
          step = NULL WHERE id = $3 AND status IN ('queued', 'running')",
     )
     .bind(error)
-    .bind(now_ms())
+    .bind(now)
     .bind(id)
     .execute(conn)
     .await?;
@@ -370,9 +371,10 @@ pub async fn finish(
     conn: &mut AnyConnection,
     id: &str,
     worker: &str,
-    counts: &RunCounts,
+    counts: &Counts,
     warnings: &[String],
     members_fetched: i64,
+    now: i64,
 ) -> sqlx::Result<bool> {
     let status = if warnings.is_empty() {
         RunStatus::Complete
@@ -387,7 +389,7 @@ pub async fn finish(
          WHERE id = $12 AND worker = $13 AND status = 'running'",
     )
     .bind(status.as_str())
-    .bind(now_ms())
+    .bind(now)
     .bind(members_fetched)
     .bind(counts.created)
     .bind(counts.updated)
@@ -407,35 +409,58 @@ pub async fn finish(
 pub const INTERRUPTED: &str = "The sync was interrupted (the server stopped or lost contact while \
     it ran). Nothing was changed by it; press Sync To Primary to run it again.";
 
-/// Running runs whose heartbeat is older than `stale_ms`: their server died (or, at a
-/// SQLite start, every running run). The caller marks each interrupted — any instance
-/// may do it for any other; `fail_in` makes sure only one of them does.
-pub async fn stale_runs(db: &Db, stale_ms: i64) -> sqlx::Result<Vec<Run>> {
+/// Running runs whose heartbeat is older than `stale_ms` before `now`: their server died
+/// (or, at a SQLite start, every running run). The caller marks each interrupted — any
+/// instance may do it for any other; `fail_in` makes sure only one of them does.
+pub async fn stale_runs(db: &Db, stale_ms: i64, now: i64) -> sqlx::Result<Vec<Run>> {
     let rows: Vec<RunRow> = sqlx::query_as(&format!(
         "SELECT {RUN_COLUMNS} FROM sync_runs WHERE status = 'running' \
          AND (heartbeat_at IS NULL OR heartbeat_at < $1)"
     ))
-    .bind(now_ms() - stale_ms)
+    .bind(now - stale_ms)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(Run::from).collect())
+    runs_of(rows)
 }
 
 /// A run as one reader may learn it: the people changed per kind, from the history rows
-/// the reader may see (see [`crate::sync::history`]); for a reader who may not see
+/// the reader may see (see [`history::seen_changes`]); for a reader who may not see
 /// sensitive fields, the people whose only changes were to those are counted out of
 /// `updated` and apart, in `counts.owner_only`.
 pub async fn as_seen(
     db: &Db,
     mut run: Run,
     sensitive: Sensitive,
-) -> sqlx::Result<(Run, Vec<(String, i64)>)> {
+) -> sqlx::Result<(Run, Vec<(ChangeKind, i64)>)> {
     let mut conn = db.pool().acquire().await?;
-    let kinds = history::change_counts(&mut conn, &run.id, sensitive).await?;
-    if sensitive == Sensitive::Hidden {
-        let owner_only = history::owner_only_people(&mut conn, &run.id).await?;
+    let seen = history::seen_changes(&mut conn, &run.id, sensitive).await?;
+    if let Some(owner_only) = seen.owner_only {
         run.counts.updated = (run.counts.updated - owner_only).max(0);
         run.counts.owner_only = Some(owner_only);
     }
-    Ok((run, kinds))
+    Ok((run, seen.kinds))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_run_status_or_trigger_reads_back_and_an_unknown_one_is_an_error() {
+        use RunStatus::*;
+        for status in [Queued, Running, Complete, CompleteWithWarnings, Failed] {
+            assert_eq!(RunStatus::parse(status.as_str()), Ok(status));
+        }
+        for cause in [Cause::Manual, Cause::Scheduled] {
+            assert_eq!(Cause::parse(cause.as_str()), Ok(cause));
+        }
+        // Never quietly "failed" or "manual".
+        let unknown = RunStatus::parse("paused").unwrap_err();
+        assert_eq!(
+            unknown.to_string(),
+            r#"unknown run status "paused" in the database"#
+        );
+        assert!(Cause::parse("webhook").is_err());
+        assert!(Cause::parse("").is_err());
+    }
 }

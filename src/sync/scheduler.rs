@@ -222,7 +222,8 @@ async fn decide(state: &AppState, app: &str, due: &Due) -> sqlx::Result<Decision
         tx.rollback().await?;
         return Ok(already());
     }
-    let decision = match runs::enqueue(&mut tx, app, Cause::Scheduled, None).await? {
+    let now = state.clock.now_ms();
+    let decision = match runs::enqueue(&mut tx, app, Cause::Scheduled, None, now).await? {
         Enqueued::New(run_id) => {
             sqlx::query("UPDATE daily_runs SET run_id = $1 WHERE app = $2 AND day = $3")
                 .bind(&run_id)

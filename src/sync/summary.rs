@@ -1,9 +1,9 @@
 //! How a run's changes are counted and said, in one place for the run page, the sync
 //! history and the summary email: the people changed per kind (read from the run's history
-//! rows by [`crate::sync::history`]) and the phrase "3 new hires, 1 departure, 5 other
+//! rows by [`crate::org::history`]) and the phrase "3 new hires, 1 departure, 5 other
 //! changes".
 
-use crate::sync::change::ChangeKind;
+use crate::org::change::ChangeKind;
 
 // The summary email reads the counts through here.
 
@@ -26,11 +26,11 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// From `(kind, people)` rows as [`change_counts`] reads them.
-    pub fn from_rows(rows: &[(String, i64)]) -> Self {
+    /// From `(kind, people)` rows as [`crate::org::history::seen_changes`] reads them.
+    pub fn from_rows(rows: &[(ChangeKind, i64)]) -> Self {
         let mut tally = Tally::default();
         for (kind, n) in rows {
-            tally.add(ChangeKind::parse(kind), *n);
+            tally.add(*kind, *n);
         }
         tally
     }
@@ -114,7 +114,10 @@ mod tests {
     use super::*;
 
     fn tally(rows: &[(&str, i64)]) -> Tally {
-        let rows: Vec<(String, i64)> = rows.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        let rows: Vec<(ChangeKind, i64)> = rows
+            .iter()
+            .map(|(k, n)| (ChangeKind::parse(k).expect("a kind"), *n))
+            .collect();
         Tally::from_rows(&rows)
     }
 

@@ -30,7 +30,7 @@ pub async fn recover_at_start(state: &AppState) -> sqlx::Result<u64> {
 
 /// Marks silent runs interrupted (and emails their recipients why).
 async fn interrupt_stale(state: &AppState, stale_ms: i64) -> sqlx::Result<u64> {
-    let stale = runs::stale_runs(&state.db, stale_ms).await?;
+    let stale = runs::stale_runs(&state.db, stale_ms, state.clock.now_ms()).await?;
     for run in &stale {
         pipeline::record_failure(state, run, runs::INTERRUPTED).await?;
     }
@@ -49,7 +49,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         if let Err(e) = interrupt_stale(&state, stale).await {
             tracing::warn!(error = %e, "could not check for interrupted syncs");
         }
-        match runs::claim_next(&state.db, &worker).await {
+        match runs::claim_next(&state.db, &worker, state.clock.now_ms()).await {
             Ok(Some(run)) => {
                 tracing::info!(run_id = %run.id, cause = run.cause.as_str(), "sync started");
                 let claimed = run.clone();

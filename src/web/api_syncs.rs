@@ -2,6 +2,7 @@
 //! shapes"), Technical Owner or above — the same rule as the pages. A run's JSON holds
 //! counts, warnings and the error sentence; warnings never carry sensitive values.
 
+use crate::org::change::Counts;
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
 use crate::sync::runs::{self, Run};
@@ -30,7 +31,7 @@ pub struct RunJson {
     started_at: Option<String>,
     finished_at: Option<String>,
     members_fetched: i64,
-    counts: runs::RunCounts,
+    counts: Counts,
     warnings: Vec<String>,
     error: Option<String>,
 }

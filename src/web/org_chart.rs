@@ -81,14 +81,6 @@ impl NodeView {
         self.reports - self.children.len() as i64
     }
 
-    pub fn people_word(&self) -> &'static str {
-        if self.headcount == 1 {
-            "person"
-        } else {
-            "people"
-        }
-    }
-
     pub fn reports_word(&self) -> &'static str {
         if self.reports == 1 {
             "direct report"

@@ -5,10 +5,10 @@
 use crate::apps::{self, justworks};
 use crate::link_base;
 use crate::mail::{self, DeliveryNote};
+use crate::org::change::ChangeKind;
+use crate::org::history;
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
-use crate::sync::change::ChangeKind;
-use crate::sync::history;
 use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
 use crate::sync::summary::{KIND_ORDER, Tally};
 use crate::web::error::{AppError, AppResult};
@@ -57,7 +57,8 @@ async fn sync_to_primary(
     }
     // The run's email links to it on the address used here.
     link_base::remember_alone(&state, &headers, justworks::APP).await?;
-    let enqueued = runs::request_manual(&state.db, justworks::APP, "Justworks", &user).await?;
+    let now = state.clock.now_ms();
+    let enqueued = runs::request_manual(&state.db, justworks::APP, "Justworks", &user, now).await?;
     match &enqueued {
         Enqueued::New(_) => state.sync_wake.notify_one(),
         Enqueued::AlreadyActive(_) => {
@@ -86,7 +87,7 @@ pub struct RunView {
 }
 
 impl RunView {
-    pub fn new(run: Run, kinds: &[(String, i64)]) -> Self {
+    pub fn new(run: Run, kinds: &[(ChangeKind, i64)]) -> Self {
         let (status_class, status_symbol) = match run.status {
             RunStatus::Queued => ("status-pending", "◔"),
             RunStatus::Running => ("status-pending", "◑"),
@@ -138,7 +139,7 @@ fn human_duration(ms: i64) -> String {
 }
 
 /// "3 new hires, 1 departure, 5 other changes" (or why it failed).
-pub fn summary(run: &Run, kinds: &[(String, i64)]) -> String {
+pub fn summary(run: &Run, kinds: &[(ChangeKind, i64)]) -> String {
     match run.status {
         RunStatus::Queued => return "Waiting to start".into(),
         RunStatus::Running => return "In progress".into(),
@@ -220,16 +221,12 @@ pub fn field_label(field: &str) -> String {
 async fn change_groups(
     state: &AppState,
     run_id: &str,
-    kinds: &[(String, i64)],
+    kinds: &[(ChangeKind, i64)],
     sensitive: Sensitive,
 ) -> AppResult<Vec<ChangeGroup>> {
     let mut groups = Vec::new();
     for kind in KIND_ORDER {
-        let Some(total) = kinds
-            .iter()
-            .find(|(k, _)| ChangeKind::parse(k) == kind)
-            .map(|(_, n)| *n)
-        else {
+        let Some(total) = kinds.iter().find(|(k, _)| *k == kind).map(|(_, n)| *n) else {
             continue;
         };
         // Enough rows for LIST_LIMIT people with a handful of fields each.
@@ -304,7 +301,7 @@ async fn load_run(
     state: &AppState,
     id: &str,
     sensitive: Sensitive,
-) -> AppResult<(RunView, Vec<(String, i64)>)> {
+) -> AppResult<(RunView, Vec<(ChangeKind, i64)>)> {
     if id.len() > 64 {
         return Err(AppError::NotFound);
     }

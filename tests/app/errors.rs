@@ -121,3 +121,41 @@ async fn an_unreachable_postgres_is_named_at_once_without_its_password() {
         started.elapsed()
     );
 }
+
+#[tokio::test]
+async fn a_stored_word_orgsync_does_not_know_is_an_error_not_a_guess() {
+    let app = spawn_app().await;
+    let owner = app.owner().await;
+    // Rows written by something else (another version, a hand edit): a person from a
+    // source orgsync does not know, and a run with a kind of change it does not know.
+    let pool = app.db().await;
+    for sql in [
+        "INSERT INTO people (id, source, status, name, search_text, created_at, updated_at) \
+         VALUES ('p-odd', 'workday', 'active', 'Ada Odd', 'ada odd', 0, 0)",
+        "INSERT INTO sync_runs (id, app, status, cause, queued_at) \
+         VALUES ('run-odd', 'justworks', 'complete', 'manual', 0)",
+        "INSERT INTO history (id, run_id, at, entity, entity_id, person_id, person_name, kind, \
+         field) VALUES ('h-odd', 'run-odd', 0, 'person', 'p-odd', 'p-odd', 'Ada Odd', \
+         'promotion', 'title')",
+    ] {
+        sqlx::query(sql).execute(&pool).await.unwrap();
+    }
+    pool.close().await;
+
+    // Not shown as a hand-made person, nor as "Other changes": the page fails, and the
+    // log names the word.
+    for (path, what, word) in [
+        ("/people/p-odd", "unknown source", "workday"),
+        ("/syncs/run-odd", "unknown change kind", "promotion"),
+    ] {
+        let page = owner.get(path).await;
+        page.expect(500);
+        assert!(page.says("Something went wrong"), "{path}: {}", page.text());
+        assert!(!page.says(word), "{path} shows {word:?}");
+        let logs = captured_logs();
+        assert!(
+            logs.lines().any(|l| l.contains(what) && l.contains(word)),
+            "{path}: no log line names {word:?}"
+        );
+    }
+}

@@ -263,7 +263,7 @@ async fn claims_from_two_instances_take_each_queued_run_and_mail_once() {
     let now = orgsync::db::now_ms();
     let mut conn = a.pool().acquire().await.unwrap();
     for i in 0..n {
-        let queued = runs::enqueue(&mut conn, &format!("app-{i:02}"), Cause::Manual, None)
+        let queued = runs::enqueue(&mut conn, &format!("app-{i:02}"), Cause::Manual, None, now)
             .await
             .unwrap();
         assert!(matches!(queued, Enqueued::New(_)));
@@ -285,7 +285,7 @@ async fn claims_from_two_instances_take_each_queued_run_and_mail_once() {
             let me = format!("claimer-{i}");
             let (mut runs_taken, mut mails_taken) = (Vec::new(), Vec::new());
             loop {
-                let run = runs::claim_next(&db, &me).await.unwrap();
+                let run = runs::claim_next(&db, &me, now).await.unwrap();
                 let mail = outbox::claim_next(&db, &me, now, now + 600_000)
                     .await
                     .unwrap();

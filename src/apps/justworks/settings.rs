@@ -8,25 +8,8 @@ use crate::db::Tx;
 use crate::justworks::TotpSeed;
 use crate::secrets::SecretString;
 use crate::sync::daily_at::DailyAt;
+pub use crate::sync::options::{Departures, MissingLocation};
 use serde::{Deserialize, Serialize};
-
-/// What to do with the job of someone who departs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Departures {
-    /// The job stays as an open job, to be backfilled.
-    Backfill,
-    /// The job is closed with the person.
-    DeparturesOnly,
-}
-
-/// Where someone with no office goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MissingLocation {
-    Remote,
-    Blank,
-}
 
 /// The settings that are not secret, as stored (JSON) and used by the sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

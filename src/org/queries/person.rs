@@ -3,7 +3,7 @@
 
 use super::directory::{DirectoryFilter, PERSON_JOB, StatusFilter, directory_where};
 use crate::db::Db;
-use crate::org::model::{Compensation, JobStatus, Person, Source};
+use crate::org::model::{Compensation, JobStatus, Person, Source, UnknownValue};
 use crate::org::store::PersonRow;
 use sqlx::FromRow;
 
@@ -79,43 +79,48 @@ struct RecordRow {
     manager_title: Option<String>,
 }
 
-impl From<RecordRow> for PersonRecord {
-    fn from(r: RecordRow) -> Self {
-        let job = r.job_id.map(|id| PersonJob {
-            id,
-            source: Source::parse(r.job_source.as_deref().unwrap_or("")),
-            status: JobStatus::parse(r.job_status.as_deref().unwrap_or("")),
-            title: r.title,
-            department: r.department,
-            location: r.location,
-            compensation: match (r.comp_amount, r.comp_currency) {
-                (Some(amount_minor), Some(currency)) => Some(Compensation {
-                    amount_minor,
-                    currency,
-                    basis: r.comp_basis,
-                    frequency: r.comp_frequency,
-                }),
-                _ => None,
-            },
-            manager_job_id: r.manager_job_id.clone(),
-            start_date: r.job_start_date,
-            synced_at: r.job_synced_at,
-            headcount: r.headcount.unwrap_or(0),
-        });
+impl TryFrom<RecordRow> for PersonRecord {
+    type Error = UnknownValue;
+    fn try_from(r: RecordRow) -> Result<Self, UnknownValue> {
+        // With a job, its source and status are there (NOT NULL columns); read strictly.
+        let job = match r.job_id {
+            None => None,
+            Some(id) => Some(PersonJob {
+                id,
+                source: Source::parse(r.job_source.as_deref().unwrap_or_default())?,
+                status: JobStatus::parse(r.job_status.as_deref().unwrap_or_default())?,
+                title: r.title,
+                department: r.department,
+                location: r.location,
+                compensation: match (r.comp_amount, r.comp_currency) {
+                    (Some(amount_minor), Some(currency)) => Some(Compensation {
+                        amount_minor,
+                        currency,
+                        basis: r.comp_basis,
+                        frequency: r.comp_frequency,
+                    }),
+                    _ => None,
+                },
+                manager_job_id: r.manager_job_id.clone(),
+                start_date: r.job_start_date,
+                synced_at: r.job_synced_at,
+                headcount: r.headcount.unwrap_or(0),
+            }),
+        };
         let manager = r.manager_job_id.map(|job_id| ManagerRef {
             job_id,
             person_id: r.manager_person_id,
             name: r.manager_name,
             title: r.manager_title,
         });
-        let person = Person::from(r.person);
-        PersonRecord {
+        let person = Person::try_from(r.person)?;
+        Ok(PersonRecord {
             person,
             created_at: r.created_at,
             synced_at: r.synced_at,
             job,
             manager,
-        }
+        })
     }
 }
 
@@ -136,7 +141,7 @@ pub async fn person(db: &Db, id: &str) -> sqlx::Result<Option<PersonRecord>> {
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.map(PersonRecord::from))
+    Ok(row.map(PersonRecord::try_from).transpose()?)
 }
 
 /// Where a page of the people API starts: after this person in (name, id) order.
@@ -182,5 +187,8 @@ pub async fn people_after(
         query = query.bind(b);
     }
     let rows = query.bind(limit + 1).fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(PersonRecord::from).collect())
+    Ok(rows
+        .into_iter()
+        .map(PersonRecord::try_from)
+        .collect::<Result<_, _>>()?)
 }

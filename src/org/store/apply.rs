@@ -1,12 +1,12 @@
 //! Writing a sync's plan: new and changed people and jobs in batches on the caller's
-//! transaction (the history rows with them, through `sync::history`), and the departments
+//! transaction (the history rows with them, through `org::history`), and the departments
 //! and offices a pull named.
 
 use super::rows::{JOB_COLUMNS, PERSON_COLUMNS, date_text};
 use crate::db::{MAX_BINDS, values_clause};
+use crate::org::change::{JobChange, PersonChange, Plan};
+use crate::org::history;
 use crate::org::model::{Job, Person};
-use crate::sync::change::{JobChange, PersonChange, Plan};
-use crate::sync::history;
 use sqlx::AnyConnection;
 
 fn search_text(p: &Person) -> String {

@@ -1,8 +1,8 @@
 //! Headcounts: how many filled jobs sit anywhere below each job, computed from the shape
 //! of the tree and written only where they changed.
 
+use crate::org::change::{JobChange, Plan};
 use crate::org::model::{JobStatus, Org};
-use crate::sync::change::{JobChange, Plan};
 use sqlx::AnyConnection;
 use std::collections::HashMap;
 

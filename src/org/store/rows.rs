@@ -1,9 +1,9 @@
 //! The people and jobs tables as rows: their columns, how a row becomes a model value,
 //! dates as `YYYY-MM-DD` text, and loading the whole org (for planning) as it streams in.
 
-use crate::db::Db;
 use crate::org::model::{
     Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, Source, SyncStop,
+    UnknownValue,
 };
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
@@ -49,14 +49,15 @@ pub const PERSON_COLUMNS: &str = "id, source, justworks_id, work_id, status, nam
     family_name, preferred_name, work_email, personal_email, phones, home_address, birthdate, \
     gender, ethnicity, employment_type, start_date, end_date, sync_stopped";
 
-impl From<PersonRow> for Person {
-    fn from(r: PersonRow) -> Self {
-        Person {
+impl TryFrom<PersonRow> for Person {
+    type Error = UnknownValue;
+    fn try_from(r: PersonRow) -> Result<Self, UnknownValue> {
+        Ok(Person {
             id: r.id,
-            source: Source::parse(&r.source),
+            source: Source::parse(&r.source)?,
             justworks_id: r.justworks_id,
             work_id: r.work_id,
-            status: PersonStatus::parse(&r.status),
+            status: PersonStatus::parse(&r.status)?,
             name: r.name,
             given_name: r.given_name,
             family_name: r.family_name,
@@ -73,8 +74,8 @@ impl From<PersonRow> for Person {
             employment_type: r.employment_type,
             start_date: parse_date(r.start_date.as_deref()),
             end_date: parse_date(r.end_date.as_deref()),
-            sync_stopped: r.sync_stopped.as_deref().and_then(SyncStop::parse),
-        }
+            sync_stopped: r.sync_stopped.as_deref().map(SyncStop::parse).transpose()?,
+        })
     }
 }
 
@@ -113,8 +114,9 @@ struct JobRow {
 pub const JOB_COLUMNS: &str = "id, source, person_id, status, title, department, location, \
     manager_job_id, comp_amount, comp_currency, comp_basis, comp_frequency, start_date, end_date";
 
-impl From<JobRow> for Job {
-    fn from(r: JobRow) -> Self {
+impl TryFrom<JobRow> for Job {
+    type Error = UnknownValue;
+    fn try_from(r: JobRow) -> Result<Self, UnknownValue> {
         let compensation = match (r.comp_amount, r.comp_currency) {
             (Some(amount_minor), Some(currency)) => Some(Compensation {
                 amount_minor,
@@ -124,11 +126,11 @@ impl From<JobRow> for Job {
             }),
             _ => None,
         };
-        Job {
+        Ok(Job {
             id: r.id,
-            source: Source::parse(&r.source),
+            source: Source::parse(&r.source)?,
             person_id: r.person_id,
-            status: JobStatus::parse(&r.status),
+            status: JobStatus::parse(&r.status)?,
             title: r.title,
             department: r.department,
             location: r.location,
@@ -136,7 +138,7 @@ impl From<JobRow> for Job {
             compensation,
             start_date: parse_date(r.start_date.as_deref()),
             end_date: parse_date(r.end_date.as_deref()),
-        }
+        })
     }
 }
 
@@ -149,20 +151,15 @@ pub async fn load_org(conn: &mut AnyConnection) -> sqlx::Result<Org> {
         let sql = format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY id");
         let mut rows = sqlx::query_as::<_, PersonRow>(&sql).fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
-            org.people.push(Person::from(row));
+            org.people.push(Person::try_from(row)?);
         }
     }
     let sql = format!("SELECT {JOB_COLUMNS} FROM jobs ORDER BY id");
     let mut rows = sqlx::query_as::<_, JobRow>(&sql).fetch(&mut *conn);
     while let Some(row) = rows.try_next().await? {
-        org.jobs.push(Job::from(row));
+        org.jobs.push(Job::try_from(row)?);
     }
     Ok(org)
-}
-
-pub async fn load_org_from(db: &Db) -> sqlx::Result<Org> {
-    let mut conn = db.pool().acquire().await?;
-    load_org(&mut conn).await
 }
 
 #[cfg(test)]

@@ -8,11 +8,10 @@
 
 pub mod report;
 
-use crate::db::now_ms;
 use crate::mail::compose::Mail;
 use crate::mail::outbox::{self, MailKind, NewMail};
+use crate::org::history;
 use crate::org::visibility::Sensitive;
-use crate::sync::history;
 use crate::sync::runs::{Cause, Run};
 use crate::sync::summary::{KIND_ORDER, Tally};
 use report::{NAMES_PER_KIND, SummaryReport};
@@ -27,8 +26,10 @@ pub enum RunEnd<'a> {
 
 /// Queues the email reporting how `run` ended, one per recipient, inside the caller's
 /// transaction (the apply, or marking the run failed), so it commits with what it
-/// reports. Its links start with `link_base` (see `crate::link_base::for_mail`). Recipients are resolved now; with none, nothing is queued. Returns how many
-/// were queued; wake the mailer after the commit.
+/// reports, at `now` (UTC milliseconds, from the app's clock). Its links start with
+/// `link_base` (see `crate::link_base::for_mail`). Recipients are resolved now; with
+/// none, nothing is queued. Returns how many were queued; wake the mailer after the
+/// commit.
 ///
 /// It never fails the caller: the mail is queued in a savepoint, and if that fails it
 /// is rolled back alone and logged — a mail never undoes a sync, nor keeps a failed one
@@ -38,10 +39,11 @@ pub async fn queue_run_email(
     link_base: &str,
     run: &Run,
     end: RunEnd<'_>,
+    now: i64,
 ) -> usize {
     let queued = async {
         let mut savepoint = conn.begin().await?;
-        let queued = queue_in(&mut savepoint, link_base, run, end).await?;
+        let queued = queue_in(&mut savepoint, link_base, run, end, now).await?;
         savepoint.commit().await?;
         Ok::<_, sqlx::Error>(queued)
     };
@@ -59,6 +61,7 @@ async fn queue_in(
     link_base: &str,
     run: &Run,
     end: RunEnd<'_>,
+    now: i64,
 ) -> sqlx::Result<usize> {
     let to = recipients(conn, &run.app).await?;
     if to.is_empty() {
@@ -70,7 +73,6 @@ async fn queue_in(
     // Built once per level among the recipients: an Owner's email may name the people
     // under sensitive kinds (never a value); anyone else's says nothing of those.
     let mut composed: HashMap<bool, (MailKind, Mail)> = HashMap::new();
-    let now = now_ms();
     for (address, owner) in &to {
         if !composed.contains_key(owner) {
             let sensitive = Sensitive::for_owner(*owner);
@@ -111,7 +113,8 @@ async fn compose_for(
 ) -> sqlx::Result<Result<(MailKind, Mail), askama::Error>> {
     Ok(match end {
         RunEnd::Finished { warnings } => {
-            let tally = Tally::from_rows(&history::change_counts(conn, &run.id, sensitive).await?);
+            let seen = history::seen_changes(conn, &run.id, sensitive).await?;
+            let tally = Tally::from_rows(&seen.kinds);
             let mut names = HashMap::new();
             for kind in KIND_ORDER {
                 if tally.count(kind) > 0 {
@@ -121,10 +124,6 @@ async fn compose_for(
                     names.insert(kind, listed);
                 }
             }
-            let owner_only = match sensitive {
-                Sensitive::Shown => 0,
-                Sensitive::Hidden => history::owner_only_people(conn, &run.id).await?,
-            };
             let notice = SummaryReport::new(
                 tally,
                 |kind| names.remove(&kind).unwrap_or_default(),
@@ -133,7 +132,7 @@ async fn compose_for(
                 link.to_owned(),
                 sensitive,
             )
-            .with_owner_only(owner_only);
+            .with_owner_only(seen.owner_only.unwrap_or(0));
             report::sync_summary(&notice).map(|mail| (MailKind::SyncSummary, mail))
         }
         RunEnd::Failed { reason } => {

@@ -6,8 +6,8 @@
 //! must not add lines to the plain-text email.
 
 use crate::mail::compose::Mail;
+use crate::org::change::ChangeKind;
 use crate::org::visibility::Sensitive;
-use crate::sync::change::ChangeKind;
 use crate::sync::summary::{KIND_ORDER, Tally};
 use crate::text::one_line;
 use askama::Template;
@@ -213,7 +213,10 @@ mod tests {
     use super::*;
 
     fn tally(rows: &[(&str, i64)]) -> Tally {
-        let rows: Vec<(String, i64)> = rows.iter().map(|(k, n)| (k.to_string(), *n)).collect();
+        let rows: Vec<(ChangeKind, i64)> = rows
+            .iter()
+            .map(|(k, n)| (ChangeKind::parse(k).expect("a kind"), *n))
+            .collect();
         Tally::from_rows(&rows)
     }
 

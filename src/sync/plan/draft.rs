@@ -19,9 +19,9 @@ use super::history::Kinds;
 use super::members::Standing;
 use super::names::label;
 use super::row::Row;
-use crate::justworks::roster::RosterMember;
+use crate::org::change::ChangeKind;
 use crate::org::model::{Job, JobStatus, Org, Person, PersonStatus, Source};
-use crate::sync::change::ChangeKind;
+use crate::org::roster::RosterMember;
 use crate::sync::options::SyncOptions;
 
 /// What the sync does to a member's person.

@@ -7,7 +7,7 @@ use super::display;
 use super::draft::{Draft, Outcome, Transition};
 use super::history::{Kinds, Lookup, Rows};
 use super::members::Standing;
-use crate::sync::change::{Counts, JobChange, PersonChange, Plan};
+use crate::org::change::{Counts, JobChange, PersonChange, Plan};
 
 /// The plan, with its counts and the warnings gathered on the way.
 pub(super) fn plan(
@@ -139,6 +139,6 @@ pub(super) fn plan(
     }
 }
 
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+fn count(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }

@@ -17,14 +17,14 @@ use time::Date;
 
 use super::names::{full_name, member_name, text};
 use super::row::Row;
-use crate::apps::justworks::{Departures, MissingLocation};
-use crate::justworks::roster::{
-    EmploymentType, LocationType, PayBasis, RosterAddress, RosterCompany, RosterMember, RosterRef,
-};
 use crate::org::model::{
     Address, Compensation, Job, JobStatus, Person, PersonStatus, Phone, Source,
 };
+use crate::org::roster::{
+    EmploymentType, LocationType, PayBasis, RosterAddress, RosterCompany, RosterMember, RosterRef,
+};
 use crate::sync::options::SyncOptions;
+use crate::sync::options::{Departures, MissingLocation};
 
 /// Department and office names by id, for references that carry only an id.
 pub(super) struct Lookups<'a> {

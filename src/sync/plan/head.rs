@@ -6,8 +6,8 @@
 
 use super::members::Members;
 use super::names::{folded, label, name_key, words_are};
-use crate::justworks::roster::{PersonName, RosterMember};
-use crate::sync::change::PlanError;
+use crate::org::change::PlanError;
+use crate::org::roster::{PersonName, RosterMember};
 
 /// How many near names a "not found" failure offers.
 const CLOSEST_NAMED: usize = 3;

@@ -14,10 +14,10 @@ use time::Date;
 
 use super::display;
 use super::row::Row;
+use crate::org::change::{ChangeKind, Entity, FieldChange};
 use crate::org::model::{
     Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, SyncStop, is_sensitive,
 };
-use crate::sync::change::{ChangeKind, Entity, FieldChange};
 
 /// The new value of the end-date row of a scheduled termination that was cancelled.
 const TERMINATION_CANCELLED: &str = "Termination cancelled";

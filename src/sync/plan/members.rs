@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use time::Date;
 
-use crate::justworks::roster::{EmploymentType, RosterMember};
-use crate::sync::change::PlanError;
+use crate::org::change::PlanError;
+use crate::org::roster::{EmploymentType, RosterMember};
 use crate::sync::options::SyncOptions;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

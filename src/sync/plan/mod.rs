@@ -1,5 +1,5 @@
 //! The plan: a pure function from the current primary org, one Justworks roster, the
-//! sync options and today to a change set and its warnings (`sync::change::Plan`). No
+//! sync options and today to a change set and its warnings (`org::change::Plan`). No
 //! I/O, no clock; new ids come from the caller, so the same input and ids give the same
 //! plan, in roster order. The rules are JUSTWORKS.md "Mapping onto the primary org":
 //!
@@ -37,9 +37,9 @@ use time::Date;
 
 use self::draft::{Draft, Outcome};
 use self::members::Members;
-use crate::justworks::roster::Roster;
+use crate::org::change::{Plan, PlanError};
 use crate::org::model::{Org, Person};
-use crate::sync::change::{Plan, PlanError};
+use crate::org::roster::Roster;
 use crate::sync::options::SyncOptions;
 
 /// Everything a plan is made from. The plan takes the roster: it moves the members'

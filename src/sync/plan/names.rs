@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use caseless::Caseless;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::justworks::roster::RosterMember;
+use crate::org::roster::RosterMember;
 
 /// THE name comparison (JUSTWORKS.md "Org head"): words joined by one space, then
 /// canonical caseless form — decomposed (NFD), fully case-folded, recomposed (NFC). So

@@ -3,12 +3,12 @@
 
 use super::{HISTORY_SHOWN, MAX_ID_CHARS, MAX_REPORTS_SHOWN};
 use crate::auth::AccessLevel;
+use crate::org::history::{self, HistoryRow};
 use crate::org::model::{Compensation, JobStatus, PersonStatus, Source};
 use crate::org::queries::{self, PersonRecord, TreeJob};
 use crate::org::store::date_text;
 use crate::org::visibility::{Sensitive, Synced, Viewer, can_see_sensitive};
 use crate::state::AppState;
-use crate::sync::history::{self, HistoryRow};
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::RequireMember;
 use crate::web::page::{Chrome, render};
@@ -100,19 +100,6 @@ fn money(c: &Compensation) -> String {
     c.display()
 }
 
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "new_hire" => "New hire",
-        "departure" => "Departure",
-        "rehire" => "Rehire",
-        "title_change" => "Title change",
-        "manager_change" => "Manager change",
-        "group_change" => "Department or location change",
-        "compensation_change" => "Compensation change",
-        _ => "Change",
-    }
-}
-
 /// "work_email" → "Work email".
 fn field_label(field: &str) -> String {
     let words = field.replace('_', " ");
@@ -132,7 +119,7 @@ fn history_view(row: HistoryRow, may_see: bool, runs_visible: bool) -> HistoryVi
     });
     HistoryView {
         when: format_time(row.at),
-        kind: kind_label(&row.kind),
+        kind: row.kind.label(),
         field: field_label(&row.field),
         values,
         run_href: row

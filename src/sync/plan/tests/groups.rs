@@ -4,9 +4,9 @@
 use time::macros::date;
 
 use super::support::*;
-use crate::justworks::roster::{LocationType, RosterMember};
+use crate::org::change::{ChangeKind, Entity, Plan};
 use crate::org::model::Org;
-use crate::sync::change::{ChangeKind, Entity, Plan};
+use crate::org::roster::{LocationType, RosterMember};
 use crate::sync::options::SyncOptions;
 
 /// Ana with every field different, reporting to Bo.

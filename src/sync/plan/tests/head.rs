@@ -3,9 +3,9 @@
 //! none or several fail naming the closest names.
 
 use super::support::*;
-use crate::justworks::roster::{PersonName, RosterMember};
+use crate::org::change::PlanError;
 use crate::org::model::Org;
-use crate::sync::change::PlanError;
+use crate::org::roster::{PersonName, RosterMember};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::names::{name_key, words_are};
 

@@ -2,9 +2,9 @@
 //! contractors, people who vanish, and people not from Justworks.
 
 use super::support::*;
-use crate::justworks::roster::{EmploymentType, RosterMember};
+use crate::org::change::{ChangeKind, PersonChange, PlanError};
 use crate::org::model::{Org, Person, PersonStatus, Source, SyncStop};
-use crate::sync::change::{ChangeKind, PersonChange, PlanError};
+use crate::org::roster::{EmploymentType, RosterMember};
 
 #[test]
 fn a_member_is_matched_by_id() {

@@ -3,10 +3,10 @@
 use time::macros::date;
 
 use super::support::*;
-use crate::apps::justworks::Departures;
-use crate::justworks::roster::RosterMember;
+use crate::org::change::{ChangeKind, Entity, JobChange, PersonChange};
 use crate::org::model::{JobStatus, Org, PersonStatus};
-use crate::sync::change::{ChangeKind, Entity, JobChange, PersonChange};
+use crate::org::roster::RosterMember;
+use crate::sync::options::Departures;
 
 fn leaving(on: time::Date) -> RosterMember {
     RosterMember {

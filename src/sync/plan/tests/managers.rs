@@ -4,9 +4,9 @@
 use time::macros::date;
 
 use super::support::*;
-use crate::justworks::roster::{EmploymentType, RosterMember};
+use crate::org::change::ChangeKind;
 use crate::org::model::Org;
-use crate::sync::change::ChangeKind;
+use crate::org::roster::{EmploymentType, RosterMember};
 
 #[test]
 fn the_org_head_s_manager_is_dropped_with_a_warning() {
@@ -262,7 +262,7 @@ fn an_open_job_under_a_closed_job_moves_to_the_org_head() {
         &options(),
     );
     let mut opts = options();
-    opts.departures = crate::apps::justworks::Departures::DeparturesOnly;
+    opts.departures = crate::sync::options::Departures::DeparturesOnly;
     let (plan, after) = sync(
         &org,
         &roster(vec![ceo(), gone("m1", "Ana", "m0"), gone("m2", "Bo", "m1")]),

@@ -10,8 +10,8 @@ use proptest::test_runner::Config;
 
 use super::props_cases::*;
 use super::support::*;
+use crate::org::change::{JobChange, PersonChange};
 use crate::org::model::{Job, JobStatus, Person, PersonStatus};
-use crate::sync::change::{JobChange, PersonChange};
 
 proptest! {
     #![proptest_config(Config { cases: 64, failure_persistence: None, ..Config::default() })]

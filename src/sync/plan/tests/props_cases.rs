@@ -8,11 +8,11 @@ use proptest::prelude::*;
 use time::Duration;
 
 use super::support::*;
-use crate::apps::justworks::{Departures, MissingLocation};
-use crate::justworks::roster::{EmploymentType, LocationType, Roster, RosterMember};
+use crate::org::change::{JobChange, PersonChange, Plan};
 use crate::org::model::{JobStatus, Org, Source};
-use crate::sync::change::{JobChange, PersonChange, Plan};
+use crate::org::roster::{EmploymentType, LocationType, Roster, RosterMember};
 use crate::sync::options::SyncOptions;
+use crate::sync::options::{Departures, MissingLocation};
 use crate::sync::plan::{PlanInput, plan};
 
 pub(super) const NAMES: &[(&str, &str)] = &[

@@ -8,8 +8,8 @@ use proptest::test_runner::Config;
 use unicode_normalization::UnicodeNormalization;
 
 use super::support::*;
-use crate::justworks::roster::{PersonName, RosterMember};
 use crate::org::model::Org;
+use crate::org::roster::{PersonName, RosterMember};
 
 /// People whose names no other entry shares, compared as names are: (given, family,
 /// preferred, full preferred).

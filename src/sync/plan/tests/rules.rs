@@ -7,10 +7,10 @@ use time::Date;
 use time::macros::date;
 
 use super::support::*;
-use crate::apps::justworks::Departures;
-use crate::justworks::roster::{EmploymentType, RosterMember};
+use crate::org::change::ChangeKind;
 use crate::org::model::{JobStatus, Org, Person, PersonStatus, SyncStop};
-use crate::sync::change::ChangeKind;
+use crate::org::roster::{EmploymentType, RosterMember};
+use crate::sync::options::Departures;
 use crate::sync::options::SyncOptions;
 
 const SCHEDULED: Date = date!(2026 - 07 - 01);

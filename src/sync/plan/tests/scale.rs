@@ -9,9 +9,9 @@ use std::time::Instant;
 use time::Duration;
 
 use super::support::*;
-use crate::justworks::roster::{Roster, RosterMember};
+use crate::org::change::Plan;
 use crate::org::model::{JobStatus, Org, Source};
-use crate::sync::change::Plan;
+use crate::org::roster::{Roster, RosterMember};
 
 fn company(n: usize) -> Roster {
     let members = (0..n)

@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use time::Date;
 use time::macros::date;
 
-use crate::justworks::roster::{
+use crate::org::change::{ChangeKind, FieldChange, Plan, PlanError};
+use crate::org::model::{Job, JobStatus, Org, Person, PersonStatus, Source};
+use crate::org::roster::{
     AddressKind, EmailKind, EmploymentType, LocationType, PayBasis, PersonName, Roster,
     RosterAddress, RosterCompany, RosterEmail, RosterMember, RosterOffice, RosterPay, RosterPhone,
     RosterRef,
 };
-use crate::org::model::{Job, JobStatus, Org, Person, PersonStatus, Source};
-use crate::sync::change::{ChangeKind, FieldChange, Plan, PlanError};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{PlanInput, plan};
 

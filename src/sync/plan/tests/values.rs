@@ -3,10 +3,10 @@
 //! values.
 
 use super::support::*;
-use crate::apps::justworks::MissingLocation;
-use crate::justworks::roster::{EmploymentType, LocationType, PayBasis, PersonName, RosterMember};
+use crate::org::change::ChangeKind;
 use crate::org::model::{Address, Compensation, Org, Phone};
-use crate::sync::change::ChangeKind;
+use crate::org::roster::{EmploymentType, LocationType, PayBasis, PersonName, RosterMember};
+use crate::sync::options::MissingLocation;
 
 #[test]
 fn an_empty_source_value_never_wipes() {
@@ -46,7 +46,7 @@ fn an_empty_source_value_never_wipes() {
 fn a_pay_without_a_frequency_keeps_the_stored_frequency() {
     let org = synced(vec![ceo(), ana()]);
     let raise = RosterMember {
-        pay: Some(crate::justworks::roster::RosterPay {
+        pay: Some(crate::org::roster::RosterPay {
             basis: None,
             ..salary(20_000_000, "USD")
         }),
@@ -206,7 +206,7 @@ fn money_shows_the_currency_s_minor_digits() {
     let unpaid = synced(vec![ceo(), report("m1", "Ana", "m0")]);
     for (amount, currency, basis, frequency, shown) in cases {
         let m = RosterMember {
-            pay: Some(crate::justworks::roster::RosterPay {
+            pay: Some(crate::org::roster::RosterPay {
                 basis,
                 ..salary(amount, currency)
             }),

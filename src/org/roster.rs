@@ -1,10 +1,11 @@
 //! The roster: everything one pull read about a company and its people, in orgsync's own
 //! words. It is **source-agnostic** — the sync engine plans against this type and knows
-//! nothing of Justworks' JSON (that lives in `wire.rs` and is converted here by
-//! `convert.rs`), so another payroll source would only need to produce a `Roster`.
+//! nothing of Justworks' JSON (that lives in `justworks::wire` and becomes a roster in
+//! `justworks::convert`), so another payroll source would only need to produce a
+//! `Roster`.
 //!
-//! The rule it carries from the contract: an absent value is `None` and means *unknown*,
-//! never *cleared*. Empty strings are treated as absent too.
+//! The rule it carries from the contract (docs/justworks.md): an absent value is `None`
+//! and means *unknown*, never *cleared*. Empty strings are treated as absent too.
 
 use time::{Date, OffsetDateTime};
 

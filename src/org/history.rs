@@ -6,9 +6,9 @@
 //! it changed, nor when.
 
 use crate::db::{Db, MAX_BINDS, new_id, values_clause};
+use crate::org::change::{ChangeKind, FieldChange};
 use crate::org::model::is_sensitive;
 use crate::org::visibility::Sensitive;
-use crate::sync::change::{ChangeKind, FieldChange};
 use sqlx::{AnyConnection, FromRow};
 
 /// Writes a run's history rows, in the transaction that applies its plan.
@@ -52,7 +52,8 @@ pub struct HistoryRow {
     pub run_id: Option<String>,
     pub at: i64,
     pub entity: String,
-    pub kind: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ChangeKind,
     pub field: String,
     pub old_value: Option<String>,
     pub new_value: Option<String>,
@@ -90,25 +91,48 @@ pub async fn for_person(
     Ok((rows, more))
 }
 
-/// People changed per kind in a run, from its history rows (`(kind, people)`), counting
-/// only the rows the reader may learn of ([`Sensitive::Hidden`] leaves out every row
-/// of a sensitive field, so a kind made only of those is not there at all).
-pub async fn change_counts(
+/// What a reader may learn of a run's changes, from its history rows: the run page,
+/// the sync history, the JSON API and the summary email all count through here.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeenChanges {
+    /// People changed per kind (a person with two kinds counts in both), counting only
+    /// the rows the reader may learn of: with [`Sensitive::Hidden`] every row of a
+    /// sensitive field is left out, so a kind made only of those is not there at all.
+    pub kinds: Vec<(ChangeKind, i64)>,
+    /// With [`Sensitive::Hidden`], the people whose only changes were to sensitive
+    /// fields (to that reader, "N people: changes to fields visible to Owners only" is
+    /// all there is to say); `None` for a reader who sees everything.
+    pub owner_only: Option<i64>,
+}
+
+/// A run's changes as a reader with `sensitive` may learn them.
+pub async fn seen_changes(
     conn: &mut AnyConnection,
     run_id: &str,
     sensitive: Sensitive,
-) -> sqlx::Result<Vec<(String, i64)>> {
+) -> sqlx::Result<SeenChanges> {
     let sql = format!(
         "SELECT kind, COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
          WHERE run_id = $1{} GROUP BY kind ORDER BY kind",
         sensitive.history_condition()
     );
-    sqlx::query_as(&sql).bind(run_id).fetch_all(conn).await
+    let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
+        .bind(run_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let mut kinds = Vec::with_capacity(rows.len());
+    for (kind, people) in rows {
+        kinds.push((ChangeKind::parse(&kind)?, people));
+    }
+    let owner_only = match sensitive {
+        Sensitive::Shown => None,
+        Sensitive::Hidden => Some(owner_only_people(conn, run_id).await?),
+    };
+    Ok(SeenChanges { kinds, owner_only })
 }
 
-/// People whose only changes in a run are to sensitive fields: to a reader who may not
-/// see those, "N people: changes to fields visible to Owners only" is all there is to say.
-pub async fn owner_only_people(conn: &mut AnyConnection, run_id: &str) -> sqlx::Result<i64> {
+/// People whose only changes in a run are to sensitive fields.
+async fn owner_only_people(conn: &mut AnyConnection, run_id: &str) -> sqlx::Result<i64> {
     let mut people = [0i64; 2];
     for (i, sensitive) in [Sensitive::Shown, Sensitive::Hidden]
         .into_iter()

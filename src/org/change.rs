@@ -2,7 +2,7 @@
 //! after), one history entry per changed field, the warnings and the counts. Apply
 //! writes exactly this; the run page and the email are built from the history.
 
-use crate::org::model::{Job, Org, Person};
+use crate::org::model::{Job, Org, Person, UnknownValue};
 use std::collections::HashMap;
 
 /// A person to create, or a person whose row changes. Rows are boxed: a first sync of
@@ -24,7 +24,8 @@ pub enum JobChange {
     Update { before: Box<Job>, after: Box<Job> },
 }
 
-/// How people read a change (DESIGN.md "Email"): the run page and the email group by it.
+/// How people read a change (docs/design.md → *How a sync runs*, "Email"): the run page
+/// and the email group by it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ChangeKind {
     NewHire,
@@ -51,22 +52,37 @@ impl ChangeKind {
             Self::Other => "other",
         }
     }
-    pub fn parse(s: &str) -> Self {
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "new_hire" => Self::NewHire,
-            "departure" => Self::Departure,
-            "rehire" => Self::Rehire,
-            "title_change" => Self::TitleChange,
-            "manager_change" => Self::ManagerChange,
-            "group_change" => Self::GroupChange,
-            "compensation_change" => Self::CompensationChange,
-            _ => Self::Other,
+            "new_hire" => Ok(Self::NewHire),
+            "departure" => Ok(Self::Departure),
+            "rehire" => Ok(Self::Rehire),
+            "title_change" => Ok(Self::TitleChange),
+            "manager_change" => Ok(Self::ManagerChange),
+            "group_change" => Ok(Self::GroupChange),
+            "compensation_change" => Ok(Self::CompensationChange),
+            "other" => Ok(Self::Other),
+            _ => Err(UnknownValue::new("change kind", s)),
         }
     }
     /// A kind made only of sensitive fields: readers who may not see those never learn
-    /// of it (DESIGN.md "Privacy rules that hold everywhere").
+    /// of it (docs/design.md → *Privacy rules that hold everywhere*).
     pub fn is_sensitive_only(self) -> bool {
         matches!(self, Self::CompensationChange)
+    }
+
+    /// One change of this kind, as a person's history lists it: "New hire", …
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NewHire => "New hire",
+            Self::Departure => "Departure",
+            Self::Rehire => "Rehire",
+            Self::TitleChange => "Title change",
+            Self::ManagerChange => "Manager change",
+            Self::GroupChange => "Department or location change",
+            Self::CompensationChange => "Compensation change",
+            Self::Other => "Change",
+        }
     }
 
     /// Plural heading: "New hires", "Departures", …
@@ -81,6 +97,14 @@ impl ChangeKind {
             Self::CompensationChange => "Compensation changes",
             Self::Other => "Other changes",
         }
+    }
+}
+
+/// Read strictly from a `kind` column (see [`ChangeKind::parse`]).
+impl TryFrom<String> for ChangeKind {
+    type Error = UnknownValue;
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s)
     }
 }
 
@@ -120,20 +144,25 @@ pub struct FieldChange {
     pub sensitive: bool,
 }
 
-/// Per-run counts (DESIGN.md JSON `counts`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// A run's counts (docs/design.md → *JSON shapes*, `counts`): what its plan decided,
+/// stored on the run and shown on its page, in the sync history and the JSON API.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     /// People created (new hires, and departed members seen for the first time).
-    pub created: u32,
+    pub created: i64,
     /// Existing people with any change other than departing or being rehired.
-    pub updated: u32,
-    pub departed: u32,
-    pub rehired: u32,
+    pub updated: i64,
+    pub departed: i64,
+    pub rehired: i64,
     /// Members matched to a person with nothing to change.
-    pub unchanged: u32,
+    pub unchanged: i64,
     /// Members skipped by *Exclude IDs* or because contractors are not included.
-    pub excluded: u32,
-    pub warnings: u32,
+    pub excluded: i64,
+    pub warnings: i64,
+    /// For readers who may not see sensitive fields: the people whose only changes were
+    /// to those fields (counted out of `updated`). Absent for Owners, and in a plan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner_only: Option<i64>,
 }
 
 /// Everything a sync will do. Empty when the org already matches the roster.
@@ -238,5 +267,31 @@ fn and_more(more: usize) -> String {
         String::new()
     } else {
         format!(" and {more} more")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_change_kind_reads_back_and_an_unknown_one_is_not_other() {
+        use ChangeKind::*;
+        for kind in [
+            NewHire,
+            Departure,
+            Rehire,
+            TitleChange,
+            ManagerChange,
+            GroupChange,
+            CompensationChange,
+            Other,
+        ] {
+            assert_eq!(ChangeKind::parse(kind.as_str()), Ok(kind));
+        }
+        assert_eq!(
+            ChangeKind::parse("promotion"),
+            Err(UnknownValue::new("change kind", "promotion"))
+        );
     }
 }
