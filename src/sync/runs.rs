@@ -80,7 +80,7 @@ impl Cause {
     }
 }
 
-/// A run's counts (DESIGN.md JSON `counts`).
+/// A run's counts (docs/design.md JSON `counts`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct RunCounts {
     pub created: i64,
