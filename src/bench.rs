@@ -3,10 +3,10 @@
 //! fresh database over loopback HTTP — a SQLite file, or a database created for the size
 //! on a PostgreSQL server (`--database-url postgres://…`) — and prints wall time and peak
 //! memory of the orgsync process for a first sync, a re-sync with no changes and a
-//! re-sync with 1% of members changed.
+//! re-sync with 1% of members changed. `orgsync bench --pages N` times the main pages
+//! with N people instead (`pages.rs`).
 
 use crate::apps::{self, justworks};
-use crate::db::now_ms;
 use crate::justworks::TotpSeed;
 use crate::secrets::SecretString;
 use crate::state::AppState;
@@ -16,6 +16,11 @@ use crate::{App, Config};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod org;
+mod pages;
+
+pub use pages::run as run_pages;
 
 /// One measured sync.
 pub struct Measure {
@@ -129,23 +134,33 @@ pub async fn run_size(members: usize, exe: &Path, target: &Target) -> anyhow::Re
     let dir = tempfile_dir()?;
     let mut config = Config::with_data_dir(&dir);
     config.justworks_url = Some(base.clone());
-    let pg_database = match target {
-        Target::Sqlite => None,
-        Target::Postgres { server_url } => {
-            let name = format!("orgsync_bench_{}", uuid::Uuid::new_v4().simple());
-            let url = crate::db::postgres::create_database(server_url, &name).await?;
-            config.database_url = SecretString::new(url);
-            Some((server_url, name))
-        }
-    };
+    let pg_database = fresh_database(target, &mut config).await?;
     let measured = measure_all(config, &creds, &http, &base, members).await;
     drop(sandbox);
     let _ = std::fs::remove_dir_all(&dir);
     // The database goes whatever happened (a failed size leaves nothing behind).
     if let Some((server_url, name)) = pg_database {
-        crate::db::postgres::drop_database(server_url, &name).await?;
+        crate::db::postgres::drop_database(&server_url, &name).await?;
     }
     measured
+}
+
+/// Points `config` at a fresh database on `target`: SQLite, the default file in its data
+/// directory; PostgreSQL, a new database on the server, whose `(server, name)` is
+/// returned for dropping after.
+async fn fresh_database(
+    target: &Target,
+    config: &mut Config,
+) -> anyhow::Result<Option<(String, String)>> {
+    match target {
+        Target::Sqlite => Ok(None),
+        Target::Postgres { server_url } => {
+            let name = format!("orgsync_bench_{}", uuid::Uuid::new_v4().simple());
+            let url = crate::db::postgres::create_database(server_url, &name).await?;
+            config.database_url = SecretString::new(url);
+            Ok(Some((server_url.clone(), name)))
+        }
+    }
 }
 
 /// The three syncs of one size on the app built from `config`.
@@ -186,7 +201,7 @@ async fn configure(state: &AppState, creds: &serde_json::Value) -> anyhow::Resul
          VALUES ($1, $2, 0, '06:00', $2)",
     )
     .bind(justworks::APP)
-    .bind(now_ms())
+    .bind(state.clock.now_ms())
     .execute(&mut *tx)
     .await?;
     let valid = justworks::Valid {

@@ -44,7 +44,8 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
-    /// Measure syncs of generated companies (see BENCHMARKS.md); build with --release.
+    /// Measure syncs (or, with --pages, page times) of generated companies (see
+    /// BENCHMARKS.md); build with --release.
     Bench {
         /// Company sizes to measure, comma-separated.
         #[arg(long, value_delimiter = ',', default_values_t = [1000, 10000, 100000])]
@@ -53,6 +54,9 @@ enum Command {
         /// a fresh database per size created on that PostgreSQL server (and dropped after).
         #[arg(long, env = "ORGSYNC_BENCH_DATABASE_URL", value_name = "URL")]
         database_url: Option<String>,
+        /// Time the main pages with this many people instead of measuring syncs.
+        #[arg(long, value_name = "PEOPLE")]
+        pages: Option<usize>,
     },
     /// Manage orgsync's users.
     User {
@@ -130,9 +134,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench {
             sizes,
             database_url,
+            pages,
         } => {
             let target = orgsync::bench::Target::parse(database_url.as_deref())?;
-            orgsync::bench::run(&sizes, &target).await
+            match pages {
+                Some(people) => orgsync::bench::run_pages(people, &target).await,
+                None => orgsync::bench::run(&sizes, &target).await,
+            }
         }
         Command::User {
             command: UserCommand::Create { email, name, level },

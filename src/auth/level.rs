@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a user may do (DESIGN.md "Who uses it"). The derived order is the rule:
+/// What a user may do (docs/design.md "Who uses it"). The derived order is the rule:
 /// `Member < TechnicalOwner < Owner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

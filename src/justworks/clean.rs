@@ -1,4 +1,4 @@
-//! Text from Justworks is data (DESIGN.md "Privacy rules that hold everywhere"): every
+//! Text from Justworks is data (docs/design.md "Privacy rules that hold everywhere"): every
 //! string of a member and of the company is cleaned on the way in — NUL, other control
 //! characters and bidirectional overrides removed, line breaks and tabs made spaces (no
 //! field orgsync keeps is more than one line) — and capped: names and titles at
@@ -28,7 +28,7 @@ struct Field {
     /// "the job title"; unused when `owners_only`.
     label: &'static str,
     max_chars: usize,
-    /// Sensitive (DESIGN.md): home address, personal email, phones, gender, ethnicity,
+    /// Sensitive (docs/design.md): home address, personal email, phones, gender, ethnicity,
     /// birthdate, compensation.
     owners_only: bool,
 }

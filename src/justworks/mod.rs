@@ -1,7 +1,7 @@
 //! orgsync's Justworks client: sign in with password + TOTP, read the company and every
 //! page of members, and hand the sync a source-agnostic [`Roster`](crate::org::roster::Roster).
 //!
-//! The surface spoken is `../shared/JUSTWORKS.md`. Layout, in the order data flows:
+//! The surface spoken is `docs/justworks.md`. Layout, in the order data flows:
 //! `seed` (the stored 2FA seed) → `totp` (codes) → `auth` (sign-in) → `transport` +
 //! `retry` (one request, retried) → `client` (company, pages, test connection) →
 //! `wire` (Justworks' JSON) → `clean` (text is data: cleaned, capped) → `convert` → `org::roster` (what the sync engine sees).

@@ -1,4 +1,4 @@
-//! Justworks' JSON, exactly as `../shared/JUSTWORKS.md` writes it, as serde types.
+//! Justworks' JSON, exactly as `docs/justworks.md` writes it, as serde types.
 //!
 //! Unknown fields are ignored; arrays default to empty (also when `null`); scalars are
 //! `Option` because an absent scalar means *unknown*. Only `id`, `company_id` and

@@ -32,7 +32,7 @@ impl Viewer {
     }
 }
 
-/// THE rule (DESIGN.md "Who uses it"): sensitive fields — compensation, birthdate,
+/// THE rule (docs/design.md "Who uses it"): sensitive fields — compensation, birthdate,
 /// gender, ethnicity, home address, personal email, phones — reach Owners, and the
 /// person themself; nobody else, whatever their level. Pages, partials and JSON all ask
 /// this one function.
@@ -41,8 +41,9 @@ pub fn can_see_sensitive(viewer: &Viewer, person_id: &str) -> bool {
 }
 
 /// Whether a reader may learn anything of sensitive fields — their values, and that
-/// they changed (DESIGN.md "Privacy rules that hold everywhere"). Every read of history
-/// rows (person history, run pages, run counts, emails, JSON) says which it is for.
+/// they changed (docs/design.md "Privacy rules that hold everywhere"). Every read of
+/// history rows (person history, run pages, run counts, emails, JSON) says which it is
+/// for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sensitive {
     /// Owners; and the person themself, for their own history.

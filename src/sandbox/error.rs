@@ -1,4 +1,4 @@
-//! The sandbox's one error type and how it answers: the JSON bodies of JUSTWORKS.md
+//! The sandbox's one error type and how it answers: the JSON bodies of docs/justworks.md
 //! (`{"error": "invalid_code"}` …), with a `message` for a person where it helps.
 
 use axum::Json;

@@ -1,4 +1,4 @@
-//! The Justworks sandbox: serves the surface of `../shared/JUSTWORKS.md` from a generated
+//! The Justworks sandbox: serves the surface of `docs/justworks.md` from a generated
 //! company, for trying orgsync out (`orgsync sandbox`, or embedded in `orgsync serve`)
 //! and for orgsync's own tests.
 //!

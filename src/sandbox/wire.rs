@@ -1,4 +1,4 @@
-//! The member record as the sandbox writes it (the Member shape of JUSTWORKS.md).
+//! The member record as the sandbox writes it (the Member shape of docs/justworks.md).
 //!
 //! Only generation uses these types: a roster replaced through the admin surface is kept
 //! as the JSON it came in, so fields this file does not know survive untouched. Empty

@@ -1,4 +1,4 @@
-//! What a sync is told by the app's settings (DESIGN.md advanced options), independent
+//! What a sync is told by the app's settings (docs/design.md advanced options), independent
 //! of how the settings are stored.
 
 use crate::apps::justworks::Settings;

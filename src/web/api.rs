@@ -1,4 +1,4 @@
-//! The people JSON API: `GET /api/v1/people` and `GET /api/v1/people/{id}` (DESIGN.md
+//! The people JSON API: `GET /api/v1/people` and `GET /api/v1/people/{id}` (docs/design.md
 //! "JSON shapes"), Member or above. The same field rule as the pages
 //! (`org::visibility::can_see_sensitive`): sensitive keys are *absent* — not null — for
 //! anyone who may not see them.

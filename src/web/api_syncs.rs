@@ -1,4 +1,4 @@
-//! `GET /api/v1/syncs` and `GET /api/v1/syncs/{id}`: the runs as JSON (DESIGN.md "JSON
+//! `GET /api/v1/syncs` and `GET /api/v1/syncs/{id}`: the runs as JSON (docs/design.md "JSON
 //! shapes"), Technical Owner or above — the same rule as the pages. A run's JSON holds
 //! counts, warnings and the error sentence; warnings never carry sensitive values.
 

@@ -1,5 +1,6 @@
-//! Security headers on every answer (SECURITY.md V14), and `Cache-Control: no-store` on
-//! everything but the static files, since pages and JSON carry people data.
+//! Security headers on every answer (OWASP ASVS V14; README *Security*), and
+//! `Cache-Control: no-store` on everything but the static files, since pages and JSON
+//! carry people data.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue, header};

@@ -1,4 +1,4 @@
-//! The sync rules of JUSTWORKS.md "Mapping onto the primary org" that were once left
+//! The sync rules of docs/justworks.md "Mapping onto the primary org" that were once left
 //! to chance, end to end: a small company served by a sandbox of this process, changed
 //! through its admin surface (`PUT /sandbox/members`, `POST /sandbox/members/{id}`),
 //! synced by a Technical Owner over HTTP, and read back from the pages, the JSON and the

@@ -1,6 +1,6 @@
 //! What a run's notice says, as plain functions of plain data: the subject, and the text
 //! and HTML bodies from askama templates (`templates/mail/`, HTML escaped by askama).
-//! Names only — the data handed in here never holds a sensitive value (DESIGN.md
+//! Names only — the data handed in here never holds a sensitive value (docs/design.md
 //! "Email"), so no template can leak one. Every name, warning and reason is put on one
 //! line here (`text::one_line`), whatever was stored: a name with a line break in it
 //! must not add lines to the plain-text email.

@@ -4,9 +4,10 @@
 //! job; anyone else has their fields brought up to date. Rows are borrowed from the org
 //! until they change, so a sync that changes little copies little.
 //!
-//! Two rules of JUSTWORKS.md live here because they turn on the person's status: a member
-//! who is inactive while their termination date is still to come departs now (with a
-//! warning naming the date), and a scheduled termination that disappears is cancelled.
+//! Two rules of docs/justworks.md live here because they turn on the person's status: a
+//! member who is inactive while their termination date is still to come departs now
+//! (with a warning naming the date), and a scheduled termination that disappears is
+//! cancelled.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;

@@ -1,5 +1,5 @@
 //! What a sync copies from a member onto their person and their job, group by group
-//! (DESIGN.md advanced options). Two rules hold throughout: a group switched off is
+//! (docs/design.md advanced options). Two rules hold throughout: a group switched off is
 //! neither set nor changed, and an absent or blank source value never wipes the stored
 //! one. Only values that are present although empty clear anything: a move to remote
 //! with no office (here), and the status transitions and a cancelled termination in

@@ -1,7 +1,7 @@
 //! The plan: a pure function from the current primary org, one Justworks roster, the
 //! sync options and today to a change set and its warnings (`org::change::Plan`). No
 //! I/O, no clock; new ids come from the caller, so the same input and ids give the same
-//! plan, in roster order. The rules are JUSTWORKS.md "Mapping onto the primary org":
+//! plan, in roster order. The rules are docs/justworks.md "Mapping onto the primary org":
 //!
 //! - `members`: who is skipped, departing or live; a duplicate member id fails
 //! - `head`: the org head, by name; none or several fails

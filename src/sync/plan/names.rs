@@ -8,7 +8,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::org::roster::RosterMember;
 
-/// THE name comparison (JUSTWORKS.md "Org head"): words joined by one space, then
+/// THE name comparison (docs/justworks.md "Org head"): words joined by one space, then
 /// canonical caseless form — decomposed (NFD), fully case-folded, recomposed (NFC). So
 /// "ΟΔΥΣΣΕΥΣ" meets "Οδυσσευς" (final ς, σ and Σ all fold to σ), "STRASSE" meets
 /// "Straße", a name typed decomposed meets the same name composed; the Turkish dotless ı

@@ -1,4 +1,4 @@
-//! The plan's tests: one named test per rule of JUSTWORKS.md "Mapping onto the primary
+//! The plan's tests: one named test per rule of docs/justworks.md "Mapping onto the primary
 //! org" (table-driven where a rule has cases), property tests over random rosters and
 //! orgs, and a scale check.
 

@@ -1,4 +1,4 @@
-//! The rules JUSTWORKS.md once left to chance, now decided, a table each: a scheduled
+//! The rules docs/justworks.md once left to chance, now decided, a table each: a scheduled
 //! termination that disappears, an inactive member whose termination date is still to
 //! come, people who report to an open job, and people who stop being synced. (A move to
 //! remote: `groups.rs`; names and the org head: `head.rs`.)

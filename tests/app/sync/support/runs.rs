@@ -1,0 +1,78 @@
+//! Runs seen from a browser: press Sync To Primary, read a run's JSON, wait for it.
+
+use super::*;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// Presses Sync To Primary: answered 303 to the run's page, which opens. The run's id.
+pub(crate) async fn press_sync(client: &TestClient) -> String {
+    let page = client.post("/apps/justworks/sync", NO_FIELDS).await;
+    page.expect(303);
+    let location = page.location.clone().expect("a Location");
+    let id = location
+        .strip_prefix("/syncs/")
+        .unwrap_or_else(|| panic!("Sync To Primary led to {location}"))
+        .to_owned();
+    client.get(&location).await.expect(200);
+    id
+}
+
+/// The run's JSON as `client` reads it.
+pub(crate) async fn run_json(client: &TestClient, id: &str) -> Value {
+    let page = client.get(&format!("/api/v1/syncs/{id}")).await;
+    page.expect(200);
+    serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{e}: {}", page.body))
+}
+
+pub(crate) fn is_finished(run: &Value) -> bool {
+    matches!(
+        run["status"].as_str(),
+        Some("complete" | "complete_with_warnings" | "failed")
+    )
+}
+
+/// Polls the run's JSON until `until` holds (at most [`RUN_DEADLINE`]).
+pub(crate) async fn wait_for_run(
+    client: &TestClient,
+    id: &str,
+    until: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = Instant::now() + RUN_DEADLINE;
+    loop {
+        let run = run_json(client, id).await;
+        if until(&run) {
+            return run;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "run {id} not there within {RUN_DEADLINE:?}: {run}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Presses Sync To Primary, follows to the run's page and waits until the run ends.
+/// The run's id and final JSON.
+pub(crate) async fn sync_and_wait(client: &TestClient) -> (String, Value) {
+    let id = press_sync(client).await;
+    let run = wait_for_run(client, &id, is_finished).await;
+    (id, run)
+}
+
+/// Panics unless the run ended well.
+#[track_caller]
+pub(crate) fn assert_completed(run: &Value) {
+    assert!(
+        matches!(
+            run["status"].as_str(),
+            Some("complete" | "complete_with_warnings")
+        ) && run["error"].is_null(),
+        "the run did not complete: {run}"
+    );
+}
+
+pub(crate) fn count(run: &Value, name: &str) -> i64 {
+    run["counts"][name]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no count {name} in {run}"))
+}
