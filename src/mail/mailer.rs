@@ -5,6 +5,7 @@
 //! polls now and then for mail queued elsewhere or come due. Also the *Send a test
 //! email* button, which sends at once because a person is waiting.
 
+use crate::background::{Step, every};
 use crate::db::now_ms;
 use crate::mail::MailHost;
 use crate::mail::compose;
@@ -17,35 +18,33 @@ use tokio::sync::watch;
 const STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// Delivers mail until `stop` turns true.
-pub async fn run<H: MailHost + Clone>(host: H, mut stop: watch::Receiver<bool>) {
-    let poll = host.policy().poll;
-    loop {
-        loop {
-            if *stop.borrow() {
-                return;
+pub async fn run<H: MailHost + Clone>(host: H, stop: watch::Receiver<bool>) {
+    let waker = host.clone();
+    every(
+        host.policy().poll,
+        Some(waker.wake()),
+        stop.clone(),
+        move || step(host.clone(), stop.clone()),
+    )
+    .await
+}
+
+/// Sends the most overdue mail, if any. Once the server is asked to stop, a send under
+/// way gets [`STOP_GRACE`] to finish.
+async fn step(host: impl MailHost, mut stopping: watch::Receiver<bool>) -> Step {
+    tokio::select! {
+        next = deliver_next(&host) => match next {
+            Ok(true) => Step::Worked,
+            Ok(false) => Step::Idle,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the mail outbox");
+                Step::Idle
             }
-            let mut stopping = stop.clone();
-            let next = tokio::select! {
-                next = deliver_next(&host) => next,
-                _ = async {
-                    let _ = stopping.changed().await;
-                    tokio::time::sleep(STOP_GRACE).await;
-                } => return,
-            };
-            match next {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not read the mail outbox");
-                    break;
-                }
-            }
-        }
-        tokio::select! {
-            _ = host.wake().notified() => {}
-            _ = tokio::time::sleep(poll) => {}
-            _ = stop.changed() => return,
-        }
+        },
+        _ = async {
+            let _ = stopping.changed().await;
+            tokio::time::sleep(STOP_GRACE).await;
+        } => Step::Idle,
     }
 }
 
