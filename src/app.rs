@@ -39,7 +39,7 @@ impl App {
         crate::data_dir::prepare(&config.data_dir, config.database_url.expose())?;
         let crypto = Crypto::load(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(config.database_url.expose()).await?;
-        crypto.verify_or_record(&db).await?;
+        crypto.verify_or_record(&db, clock.now()).await?;
 
         let (justworks, sandbox) = match &config.justworks_url {
             Some(url) => (
@@ -73,7 +73,7 @@ impl App {
                 )
             }
         };
-        let setup_token = auth::setup::issue_setup_token(&db).await?;
+        let setup_token = auth::setup::issue_setup_token(&db, clock.now()).await?;
         let mail = crate::mail::MailSetup::from_config(&config)?;
         let state = AppState::new(Shared {
             config,
@@ -159,14 +159,14 @@ impl App {
 
 /// Removes expired sessions and old sign-in failures every few minutes.
 async fn housekeeping(state: AppState, stop: watch::Receiver<bool>) {
-    let store = auth::session_store::DbSessionStore::new(state.db.clone());
+    let store = auth::session_store::DbSessionStore::new(state.db.clone(), state.clock.clone());
     every(HOUSEKEEPING_EVERY, None, stop, move || {
         let (state, store) = (state.clone(), store.clone());
         async move {
             if let Err(e) = store.delete_expired().await {
                 tracing::warn!(error = %e, "could not delete expired sessions");
             }
-            if let Err(e) = auth::throttle::forget_old(&state.db).await {
+            if let Err(e) = auth::throttle::forget_old(&state.db, state.clock.now()).await {
                 tracing::warn!(error = %e, "could not forget old sign-in failures");
             }
             Step::Idle

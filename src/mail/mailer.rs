@@ -6,7 +6,6 @@
 //! email* button, which sends at once because a person is waiting.
 
 use crate::background::{Step, every};
-use crate::db::now_ms;
 use crate::mail::MailHost;
 use crate::mail::compose;
 use crate::mail::outbox::{self, Claimed, MailKind, NewMail};
@@ -51,7 +50,7 @@ async fn step(host: impl MailHost, mut stopping: watch::Receiver<bool>) -> Step 
 /// Claims and sends the most overdue mail; false when none is due.
 pub async fn deliver_next(host: &impl MailHost) -> sqlx::Result<bool> {
     let policy = host.policy();
-    let now = now_ms();
+    let now = host.clock().now_ms();
     let lease = policy.lease.as_millis() as i64;
     let Some(mail) = outbox::claim_next(host.db(), host.sender(), now, now + lease).await? else {
         return Ok(false);
@@ -60,12 +59,13 @@ pub async fn deliver_next(host: &impl MailHost) -> sqlx::Result<bool> {
     match send(host, &to, &mail.mail(), &mail.id).await {
         Ok(delivered) => {
             log_delivered(&mail, to.len(), &delivered);
-            if !outbox::mark_sent(host.db(), &mail.id, host.sender(), now_ms()).await? {
+            if !outbox::mark_sent(host.db(), &mail.id, host.sender(), host.clock().now_ms()).await?
+            {
                 tracing::warn!(mail_id = %mail.id, "an email was sent after its lease ran out");
             }
         }
         Err(failure) => {
-            let now = now_ms();
+            let now = host.clock().now_ms();
             let give_up = failure.permanent
                 || now - mail.created_at >= policy.give_up_after.as_millis() as i64;
             let attempts = u32::try_from(mail.attempts).unwrap_or(u32::MAX);
@@ -165,7 +165,7 @@ pub async fn send_test_email(
             }));
         }
     };
-    let now = now_ms();
+    let now = host.clock().now_ms();
     let until = now + host.policy().lease.as_millis() as i64;
     let mut conn = host.db().pool().acquire().await?;
     let new = NewMail {
@@ -182,7 +182,7 @@ pub async fn send_test_email(
     match &outcome {
         Ok(delivered) => {
             tracing::info!(mail_id = %id, via = ?delivered, "test email sent");
-            outbox::mark_sent(host.db(), &id, host.sender(), now_ms()).await?;
+            outbox::mark_sent(host.db(), &id, host.sender(), host.clock().now_ms()).await?;
         }
         Err(failure) => {
             tracing::info!(mail_id = %id, error = %failure.sentence, "test email failed");

@@ -114,7 +114,7 @@ async fn queue_notice(
         Ok::<_, sqlx::Error>(base)
     };
     match base.await {
-        Ok(base) => notify::queue_run_email(conn, &base, run, end).await,
+        Ok(base) => notify::queue_run_email(conn, &base, run, end, state.clock.now()).await,
         Err(e) => {
             tracing::error!(run_id = %run.id, error = %e, "could not queue the sync email");
             0

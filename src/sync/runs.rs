@@ -239,6 +239,7 @@ pub async fn request_manual(
     app: &str,
     label: &str,
     user: &User,
+    now: jiff::Timestamp,
 ) -> sqlx::Result<Enqueued> {
     let mut tx = db.begin().await?;
     let enqueued = enqueue(&mut tx, app, Cause::Manual, Some((&user.id, &user.name))).await?;
@@ -249,6 +250,7 @@ pub async fn request_manual(
             "sync.requested",
             label,
             &format!("run {id}"),
+            now,
         )
         .await?;
     }

@@ -8,7 +8,6 @@
 
 pub mod report;
 
-use crate::db::now_ms;
 use crate::mail::compose::Mail;
 use crate::mail::outbox::{self, MailKind, NewMail};
 use crate::org::visibility::Sensitive;
@@ -38,10 +37,11 @@ pub async fn queue_run_email(
     link_base: &str,
     run: &Run,
     end: RunEnd<'_>,
+    now: jiff::Timestamp,
 ) -> usize {
     let queued = async {
         let mut savepoint = conn.begin().await?;
-        let queued = queue_in(&mut savepoint, link_base, run, end).await?;
+        let queued = queue_in(&mut savepoint, link_base, run, end, now).await?;
         savepoint.commit().await?;
         Ok::<_, sqlx::Error>(queued)
     };
@@ -59,6 +59,7 @@ async fn queue_in(
     link_base: &str,
     run: &Run,
     end: RunEnd<'_>,
+    now: jiff::Timestamp,
 ) -> sqlx::Result<usize> {
     let to = recipients(conn, &run.app).await?;
     if to.is_empty() {
@@ -70,7 +71,7 @@ async fn queue_in(
     // Built once per level among the recipients: an Owner's email may name the people
     // under sensitive kinds (never a value); anyone else's says nothing of those.
     let mut composed: HashMap<bool, (MailKind, Mail)> = HashMap::new();
-    let now = now_ms();
+    let now = now.as_millisecond();
     for (address, owner) in &to {
         if !composed.contains_key(owner) {
             let sensitive = Sensitive::for_owner(*owner);
