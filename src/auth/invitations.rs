@@ -2,7 +2,7 @@
 //! own password. The link is shown once to whoever made it, so making or renewing one is
 //! a way into that account: a Technical Owner may renew only an invitation that a
 //! Technical Owner made, for a user at or below its level who is not linked to a person
-//! (DESIGN.md "Privacy rules that hold everywhere").
+//! (`docs/design.md` → *Privacy rules that hold everywhere*).
 
 use super::level::AccessLevel;
 use super::tokens::{random_token, token_hash};

@@ -1,6 +1,6 @@
 //! Which person a user is. A user is "themself" for exactly one person — and sees that
-//! person's sensitive fields — only through a link an Owner made or confirmed (DESIGN.md
-//! "Privacy rules that hold everywhere"). A work email that happens to equal the user's
+//! person's sensitive fields — only through a link an Owner made or confirmed
+//! (`docs/design.md` → *Privacy rules that hold everywhere*). A work email that happens to equal the user's
 //! email is only ever a *suggestion* shown to Owners; by itself it grants nothing.
 
 use crate::db::{Db, is_unique_violation};
