@@ -150,21 +150,62 @@ mod tests {
         assert!(reaches(&steps, 2).await, "woken before the hour is up");
     }
 
+    /// Log lines written while the returned guard lives, on this thread (a
+    /// current-thread test runtime runs its spawned tasks here too).
+    fn capture_logs() -> (
+        Arc<std::sync::Mutex<Vec<u8>>>,
+        tracing::dispatcher::DefaultGuard,
+    ) {
+        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = lines.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(move || Sink(sink.clone()))
+            .finish();
+        (lines, tracing::subscriber::set_default(subscriber))
+    }
+
+    struct Sink(Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    // One test for everything `Tasks` logs: tracing caches per call site whether anyone
+    // listens, so a second test hitting the same lines in parallel could hide them.
     #[tokio::test]
-    async fn a_panicking_task_does_not_stop_the_others_and_all_are_awaited() {
+    async fn a_panicking_task_is_logged_by_name_and_the_others_carry_on_and_are_awaited() {
+        let (lines, _guard) = capture_logs();
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut tasks = Tasks::default();
-        tasks.spawn("panics", async { panic!("on purpose") });
+        tasks.spawn("mailer", async { panic!("the outbox is on fire") });
         let stopped = Arc::new(AtomicUsize::new(0));
         let seen = stopped.clone();
-        tasks.spawn("waits", async move {
+        tasks.spawn("worker", async move {
             let mut stop = stop_rx;
             let _ = stop.changed().await;
             seen.fetch_add(1, Ordering::SeqCst);
         });
         stop_tx.send(true).unwrap();
         tasks.join().await;
-        assert_eq!(stopped.load(Ordering::SeqCst), 1);
+        assert_eq!(
+            stopped.load(Ordering::SeqCst),
+            1,
+            "the worker ran to its end"
+        );
+        let logs = String::from_utf8(lines.lock().unwrap().clone()).unwrap();
+        let line_with = |text: &str| logs.lines().find(|l| l.contains(text)).map(str::to_owned);
+        let panicked = line_with("background task panicked").expect("the panic is logged");
+        assert!(panicked.contains("task=\"mailer\""), "{panicked}");
+        assert!(panicked.contains("the outbox is on fire"), "{panicked}");
+        let stopped = line_with("background task stopped").expect("the stop is logged");
+        assert!(stopped.contains("task=\"worker\""), "{stopped}");
     }
 
     #[test]
