@@ -3,6 +3,7 @@
 //! token while no user exists, serve until asked to stop, and stop cleanly.
 
 use crate::auth::password::HashingLimit;
+use crate::background::{Step, Tasks, every};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::crypto::Crypto;
@@ -16,6 +17,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+/// How often expired sessions and old sign-in failures are cleared away.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 /// A built app, ready to serve.
 pub struct App {
@@ -35,7 +39,7 @@ impl App {
         crate::data_dir::prepare(&config.data_dir, config.database_url.expose())?;
         let crypto = Crypto::load(config.secret_key.as_ref(), &config.data_dir)?;
         let db = Db::connect(config.database_url.expose()).await?;
-        crypto.verify_or_record(&db).await?;
+        crypto.verify_or_record(&db, clock.now()).await?;
 
         let (justworks, sandbox) = match &config.justworks_url {
             Some(url) => (
@@ -69,7 +73,7 @@ impl App {
                 )
             }
         };
-        let setup_token = auth::setup::issue_setup_token(&db).await?;
+        let setup_token = auth::setup::issue_setup_token(&db, clock.now()).await?;
         let mail = crate::mail::MailSetup::from_config(&config)?;
         let state = AppState::new(Shared {
             config,
@@ -115,19 +119,26 @@ impl App {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let housekeeping = tokio::spawn(housekeeping(self.state.clone(), stop_rx.clone()));
-        let scheduler = tokio::spawn(crate::sync::scheduler::run(
-            self.state.clone(),
-            stop_rx.clone(),
-        ));
+        let mut tasks = Tasks::default();
+        tasks.spawn(
+            "housekeeping",
+            housekeeping(self.state.clone(), stop_rx.clone()),
+        );
+        tasks.spawn(
+            "scheduler",
+            crate::sync::scheduler::run(self.state.clone(), stop_rx.clone()),
+        );
         if let Ok(addr) = listener.local_addr() {
             self.public_base(addr);
         }
-        let mailer = tokio::spawn(crate::mail::mailer::run(
-            self.state.clone(),
-            stop_rx.clone(),
-        ));
-        let worker = tokio::spawn(crate::sync::worker::run(self.state.clone(), stop_rx));
+        tasks.spawn(
+            "mailer",
+            crate::mail::mailer::run(self.state.clone(), stop_rx.clone()),
+        );
+        tasks.spawn(
+            "worker",
+            crate::sync::worker::run(self.state.clone(), stop_rx),
+        );
         let router = web::router(self.state.clone());
         axum::serve(
             listener,
@@ -137,10 +148,7 @@ impl App {
         .await?;
         tracing::info!("stopping");
         let _ = stop_tx.send(true);
-        let _ = housekeeping.await;
-        let _ = scheduler.await;
-        let _ = worker.await;
-        let _ = mailer.await;
+        tasks.join().await;
         if let Some(sandbox) = self.sandbox {
             sandbox.shutdown().await;
         }
@@ -150,20 +158,21 @@ impl App {
 }
 
 /// Removes expired sessions and old sign-in failures every few minutes.
-async fn housekeeping(state: AppState, mut stop: watch::Receiver<bool>) {
-    let store = auth::session_store::DbSessionStore::new(state.db.clone());
-    loop {
-        if let Err(e) = store.delete_expired().await {
-            tracing::warn!(error = %e, "could not delete expired sessions");
+async fn housekeeping(state: AppState, stop: watch::Receiver<bool>) {
+    let store = auth::session_store::DbSessionStore::new(state.db.clone(), state.clock.clone());
+    every(HOUSEKEEPING_EVERY, None, stop, move || {
+        let (state, store) = (state.clone(), store.clone());
+        async move {
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "could not delete expired sessions");
+            }
+            if let Err(e) = auth::throttle::forget_old(&state.db, state.clock.now()).await {
+                tracing::warn!(error = %e, "could not forget old sign-in failures");
+            }
+            Step::Idle
         }
-        if let Err(e) = auth::throttle::forget_old(&state.db).await {
-            tracing::warn!(error = %e, "could not forget old sign-in failures");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
-            _ = stop.changed() => return,
-        }
-    }
+    })
+    .await
 }
 
 /// Completes on SIGINT (Ctrl-C) or SIGTERM.

@@ -2,7 +2,8 @@
 //! values), installs, uninstalls, sync requests and user changes. Owners read it at
 //! `/settings/audit`.
 
-use crate::db::{Db, new_id, now_ms};
+use crate::db::{Db, new_id};
+use jiff::Timestamp;
 use sqlx::{AnyConnection, FromRow};
 
 /// Who did it: a signed-in user, or the command line / the server itself.
@@ -27,21 +28,22 @@ impl<'a> Actor<'a> {
     }
 }
 
-/// Appends one entry. Runs on the caller's connection so that it commits (or not)
-/// together with the change it describes.
+/// Appends one entry, made at `now`. Runs on the caller's connection so that it commits
+/// (or not) together with the change it describes.
 pub async fn record(
     conn: &mut AnyConnection,
     actor: &Actor<'_>,
     action: &str,
     target: &str,
     details: &str,
+    now: Timestamp,
 ) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor_id, actor_name, action, target, details) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(new_id())
-    .bind(now_ms())
+    .bind(now.as_millisecond())
     .bind(actor.id)
     .bind(actor.name)
     .bind(action)
@@ -59,9 +61,10 @@ pub async fn record_alone(
     action: &str,
     target: &str,
     details: &str,
+    now: Timestamp,
 ) -> sqlx::Result<()> {
     let mut conn = db.pool().acquire().await?;
-    record(&mut conn, actor, action, target, details).await
+    record(&mut conn, actor, action, target, details, now).await
 }
 
 #[derive(Debug, Clone, FromRow)]

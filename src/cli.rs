@@ -23,11 +23,13 @@ pub async fn create_user(
     let level = AccessLevel::parse(level)
         .ok_or_else(|| anyhow::anyhow!("--level must be owner, technical-owner or member"))?;
     check_new_password(password.expose()).map_err(|e| anyhow::anyhow!("password: {e}"))?;
+    // The command line has no app clock: it runs once, now.
+    let now = jiff::Timestamp::now();
     crate::data_dir::prepare(&config.data_dir, config.database_url.expose())?;
     let db = Db::connect(config.database_url.expose()).await?;
     // Refuse to touch a database whose key does not match, as the server would.
     Crypto::load(config.secret_key.as_ref(), &config.data_dir)?
-        .verify_or_record(&db)
+        .verify_or_record(&db, now)
         .await?;
     let hash = tokio::task::spawn_blocking(move || hash_password_blocking(&password)).await??;
     let mut tx = db.begin().await?;
@@ -39,6 +41,7 @@ pub async fn create_user(
             level,
             password_hash: Some(hash),
         },
+        now,
     )
     .await
     {
@@ -54,6 +57,7 @@ pub async fn create_user(
         "user.created",
         &user.email,
         &format!("level: {}", level.label()),
+        now,
     )
     .await?;
     // The setup link is for making the first user; once one exists it is spent.

@@ -6,11 +6,12 @@
 //! from the database — and a check value stored at first start catches a wrong key
 //! before anything is overwritten.
 
-use crate::db::{Db, now_ms};
+use crate::db::Db;
 use crate::secrets::SecretString;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use data_encoding::{BASE64, HEXLOWER_PERMISSIVE};
+use jiff::Timestamp;
 use rand::RngCore;
 use std::path::Path;
 use zeroize::Zeroizing;
@@ -119,7 +120,8 @@ impl Crypto {
 
     /// Stores a check value on first start; on later starts, refuses a key that cannot
     /// read it, so a wrong key never overwrites secrets stored under the right one.
-    pub async fn verify_or_record(&self, db: &Db) -> anyhow::Result<()> {
+    /// `now` is when a first check value is recorded.
+    pub async fn verify_or_record(&self, db: &Db, now: Timestamp) -> anyhow::Result<()> {
         let stored: Option<(String,)> =
             sqlx::query_as("SELECT ciphertext FROM key_check WHERE id = 1")
                 .fetch_optional(db.pool())
@@ -140,11 +142,11 @@ impl Crypto {
                      ON CONFLICT (id) DO NOTHING",
                 )
                 .bind(ciphertext)
-                .bind(now_ms())
+                .bind(now.as_millisecond())
                 .execute(db.pool())
                 .await?;
                 // Another instance may have raced us with a different key: check again.
-                Box::pin(self.verify_or_record(db)).await
+                Box::pin(self.verify_or_record(db, now)).await
             }
         }
     }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod apps;
 pub mod audit;
 pub mod auth;
+pub mod background;
 pub mod bench;
 pub mod cli;
 pub mod clock;

@@ -213,14 +213,14 @@ pub async fn save_recorded(
     db: &Db,
     actor: &Actor<'_>,
     valid: &Valid,
-    now_ms: i64,
+    now: Timestamp,
 ) -> sqlx::Result<Vec<&'static str>> {
     let stored = current(db).await?;
     let changed = changed_fields(&stored, valid);
     // The transaction starts with its write: on SQLite a read first could not be upgraded
     // once another write had committed.
     let mut tx = db.begin().await?;
-    save(&mut tx, valid, now_ms).await?;
+    save(&mut tx, valid, now.as_millisecond()).await?;
     if !changed.is_empty() {
         audit::record(
             &mut tx,
@@ -228,6 +228,7 @@ pub async fn save_recorded(
             "org.settings_saved",
             "Org settings",
             &format!("changed: {}", changed.join(", ")),
+            now,
         )
         .await?;
     }

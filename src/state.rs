@@ -71,4 +71,7 @@ impl crate::mail::MailHost for AppState {
     fn wake(&self) -> &tokio::sync::Notify {
         &self.mail_wake
     }
+    fn clock(&self) -> &dyn Clock {
+        self.clock.as_ref()
+    }
 }

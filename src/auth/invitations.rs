@@ -2,25 +2,31 @@
 //! own password. The link is shown once to whoever made it, so making or renewing one is
 //! a way into that account: a Technical Owner may renew only an invitation that a
 //! Technical Owner made, for a user at or below its level who is not linked to a person
-//! (docs/design.md "Privacy rules that hold everywhere").
+//! (`docs/design.md` → *Privacy rules that hold everywhere*).
 
 use super::level::AccessLevel;
 use super::tokens::{random_token, token_hash};
 use super::users::{self, CreateUserError, NewUser, User};
 use crate::audit::{self, Actor};
-use crate::db::{Db, now_ms};
+use crate::db::Db;
+use jiff::Timestamp;
 use sqlx::AnyConnection;
 
 pub const DAYS: i64 = 7;
 
 /// Makes a new link for `user_id`, replacing any earlier one; the token to send.
-pub async fn create(conn: &mut AnyConnection, user_id: &str, by: &User) -> sqlx::Result<String> {
+pub async fn create(
+    conn: &mut AnyConnection,
+    user_id: &str,
+    by: &User,
+    now: Timestamp,
+) -> sqlx::Result<String> {
     let token = random_token();
     sqlx::query("DELETE FROM invitations WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut *conn)
         .await?;
-    let now = now_ms();
+    let now = now.as_millisecond();
     sqlx::query(
         "INSERT INTO invitations (token_hash, user_id, created_by, created_at, expires_at, by_owner) \
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -42,17 +48,19 @@ pub async fn invite(
     db: &Db,
     new: NewUser<'_>,
     by: &User,
+    now: Timestamp,
 ) -> Result<(User, String), CreateUserError> {
     let level = new.level;
     let mut tx = db.begin().await?;
-    let invited = users::insert(&mut tx, new).await?;
-    let token = create(&mut tx, &invited.id, by).await?;
+    let invited = users::insert(&mut tx, new, now).await?;
+    let token = create(&mut tx, &invited.id, by, now).await?;
     audit::record(
         &mut tx,
         &Actor::user(by),
         "user.invited",
         &invited.email,
         &format!("level: {}", level.label()),
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -61,15 +69,16 @@ pub async fn invite(
 
 /// Makes a new link for a pending `invited` user, replacing the old one, and records it in
 /// the audit log; the token to send. The caller has checked [`may_renew`].
-pub async fn renew(db: &Db, invited: &User, by: &User) -> sqlx::Result<String> {
+pub async fn renew(db: &Db, invited: &User, by: &User, now: Timestamp) -> sqlx::Result<String> {
     let mut tx = db.begin().await?;
-    let token = create(&mut tx, &invited.id, by).await?;
+    let token = create(&mut tx, &invited.id, by, now).await?;
     audit::record(
         &mut tx,
         &Actor::user(by),
         "user.invitation_renewed",
         &invited.email,
         "",
+        now,
     )
     .await?;
     tx.commit().await?;
@@ -126,7 +135,8 @@ pub struct Invitee {
     pub email: String,
 }
 
-pub async fn find(db: &Db, token: &str) -> sqlx::Result<Option<Invitee>> {
+/// The user of the link `token`, while it is valid at `now`.
+pub async fn find(db: &Db, token: &str, now: Timestamp) -> sqlx::Result<Option<Invitee>> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
@@ -136,7 +146,7 @@ pub async fn find(db: &Db, token: &str) -> sqlx::Result<Option<Invitee>> {
          WHERE i.token_hash = $1 AND i.expires_at > $2 AND u.active = 1",
     )
     .bind(token_hash(token))
-    .bind(now_ms())
+    .bind(now.as_millisecond())
     .fetch_optional(db.pool())
     .await
 }
@@ -144,8 +154,13 @@ pub async fn find(db: &Db, token: &str) -> sqlx::Result<Option<Invitee>> {
 /// Uses the link: sets the password (already hashed) in one transaction with using up
 /// the token, so a link works once even when two people press at the same moment.
 /// `None` when the link is not (or no longer) valid.
-pub async fn accept(db: &Db, token: &str, password_hash: &str) -> sqlx::Result<Option<Invitee>> {
-    let Some(invitee) = find(db, token).await? else {
+pub async fn accept(
+    db: &Db,
+    token: &str,
+    password_hash: &str,
+    now: Timestamp,
+) -> sqlx::Result<Option<Invitee>> {
+    let Some(invitee) = find(db, token, now).await? else {
         return Ok(None);
     };
     let mut tx = db.begin().await?;
@@ -158,7 +173,7 @@ pub async fn accept(db: &Db, token: &str, password_hash: &str) -> sqlx::Result<O
     }
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(password_hash)
-        .bind(now_ms())
+        .bind(now.as_millisecond())
         .bind(&invitee.user_id)
         .execute(&mut *tx)
         .await?;
@@ -171,6 +186,7 @@ pub async fn accept(db: &Db, token: &str, password_hash: &str) -> sqlx::Result<O
         "user.invitation_accepted",
         &invitee.email,
         "",
+        now,
     )
     .await?;
     tx.commit().await?;

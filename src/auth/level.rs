@@ -2,8 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a user may do (docs/design.md "Who uses it"). The derived order is the rule:
-/// `Member < TechnicalOwner < Owner`.
+/// What a user may do (`docs/design.md` → *Who uses it, and what they may do*). The
+/// derived order is the rule: `Member < TechnicalOwner < Owner`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AccessLevel {

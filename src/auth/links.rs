@@ -1,10 +1,10 @@
 //! Which person a user is. A user is "themself" for exactly one person — and sees that
 //! person's sensitive fields — only through a link an Owner made or confirmed
-//! (docs/design.md "Privacy rules that hold everywhere"). A work email that happens to
-//! equal the user's email is only ever a *suggestion* shown to Owners; by itself it
-//! grants nothing.
+//! (`docs/design.md` → *Privacy rules that hold everywhere*). A work email that happens to equal the user's
+//! email is only ever a *suggestion* shown to Owners; by itself it grants nothing.
 
-use crate::db::{Db, is_unique_violation, now_ms};
+use crate::db::{Db, is_unique_violation};
+use jiff::Timestamp;
 use std::collections::HashMap;
 
 /// A person a user is, or could be, linked to.
@@ -132,8 +132,9 @@ pub async fn set_link(
     user_id: &str,
     person: Option<&LinkedPerson>,
     by_owner_id: &str,
+    now: Timestamp,
 ) -> Result<Linked, LinkError> {
-    let now = now_ms();
+    let now = now.as_millisecond();
     let mut tx = db.begin().await?;
     let result = sqlx::query(
         "UPDATE users SET person_id = $1, linked_by = $2, linked_at = $3, updated_at = $4 \

@@ -1,31 +1,59 @@
 //! tower-sessions storage in our own database (either backend), so sessions survive a
 //! restart and are shared by every instance. Rows are keyed by the SHA-256 of the session
 //! id — a copy of the table holds no usable session — and carry the signed-in user's id,
-//! so that all of a user's sessions can be ended at once.
+//! so that all of a user's sessions can be ended at once. Expiry is stored and checked on
+//! the app's clock (a test clock moves sessions with it).
 
-use crate::db::{Db, now_ms};
+use crate::clock::Clock;
+use crate::db::Db;
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
+use std::sync::Arc;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
 /// The session key under which the signed-in user's id is kept.
 pub const USER_ID_KEY: &str = "user_id";
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DbSessionStore {
     db: Db,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for DbSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DbSessionStore").finish_non_exhaustive()
+    }
 }
 
 impl DbSessionStore {
-    pub fn new(db: Db) -> Self {
-        Self { db }
+    pub fn new(db: Db, clock: Arc<dyn Clock>) -> Self {
+        Self { db, clock }
+    }
+
+    /// The expiry to store, in UTC milliseconds on our clock. tower-sessions dates it on
+    /// the system clock (now + the idle timeout); what is kept is the time left, so
+    /// both clocks agree in production and a test clock moves sessions with it.
+    /// (Milliseconds: whole seconds would cut up to a second off a short idle timeout.)
+    fn expires_at_ms(&self, record: &Record) -> i64 {
+        let left = record.expiry_date - time::OffsetDateTime::now_utc();
+        self.clock.now_ms() + left.whole_milliseconds() as i64
+    }
+
+    /// The stored expiry as tower-sessions dates it (the inverse of `expires_at_ms`).
+    fn expiry_date(&self, expires_at: i64) -> session_store::Result<time::OffsetDateTime> {
+        time::OffsetDateTime::now_utc()
+            .checked_add(time::Duration::milliseconds(
+                expires_at - self.clock.now_ms(),
+            ))
+            .ok_or_else(|| session_store::Error::Decode("session expiry out of range".into()))
     }
 
     /// Removes expired sessions; run now and then by a background task.
     pub async fn delete_expired(&self) -> sqlx::Result<u64> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
-            .bind(now_ms())
+            .bind(self.clock.now_ms())
             .execute(self.db.pool())
             .await?;
         Ok(done.rows_affected())
@@ -34,12 +62,6 @@ impl DbSessionStore {
 
 fn id_hash(id: &Id) -> String {
     data_encoding::HEXLOWER.encode(&Sha256::digest(id.0.to_le_bytes()))
-}
-
-/// The expiry in UTC milliseconds (whole seconds would cut up to a second off a short
-/// idle timeout).
-fn expires_at_ms(record: &Record) -> i64 {
-    (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64
 }
 
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
@@ -69,7 +91,7 @@ impl SessionStore for DbSessionStore {
             .bind(id_hash(&record.id))
             .bind(user_id)
             .bind(data)
-            .bind(expires_at_ms(record))
+            .bind(self.expires_at_ms(record))
             .execute(self.db.pool())
             .await
             .map_err(backend)?;
@@ -97,7 +119,7 @@ impl SessionStore for DbSessionStore {
         )
         .bind(user_id)
         .bind(data)
-        .bind(expires_at_ms(record))
+        .bind(self.expires_at_ms(record))
         .bind(id_hash(&record.id))
         .execute(self.db.pool())
         .await
@@ -110,7 +132,7 @@ impl SessionStore for DbSessionStore {
             "SELECT data, expires_at FROM sessions WHERE id_hash = $1 AND expires_at > $2",
         )
         .bind(id_hash(id))
-        .bind(now_ms())
+        .bind(self.clock.now_ms())
         .fetch_optional(self.db.pool())
         .await
         .map_err(backend)?;
@@ -119,13 +141,10 @@ impl SessionStore for DbSessionStore {
         };
         let data =
             serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry_date =
-            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(expires_at) * 1_000_000)
-                .map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record {
             id: *id,
             data,
-            expiry_date,
+            expiry_date: self.expiry_date(expires_at)?,
         }))
     }
 

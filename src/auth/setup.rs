@@ -7,7 +7,8 @@ use crate::audit::{self, Actor};
 use crate::auth::AccessLevel;
 use crate::auth::tokens::{random_token, token_hash};
 use crate::auth::users::{self, NewUser, User};
-use crate::db::{Db, now_ms};
+use crate::db::Db;
+use jiff::Timestamp;
 use sqlx::AnyConnection;
 
 /// How long a setup link printed by one of several instances on a shared database stays
@@ -15,7 +16,8 @@ use sqlx::AnyConnection;
 const SHARED_SETUP_LINK_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// While no user exists, makes a new setup token and returns it (to be printed once).
-pub async fn issue_setup_token(db: &Db) -> anyhow::Result<Option<String>> {
+pub async fn issue_setup_token(db: &Db, now: Timestamp) -> anyhow::Result<Option<String>> {
+    let now = now.as_millisecond();
     if users::count(db).await? > 0 {
         return Ok(None);
     }
@@ -30,25 +32,25 @@ pub async fn issue_setup_token(db: &Db) -> anyhow::Result<Option<String>> {
         // link printed in the last day works (until the first Owner is created, which
         // removes them all).
         sqlx::query("DELETE FROM setup_tokens WHERE created_at < $1")
-            .bind(now_ms() - SHARED_SETUP_LINK_MS)
+            .bind(now - SHARED_SETUP_LINK_MS)
             .execute(db.pool())
             .await?;
     }
     sqlx::query("INSERT INTO setup_tokens (token_hash, created_at) VALUES ($1, $2)")
         .bind(token_hash(&token))
-        .bind(now_ms())
+        .bind(now)
         .execute(db.pool())
         .await?;
     Ok(Some(token))
 }
 
-/// Whether `token` is a setup token still in force.
-pub async fn token_is_valid(db: &Db, token: &str) -> sqlx::Result<bool> {
+/// Whether `token` is a setup token still in force at `now`.
+pub async fn token_is_valid(db: &Db, token: &str, now: Timestamp) -> sqlx::Result<bool> {
     // On a shared database, links printed by instances expire after a day.
     let oldest = if db.backend().single_instance() {
         i64::MIN
     } else {
-        now_ms() - SHARED_SETUP_LINK_MS
+        now.as_millisecond() - SHARED_SETUP_LINK_MS
     };
     let found: Option<(String,)> = sqlx::query_as(
         "SELECT token_hash FROM setup_tokens WHERE token_hash = $1 AND created_at >= $2",
@@ -79,13 +81,17 @@ pub struct FirstOwner<'a> {
 
 /// Creates the first Owner with a setup token, once: `None` when setup is already done or
 /// the token was spent meanwhile (racing requests included).
-pub async fn create_first_owner(db: &Db, new: FirstOwner<'_>) -> anyhow::Result<Option<User>> {
+pub async fn create_first_owner(
+    db: &Db,
+    new: FirstOwner<'_>,
+    now: Timestamp,
+) -> anyhow::Result<Option<User>> {
     let mut tx = db.begin().await?;
     // The setup_done row (one allowed) makes this succeed once, even for racing requests.
     let first = sqlx::query(
         "INSERT INTO setup_done (id, done_at) VALUES (1, $1) ON CONFLICT (id) DO NOTHING",
     )
-    .bind(now_ms())
+    .bind(now.as_millisecond())
     .execute(&mut *tx)
     .await?;
     let used = sqlx::query("DELETE FROM setup_tokens WHERE token_hash = $1")
@@ -103,6 +109,7 @@ pub async fn create_first_owner(db: &Db, new: FirstOwner<'_>) -> anyhow::Result<
             level: AccessLevel::Owner,
             password_hash: Some(new.password_hash),
         },
+        now,
     )
     .await?;
     spend_all_tokens(&mut tx).await?;
@@ -112,6 +119,7 @@ pub async fn create_first_owner(db: &Db, new: FirstOwner<'_>) -> anyhow::Result<
         "user.created",
         &user.email,
         "first Owner, created with the setup link",
+        now,
     )
     .await?;
     tx.commit().await?;

@@ -8,7 +8,8 @@
 //!   2 s each): they never refuse one, so no one can lock a user out — the only Owner
 //!   included — by guessing their password from elsewhere.
 
-use crate::db::{Db, new_id, now_ms};
+use crate::db::{Db, new_id};
+use jiff::Timestamp;
 use std::time::Duration;
 
 /// Failures for one account from one address before that address is paused for it.
@@ -63,9 +64,14 @@ fn scopes<'a>(email: &'a str, client: &'a str) -> [Scope<'a>; 2] {
 }
 
 /// The instant (UTC ms) until which tries for `email` from `client` are refused, if
-/// they are.
-pub async fn blocked_until(db: &Db, email: &str, client: &str) -> sqlx::Result<Option<i64>> {
-    let since = now_ms() - WINDOW_MS;
+/// they are, as of `now` (UTC ms).
+pub async fn blocked_until(
+    db: &Db,
+    email: &str,
+    client: &str,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let since = now - WINDOW_MS;
     let mut until = None;
     for scope in scopes(email, client) {
         // The limit-th most recent failure inside the window: once it is 15 minutes
@@ -104,16 +110,18 @@ pub async fn begin_attempt(
     db: &Db,
     email: &str,
     client: &str,
+    now: Timestamp,
 ) -> sqlx::Result<Result<Attempt, Paused>> {
+    let now = now.as_millisecond();
     let id = new_id();
     sqlx::query("INSERT INTO failed_sign_ins (id, email, client, at) VALUES ($1, $2, $3, $4)")
         .bind(&id)
         .bind(email)
         .bind(client)
-        .bind(now_ms())
+        .bind(now)
         .execute(db.pool())
         .await?;
-    let since = now_ms() - WINDOW_MS;
+    let since = now - WINDOW_MS;
     for scope in scopes(email, client) {
         // As many earlier failures as the limit besides this attempt: refuse it.
         let values = scope.values();
@@ -130,10 +138,11 @@ pub async fn begin_attempt(
         let (earlier,): (i64,) = query.bind(since).bind(&id).fetch_one(db.pool()).await?;
         if earlier >= scope.limit() {
             forget(db, &id).await?;
-            let until_ms = blocked_until(db, email, client)
-                .await?
-                .unwrap_or_else(now_ms);
-            return Ok(Err(Paused { until_ms }));
+            let until_ms = blocked_until(db, email, client, now).await?.unwrap_or(now);
+            return Ok(Err(Paused {
+                until_ms,
+                at_ms: now,
+            }));
         }
     }
     let (account_failures,): (i64,) = sqlx::query_as(
@@ -193,27 +202,34 @@ pub async fn abandoned(db: &Db, attempt: &Attempt) -> sqlx::Result<()> {
     forget(db, &attempt.id).await
 }
 
-/// Drops failures older than the window (housekeeping).
-pub async fn forget_old(db: &Db) -> sqlx::Result<()> {
+/// Drops failures older than the window as of `now` (housekeeping).
+pub async fn forget_old(db: &Db, now: Timestamp) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM failed_sign_ins WHERE at < $1")
-        .bind(now_ms() - WINDOW_MS)
+        .bind(now.as_millisecond() - WINDOW_MS)
         .execute(db.pool())
         .await?;
     Ok(())
 }
 
-/// A throttled attempt, refused: sign-in from this address is paused until `until_ms`
-/// (UTC ms). The web layer answers it with 429, the sentence and `Retry-After`.
+/// A throttled attempt, refused at `at_ms`: sign-in from this address is paused until
+/// `until_ms` (both UTC ms). The web layer answers it with 429, the sentence and
+/// `Retry-After`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("sign-in from this address is paused")]
 pub struct Paused {
     pub until_ms: i64,
+    pub at_ms: i64,
 }
 
 impl Paused {
     /// Whole seconds until the pause ends, rounded up (at least 1).
-    pub fn retry_after_secs(&self, now_ms: i64) -> u64 {
-        ((self.until_ms - now_ms).max(0) / 1000 + 1) as u64
+    pub fn retry_after_secs(&self) -> u64 {
+        ((self.until_ms - self.at_ms).max(0) / 1000 + 1) as u64
+    }
+
+    /// What the person is told.
+    pub fn sentence(&self) -> String {
+        try_again_sentence(self.until_ms, self.at_ms)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Users of orgsync: the store and the rules about who may change whom.
 
 use super::level::AccessLevel;
-use crate::db::{Db, is_unique_violation, new_id, now_ms};
+use crate::db::{Db, is_unique_violation, new_id};
+use jiff::Timestamp;
 use sqlx::{AnyConnection, FromRow};
 
 pub const MAX_NAME_CHARS: usize = 100;
@@ -170,9 +171,13 @@ pub struct NewUser<'a> {
     pub password_hash: Option<String>,
 }
 
-pub async fn insert(conn: &mut AnyConnection, new: NewUser<'_>) -> Result<User, CreateUserError> {
+pub async fn insert(
+    conn: &mut AnyConnection,
+    new: NewUser<'_>,
+    now: Timestamp,
+) -> Result<User, CreateUserError> {
     let id = new_id();
-    let now = now_ms();
+    let now = now.as_millisecond();
     let result = sqlx::query(
         "INSERT INTO users (id, email, name, level, password_hash, active, sessions_valid_after, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, 1, 0, $6, $6)",
@@ -202,9 +207,9 @@ pub async fn insert(conn: &mut AnyConnection, new: NewUser<'_>) -> Result<User, 
     }
 }
 
-/// Sets a new password and ends every session that signed in before now.
-pub async fn set_password(db: &Db, user_id: &str, hash: &str) -> sqlx::Result<i64> {
-    let now = now_ms();
+/// Sets a new password and ends every session that signed in before `now`.
+pub async fn set_password(db: &Db, user_id: &str, hash: &str, now: Timestamp) -> sqlx::Result<i64> {
+    let now = now.as_millisecond();
     sqlx::query(
         "UPDATE users SET password_hash = $1, sessions_valid_after = $2, updated_at = $2 WHERE id = $3",
     )
@@ -245,6 +250,7 @@ pub async fn change(
     user_id: &str,
     level: AccessLevel,
     active: bool,
+    now: Timestamp,
 ) -> Result<User, ChangeUserError> {
     let mut tx = db.begin().await?;
     // Claim the write lock first (SQLite) / lock the Owner rows (PostgreSQL) so the
@@ -269,7 +275,7 @@ pub async fn change(
             return Err(ChangeUserError::LastOwner(user.name));
         }
     }
-    let now = now_ms();
+    let now = now.as_millisecond();
     // Any change of level, and deactivation, ends the user's sessions: they sign in
     // again under a new session id that carries the new level.
     let ends_sessions = level != user.level || (!active && user.active);

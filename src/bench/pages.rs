@@ -5,10 +5,10 @@
 //! rendering included.
 
 use super::{Target, fresh_database, org, tempfile_dir};
+use crate::org::change::{JobChange, PersonChange, Plan};
 use crate::org::store::{apply_plan, load_org, refresh_headcounts};
 use crate::secrets::SecretString;
 use crate::state::AppState;
-use crate::org::change::{JobChange, PersonChange, Plan};
 use crate::{App, Config};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

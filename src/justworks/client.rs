@@ -7,100 +7,22 @@
 //! whole-roster JSON ever exists; a member id seen twice and a roster past
 //! `max_members` stop the pull on the page that shows it, so what is held is never more
 //! than the members kept.
+//!
+//! Here: the client and the pull; `options` holds how patient it is, `session` the
+//! signed-in conversation that reads each page.
+
+mod options;
+mod session;
+
+pub use options::ClientOptions;
 
 use super::auth::{BearerToken, Credentials, sign_in};
-use super::convert;
-use super::error::{JustworksError, Step};
-use super::retry::RetryPolicy;
-use super::transport::{Answer, Transport};
-use super::wire::{ErrorAnswer, MembersPage, PageError, WireCompany};
-use crate::org::roster::{Roster, RosterCompany, RosterMember};
-use reqwest::{StatusCode, Url, header::ACCEPT};
+use super::error::JustworksError;
+use super::transport::Transport;
+use crate::org::roster::{Roster, RosterMember};
+use reqwest::Url;
+use session::Session;
 use std::collections::HashSet;
-use std::time::Duration;
-
-/// How patient the client is. [`Default`] suits a scheduled sync; tests shrink it.
-#[derive(Debug, Clone)]
-pub struct ClientOptions {
-    /// Whole-request timeout (connect, send, read the body), per attempt.
-    pub request_timeout: Duration,
-    pub connect_timeout: Duration,
-    /// Attempts per request in all, the first included.
-    pub max_attempts: u32,
-    /// First backoff; doubles per retry, with jitter.
-    pub initial_backoff: Duration,
-    pub max_backoff: Duration,
-    /// No retry wait starts that would end later than this after a request's first attempt.
-    pub max_total_retry_time: Duration,
-    /// Members per page (`limit`, 1..=100).
-    pub page_size: u32,
-    /// A pull stops (with an error) rather than read more pages than this (raised to
-    /// twice the pages `max_members` would fill).
-    pub max_pages: usize,
-    /// A pull stops (with an error) rather than keep more members than this
-    /// (`ORGSYNC_MAX_MEMBERS`).
-    pub max_members: usize,
-    /// An answer larger than this is refused as unreadable.
-    pub max_body_bytes: usize,
-    /// Plain `http://` is allowed only to this machine (the sandbox) unless this is set.
-    pub allow_plain_http_to_any_host: bool,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        let retry = RetryPolicy::default();
-        Self {
-            request_timeout: Duration::from_secs(20),
-            connect_timeout: Duration::from_secs(10),
-            max_attempts: retry.max_attempts,
-            initial_backoff: retry.initial_backoff,
-            max_backoff: retry.max_backoff,
-            max_total_retry_time: retry.max_total_time,
-            page_size: 100,
-            max_pages: 5_000,
-            max_members: 200_000,
-            max_body_bytes: 8 * 1024 * 1024,
-            allow_plain_http_to_any_host: false,
-        }
-    }
-}
-
-impl ClientOptions {
-    /// Short timeouts and waits (2 s per request, 4 attempts, 20–200 ms backoff, 10 s in
-    /// all): for tests.
-    pub fn for_tests() -> Self {
-        Self {
-            request_timeout: Duration::from_secs(2),
-            connect_timeout: Duration::from_secs(1),
-            max_attempts: 4,
-            initial_backoff: Duration::from_millis(20),
-            max_backoff: Duration::from_millis(200),
-            max_total_retry_time: Duration::from_secs(10),
-            ..Self::default()
-        }
-    }
-
-    /// For a person waiting on a page (*Test connection*): 10 s per request, 3 attempts,
-    /// 15 s of retrying at most.
-    pub fn interactive() -> Self {
-        Self {
-            request_timeout: Duration::from_secs(10),
-            connect_timeout: Duration::from_secs(5),
-            max_attempts: 3,
-            max_total_retry_time: Duration::from_secs(15),
-            ..Self::default()
-        }
-    }
-
-    fn retry_policy(&self) -> RetryPolicy {
-        RetryPolicy {
-            max_attempts: self.max_attempts.max(1),
-            initial_backoff: self.initial_backoff,
-            max_backoff: self.max_backoff,
-            max_total_time: self.max_total_retry_time,
-        }
-    }
-}
 
 /// What *Test connection* found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -270,133 +192,10 @@ impl JustworksClient {
     }
 }
 
-/// One members page, converted.
-struct PageRead {
-    members: Vec<RosterMember>,
-    /// A warning for each member that had something cut.
-    warnings: Vec<String>,
-    next_cursor: Option<String>,
-}
-
-/// The longest `next_cursor` taken: every cursor is kept to spot a loop, so a source
-/// cannot make that list grow by sending huge ones.
-const MAX_CURSOR_BYTES: usize = 2_048;
-
 /// Members named one by one in warnings about cut text; past this, one more warning
 /// counts the rest, so a source that sends overlong text for everyone cannot bury the
 /// run in warnings.
 const CUT_WARNINGS_NAMED: usize = 20;
-
-/// A signed-in conversation: data calls with the bearer token, signing in again once
-/// when the token expires.
-struct Session<'a> {
-    client: &'a JustworksClient,
-    creds: &'a Credentials,
-    token: BearerToken,
-}
-
-impl Session<'_> {
-    /// The company, and a warning for each part of it that had to be cut.
-    async fn company(&mut self) -> Result<(RosterCompany, Vec<String>), JustworksError> {
-        let url = self.client.company_url.clone();
-        let body = self.get(Step::Company, &url).await?;
-        serde_json::from_slice::<WireCompany>(&body)
-            .map(convert::company)
-            .map_err(|e| unreadable_json(Step::Company, &e))
-    }
-
-    async fn members_page(
-        &mut self,
-        page: usize,
-        cursor: Option<&str>,
-    ) -> Result<PageRead, JustworksError> {
-        let step = Step::MembersPage(page);
-        let mut url = self.client.members_url.clone();
-        {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("limit", &self.client.page_size.to_string());
-            if let Some(cursor) = cursor {
-                query.append_pair("cursor", cursor);
-            }
-        }
-        let body = self.get(step, &url).await?;
-        let limit = self.client.page_size;
-        let wire = MembersPage::read(&body, limit as usize).map_err(|e| match e {
-            PageError::TooManyItems => {
-                tracing::warn!(%step, limit, "Justworks sent more members than asked for");
-                JustworksError::PageTooLarge { step, limit }
-            }
-            PageError::Json(e) => unreadable_json(step, &e),
-        })?;
-        drop(body);
-        let next_cursor = wire.next_cursor.filter(|c| !c.is_empty());
-        if next_cursor
-            .as_ref()
-            .is_some_and(|c| c.len() > MAX_CURSOR_BYTES)
-        {
-            return Err(unreadable(
-                step,
-                format!("next_cursor is longer than {MAX_CURSOR_BYTES} bytes"),
-            ));
-        }
-        let mut members = Vec::with_capacity(wire.items.len());
-        let mut warnings = Vec::new();
-        for item in wire.items {
-            let (member, warning) = convert::member(item).map_err(|e| unreadable(step, e.0))?;
-            members.push(member);
-            warnings.extend(warning);
-        }
-        Ok(PageRead {
-            members,
-            warnings,
-            next_cursor,
-        })
-    }
-
-    /// A GET with the bearer token; on `token_expired`, signs in again and repeats the
-    /// same request once. A token rejected right after signing in fails the call.
-    async fn get(&mut self, step: Step, url: &Url) -> Result<Vec<u8>, JustworksError> {
-        let transport = &self.client.transport;
-        let mut signed_in_anew = false;
-        loop {
-            let Answer { status, body } = transport
-                .send(step, || {
-                    transport
-                        .http
-                        .get(url.clone())
-                        .header(ACCEPT, "application/json")
-                        .bearer_auth(self.token.expose())
-                })
-                .await?;
-            match status {
-                StatusCode::OK => return Ok(body),
-                StatusCode::UNAUTHORIZED
-                    if ErrorAnswer::code_of(&body).as_deref() == Some("token_expired") =>
-                {
-                    if signed_in_anew {
-                        return Err(JustworksError::TokenRejectedAfterSignIn { step });
-                    }
-                    tracing::warn!(%step, "the Justworks session expired; signing in again");
-                    self.token = self.client.sign_in(self.creds).await?;
-                    signed_in_anew = true;
-                }
-                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                    return Err(JustworksError::AccessDenied {
-                        step,
-                        status: status.as_u16(),
-                    });
-                }
-                status => {
-                    return Err(JustworksError::UnexpectedStatus {
-                        base_url: transport.base_display.clone(),
-                        step,
-                        status: status.as_u16(),
-                    });
-                }
-            }
-        }
-    }
-}
 
 /// The member ids read so far, so that one listed twice (the source is corrupt) stops
 /// the pull on the page that repeats it rather than after every page is in memory.
@@ -448,25 +247,6 @@ impl CutWarnings {
     }
 }
 
-/// A body that is not the JSON of the contract. serde's own message can quote the
-/// offending value (a salary, a name), so only its category and position are kept.
-fn unreadable_json(step: Step, e: &serde_json::Error) -> JustworksError {
-    unreadable(
-        step,
-        format!(
-            "{:?} JSON error at line {} column {}",
-            e.classify(),
-            e.line(),
-            e.column()
-        ),
-    )
-}
-
-fn unreadable(step: Step, detail: String) -> JustworksError {
-    tracing::warn!(%step, %detail, "Justworks answered with data orgsync could not read");
-    JustworksError::Unreadable { step, detail }
-}
-
 /// Checks the configured address: http(s), a host, nothing secret or extra in it.
 fn parse_base_url(input: &str, allow_plain_http_anywhere: bool) -> Result<Url, JustworksError> {
     let bad = |reason| JustworksError::BadBaseUrl { reason };
@@ -497,6 +277,7 @@ fn parse_base_url(input: &str, allow_plain_http_anywhere: bool) -> Result<Url, J
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::justworks::convert;
 
     #[test]
     fn the_base_url_is_https_or_loopback_and_carries_nothing_secret() {

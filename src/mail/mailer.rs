@@ -5,7 +5,7 @@
 //! polls now and then for mail queued elsewhere or come due. Also the *Send a test
 //! email* button, which sends at once because a person is waiting.
 
-use crate::db::now_ms;
+use crate::background::{Step, every};
 use crate::mail::MailHost;
 use crate::mail::compose;
 use crate::mail::outbox::{self, Claimed, MailKind, NewMail};
@@ -17,42 +17,40 @@ use tokio::sync::watch;
 const STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// Delivers mail until `stop` turns true.
-pub async fn run<H: MailHost + Clone>(host: H, mut stop: watch::Receiver<bool>) {
-    let poll = host.policy().poll;
-    loop {
-        loop {
-            if *stop.borrow() {
-                return;
+pub async fn run<H: MailHost + Clone>(host: H, stop: watch::Receiver<bool>) {
+    let waker = host.clone();
+    every(
+        host.policy().poll,
+        Some(waker.wake()),
+        stop.clone(),
+        move || step(host.clone(), stop.clone()),
+    )
+    .await
+}
+
+/// Sends the most overdue mail, if any. Once the server is asked to stop, a send under
+/// way gets [`STOP_GRACE`] to finish.
+async fn step(host: impl MailHost, mut stopping: watch::Receiver<bool>) -> Step {
+    tokio::select! {
+        next = deliver_next(&host) => match next {
+            Ok(true) => Step::Worked,
+            Ok(false) => Step::Idle,
+            Err(e) => {
+                tracing::warn!(error = %e, "could not read the mail outbox");
+                Step::Idle
             }
-            let mut stopping = stop.clone();
-            let next = tokio::select! {
-                next = deliver_next(&host) => next,
-                _ = async {
-                    let _ = stopping.changed().await;
-                    tokio::time::sleep(STOP_GRACE).await;
-                } => return,
-            };
-            match next {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    tracing::warn!(error = %e, "could not read the mail outbox");
-                    break;
-                }
-            }
-        }
-        tokio::select! {
-            _ = host.wake().notified() => {}
-            _ = tokio::time::sleep(poll) => {}
-            _ = stop.changed() => return,
-        }
+        },
+        _ = async {
+            let _ = stopping.changed().await;
+            tokio::time::sleep(STOP_GRACE).await;
+        } => Step::Idle,
     }
 }
 
 /// Claims and sends the most overdue mail; false when none is due.
 pub async fn deliver_next(host: &impl MailHost) -> sqlx::Result<bool> {
     let policy = host.policy();
-    let now = now_ms();
+    let now = host.clock().now_ms();
     let lease = policy.lease.as_millis() as i64;
     let Some(mail) = outbox::claim_next(host.db(), host.sender(), now, now + lease).await? else {
         return Ok(false);
@@ -61,12 +59,13 @@ pub async fn deliver_next(host: &impl MailHost) -> sqlx::Result<bool> {
     match send(host, &to, &mail.mail(), &mail.id).await {
         Ok(delivered) => {
             log_delivered(&mail, to.len(), &delivered);
-            if !outbox::mark_sent(host.db(), &mail.id, host.sender(), now_ms()).await? {
+            if !outbox::mark_sent(host.db(), &mail.id, host.sender(), host.clock().now_ms()).await?
+            {
                 tracing::warn!(mail_id = %mail.id, "an email was sent after its lease ran out");
             }
         }
         Err(failure) => {
-            let now = now_ms();
+            let now = host.clock().now_ms();
             let give_up = failure.permanent
                 || now - mail.created_at >= policy.give_up_after.as_millis() as i64;
             let attempts = u32::try_from(mail.attempts).unwrap_or(u32::MAX);
@@ -166,7 +165,7 @@ pub async fn send_test_email(
             }));
         }
     };
-    let now = now_ms();
+    let now = host.clock().now_ms();
     let until = now + host.policy().lease.as_millis() as i64;
     let mut conn = host.db().pool().acquire().await?;
     let new = NewMail {
@@ -183,7 +182,7 @@ pub async fn send_test_email(
     match &outcome {
         Ok(delivered) => {
             tracing::info!(mail_id = %id, via = ?delivered, "test email sent");
-            outbox::mark_sent(host.db(), &id, host.sender(), now_ms()).await?;
+            outbox::mark_sent(host.db(), &id, host.sender(), host.clock().now_ms()).await?;
         }
         Err(failure) => {
             tracing::info!(mail_id = %id, error = %failure.sentence, "test email failed");

@@ -14,6 +14,7 @@ pub mod mailer;
 pub mod outbox;
 pub mod transport;
 
+use crate::clock::Clock;
 use crate::config::{Config, DeliveryPolicy};
 use crate::db::Db;
 use lettre::message::Mailbox;
@@ -23,7 +24,8 @@ pub use transport::{Delivered, MailTransport, SendFailure, SetupError};
 
 /// What the mailer needs of the server it runs in (the server's shared state provides
 /// it): the database holding the outbox, the name its leases are taken under, the
-/// delivery schedule, how mail leaves, and the signal that a commit queued mail.
+/// delivery schedule, how mail leaves, the signal that a commit queued mail, and the
+/// clock that dates sends and retries.
 pub trait MailHost: Send + Sync {
     fn db(&self) -> &Db;
     /// This server process, as named in the leases it takes.
@@ -32,6 +34,7 @@ pub trait MailHost: Send + Sync {
     fn setup(&self) -> &MailSetup;
     /// Notified after a commit that queued mail.
     fn wake(&self) -> &tokio::sync::Notify;
+    fn clock(&self) -> &dyn Clock;
 }
 
 /// The mail setup of this server: how mail leaves, and who it is from.

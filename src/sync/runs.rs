@@ -238,11 +238,18 @@ pub async fn request_manual(
     app: &str,
     label: &str,
     user: &User,
-    now: i64,
+    now: jiff::Timestamp,
 ) -> sqlx::Result<Enqueued> {
     let mut tx = db.begin().await?;
     let requested_by = Some((user.id.as_str(), user.name.as_str()));
-    let enqueued = enqueue(&mut tx, app, Cause::Manual, requested_by, now).await?;
+    let enqueued = enqueue(
+        &mut tx,
+        app,
+        Cause::Manual,
+        requested_by,
+        now.as_millisecond(),
+    )
+    .await?;
     if let Enqueued::New(id) = &enqueued {
         audit::record(
             &mut tx,
@@ -250,6 +257,7 @@ pub async fn request_manual(
             "sync.requested",
             label,
             &format!("run {id}"),
+            now,
         )
         .await?;
     }

@@ -11,6 +11,7 @@
 //! a time repeated at fall-back takes its first occurrence), so daylight saving never
 //! skips or doubles a day.
 
+use crate::background::{Step, every};
 use crate::org_settings::{self, zone_name};
 use crate::state::AppState;
 use crate::sync::daily_at::DailyAt;
@@ -260,19 +261,17 @@ async fn decide(state: &AppState, app: &str, due: &Due) -> sqlx::Result<Decision
 }
 
 /// Looks now, then every [`EVERY`], until `stop` turns true.
-pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
-    loop {
-        if *stop.borrow() {
-            return;
+pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
+    every(EVERY, None, stop, move || {
+        let state = state.clone();
+        async move {
+            if let Err(e) = tick(&state).await {
+                tracing::warn!(error = %e, "the daily scheduler could not check for due syncs");
+            }
+            Step::Idle
         }
-        if let Err(e) = tick(&state).await {
-            tracing::warn!(error = %e, "the daily scheduler could not check for due syncs");
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(EVERY) => {}
-            _ = stop.changed() => return,
-        }
-    }
+    })
+    .await
 }
 
 /// A daily sync that was skipped, as the pages mention it.

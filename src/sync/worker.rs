@@ -2,6 +2,7 @@
 //! instance queues a run and polls now and then for runs queued elsewhere; it finds runs
 //! whose server died (no heartbeat) and marks them interrupted.
 
+use crate::background::{Step, every};
 use crate::state::AppState;
 use crate::sync::{pipeline, runs};
 use std::time::Duration;
@@ -39,48 +40,44 @@ async fn interrupt_stale(state: &AppState, stale_ms: i64) -> sqlx::Result<u64> {
 
 /// Runs until `stop` turns true. A run in progress at stop is abandoned (its transaction
 /// rolls back) and recorded as interrupted.
-pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
-    let worker = state.instance_id.clone();
-    loop {
-        if *stop.borrow() {
-            return;
+pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
+    let host = state.clone();
+    every(POLL, Some(&host.sync_wake), stop.clone(), move || {
+        step(state.clone(), stop.clone())
+    })
+    .await
+}
+
+/// One look: marks silent runs interrupted, then claims and executes the next queued
+/// run, if any.
+async fn step(state: AppState, mut stop: watch::Receiver<bool>) -> Step {
+    let worker = &state.instance_id;
+    let stale = state.config.run_stale_after.as_millis() as i64;
+    if let Err(e) = interrupt_stale(&state, stale).await {
+        tracing::warn!(error = %e, "could not check for interrupted syncs");
+    }
+    match runs::claim_next(&state.db, worker, state.clock.now_ms()).await {
+        Ok(Some(run)) => {
+            tracing::info!(run_id = %run.id, cause = run.cause.as_str(), "sync started");
+            let claimed = run.clone();
+            tokio::select! {
+                _ = pipeline::execute(&state, run, worker) => {}
+                _ = stop.changed() => {
+                    let _ = pipeline::record_failure(
+                        &state,
+                        &claimed,
+                        "The sync was interrupted because the server was stopped. Nothing \
+                         was changed by it; press Sync To Primary to run it again.",
+                    )
+                    .await;
+                }
+            }
+            Step::Worked
         }
-        let stale = state.config.run_stale_after.as_millis() as i64;
-        if let Err(e) = interrupt_stale(&state, stale).await {
-            tracing::warn!(error = %e, "could not check for interrupted syncs");
-        }
-        match runs::claim_next(&state.db, &worker, state.clock.now_ms()).await {
-            Ok(Some(run)) => {
-                tracing::info!(run_id = %run.id, cause = run.cause.as_str(), "sync started");
-                let claimed = run.clone();
-                tokio::select! {
-                    _ = pipeline::execute(&state, run, &worker) => {}
-                    _ = stop.changed() => {
-                        let _ = pipeline::record_failure(
-                            &state,
-                            &claimed,
-                            "The sync was interrupted because the server was stopped. Nothing \
-                             was changed by it; press Sync To Primary to run it again.",
-                        )
-                        .await;
-                        return;
-                    }
-                }
-            }
-            Ok(None) => {
-                tokio::select! {
-                    _ = state.sync_wake.notified() => {}
-                    _ = tokio::time::sleep(POLL) => {}
-                    _ = stop.changed() => return,
-                }
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "could not look for queued syncs");
-                tokio::select! {
-                    _ = tokio::time::sleep(POLL) => {}
-                    _ = stop.changed() => return,
-                }
-            }
+        Ok(None) => Step::Idle,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not look for queued syncs");
+            Step::Idle
         }
     }
 }

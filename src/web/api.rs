@@ -1,5 +1,5 @@
-//! The people JSON API: `GET /api/v1/people` and `GET /api/v1/people/{id}` (docs/design.md
-//! "JSON shapes"), Member or above. The same field rule as the pages
+//! The people JSON API: `GET /api/v1/people` and `GET /api/v1/people/{id}`
+//! (`docs/design.md` → *JSON shapes (`/api/v1`)*), Member or above. The same field rule as the pages
 //! (`org::visibility::can_see_sensitive`): sensitive keys are *absent* — not null — for
 //! anyone who may not see them.
 

@@ -1,6 +1,7 @@
-//! `GET /api/v1/syncs` and `GET /api/v1/syncs/{id}`: the runs as JSON (docs/design.md "JSON
-//! shapes"), Technical Owner or above — the same rule as the pages. A run's JSON holds
-//! counts, warnings and the error sentence; warnings never carry sensitive values.
+//! `GET /api/v1/syncs` and `GET /api/v1/syncs/{id}`: the runs as JSON
+//! (`docs/design.md` → *JSON shapes (`/api/v1`)*), Technical Owner or above — the same
+//! rule as the pages. A run's JSON holds counts, warnings and the error sentence;
+//! warnings never carry sensitive values.
 
 use crate::org::change::Counts;
 use crate::org::visibility::Sensitive;

@@ -87,7 +87,7 @@ async fn last_sync(
         Some(run) => {
             let sensitive = Sensitive::for_owner(reader.is_owner());
             let (run, kinds) = runs::as_seen(&state.db, run, sensitive).await?;
-            Ok(Some(RunView::new(run, &kinds)))
+            Ok(Some(RunView::new(run, &kinds, state.clock.now())))
         }
         None => Ok(None),
     }
@@ -208,6 +208,7 @@ async fn install(
             "app.installed",
             "Justworks",
             "",
+            state.clock.now(),
         )
         .await?;
     }
@@ -249,6 +250,7 @@ async fn uninstall(
             "app.uninstalled",
             "Justworks",
             "stored credentials deleted; synced people kept",
+            state.clock.now(),
         )
         .await?;
     }
@@ -295,6 +297,7 @@ async fn save_settings(
             "app.settings_saved",
             "Justworks",
             &format!("changed: {}", changed.join(", ")),
+            state.clock.now(),
         )
         .await?;
     }

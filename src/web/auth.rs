@@ -5,7 +5,6 @@ use crate::auth::password::check_new_password;
 use crate::auth::session_store::USER_ID_KEY;
 use crate::auth::throttle;
 use crate::auth::users::{self, normalize_email};
-use crate::db::now_ms;
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::web::client_addr::ClientAddr;
@@ -20,6 +19,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use jiff::Timestamp;
 use serde::Deserialize;
 use tower_cookies::Cookies;
 use tower_sessions::Session;
@@ -112,7 +112,7 @@ async fn login(
     }
     // The attempt is recorded before the password is checked, so a burst of parallel
     // guesses cannot all pass the limit; a success removes it again.
-    let attempt = throttle::begin_attempt(&state.db, &email, &client).await??;
+    let attempt = throttle::begin_attempt(&state.db, &email, &client, state.clock.now()).await??;
     let found = users::find_for_sign_in(&state.db, &email).await?;
     let (user, hash) = match found {
         Some((user, hash)) if user.active => (Some(user), hash),
@@ -139,18 +139,20 @@ async fn login(
         return render_with(StatusCode::UNAUTHORIZED, &page);
     };
     throttle::succeeded(&state.db, &attempt, &email, &client).await?;
-    sign_in(&session, &user.id).await?;
+    sign_in(&session, &user.id, state.clock.now()).await?;
     tracing::info!(user_id = %user.id, "signed in");
     Ok(Redirect::to(&next).into_response())
 }
 
-/// Starts a signed-in session under a fresh id (no session fixation).
-pub async fn sign_in(session: &Session, user_id: &str) -> AppResult<()> {
+/// Starts a signed-in session under a fresh id (no session fixation), signed in `now`.
+pub async fn sign_in(session: &Session, user_id: &str, now: Timestamp) -> AppResult<()> {
     session.cycle_id().await?;
     // The CSRF token of the anonymous session does not carry over.
     session.remove::<String>("csrf_token").await?;
     session.insert(USER_ID_KEY, user_id).await?;
-    session.insert(SIGNED_IN_AT_KEY, now_ms()).await?;
+    session
+        .insert(SIGNED_IN_AT_KEY, now.as_millisecond())
+        .await?;
     Ok(())
 }
 
@@ -202,7 +204,8 @@ async fn change_password(
     let mut errors = std::collections::BTreeMap::new();
     // Guessing the current password from a stolen session is throttled like sign-in.
     let client = client.to_string();
-    let attempt = throttle::begin_attempt(&state.db, &user.email, &client).await??;
+    let attempt =
+        throttle::begin_attempt(&state.db, &user.email, &client, state.clock.now()).await??;
     let hash = users::find_for_sign_in(&state.db, &user.email)
         .await?
         .and_then(|(_, hash)| hash);
@@ -244,16 +247,17 @@ async fn change_password(
     }
     let hash = state.password_hashing.hash(form.new_password).await?;
     // Ends every session of this user, then signs this one in again.
-    users::set_password(&state.db, &user.id, &hash).await?;
+    users::set_password(&state.db, &user.id, &hash, state.clock.now()).await?;
     audit::record_alone(
         &state.db,
         &Actor::user(&user),
         "password.changed",
         &user.email,
         "signed out of every other session",
+        state.clock.now(),
     )
     .await?;
-    sign_in(&user.session, &user.id).await?;
+    sign_in(&user.session, &user.id, state.clock.now()).await?;
     flash(
         &user.session,
         "success",

@@ -78,10 +78,9 @@ impl From<crate::auth::password::HashError> for AppError {
 
 impl From<crate::auth::throttle::Paused> for AppError {
     fn from(paused: crate::auth::throttle::Paused) -> Self {
-        let now = crate::db::now_ms();
         Self::TooManyRequests {
-            message: crate::auth::throttle::try_again_sentence(paused.until_ms, now),
-            retry_after_secs: paused.retry_after_secs(now),
+            message: paused.sentence(),
+            retry_after_secs: paused.retry_after_secs(),
         }
     }
 }

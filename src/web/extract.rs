@@ -6,7 +6,6 @@
 use crate::auth::level::AccessLevel;
 use crate::auth::session_store::USER_ID_KEY;
 use crate::auth::users::{self, User};
-use crate::db::now_ms;
 use crate::state::AppState;
 use crate::web::error::AppError;
 use axum::extract::FromRequestParts;
@@ -53,7 +52,7 @@ async fn renew_idle_timeout(
 ) -> Result<(), AppError> {
     let every = (state.config.session_idle / 4).min(std::time::Duration::from_secs(60));
     let active_at: Option<i64> = session.get(ACTIVE_AT_KEY).await?;
-    let now = now_ms();
+    let now = state.clock.now_ms();
     if now - active_at.unwrap_or(signed_in_at) >= every.as_millis() as i64 {
         session.insert(ACTIVE_AT_KEY, now).await?;
     }
@@ -97,7 +96,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             Some(u) => {
                 u.active
                     && signed_in_at >= u.sessions_valid_after
-                    && now_ms() < signed_in_at + lifetime_ms
+                    && state.clock.now_ms() < signed_in_at + lifetime_ms
             }
             None => false,
         };

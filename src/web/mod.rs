@@ -38,15 +38,16 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 /// The whole application's routes and middleware.
 pub fn router(state: AppState) -> Router {
-    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("orgsync_session")
-        .with_http_only(true)
-        .with_same_site(SameSite::Lax)
-        .with_secure(state.config.cookie_secure)
-        .with_path("/")
-        .with_expiry(Expiry::OnInactivity(
-            time::Duration::try_from(state.config.session_idle).unwrap_or(time::Duration::HOUR),
-        ));
+    let sessions =
+        SessionManagerLayer::new(DbSessionStore::new(state.db.clone(), state.clock.clone()))
+            .with_name("orgsync_session")
+            .with_http_only(true)
+            .with_same_site(SameSite::Lax)
+            .with_secure(state.config.cookie_secure)
+            .with_path("/")
+            .with_expiry(Expiry::OnInactivity(
+                time::Duration::try_from(state.config.session_idle).unwrap_or(time::Duration::HOUR),
+            ));
     let https = state.config.cookie_secure
         || state
             .config

@@ -75,7 +75,7 @@ async fn save(
         }
     };
     let changed =
-        org_settings::save_recorded(&state.db, &Actor::user(&user), &valid, state.clock.now_ms())
+        org_settings::save_recorded(&state.db, &Actor::user(&user), &valid, state.clock.now())
             .await?;
     let message = if changed.is_empty() {
         "Org settings saved (nothing changed).".to_owned()

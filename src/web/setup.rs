@@ -52,7 +52,8 @@ async fn setup_page(
         return Err(AppError::NotFound);
     }
     let token = q.token.unwrap_or_default();
-    let token_ok = !token.is_empty() && token_is_valid(&state.db, &token).await?;
+    let token_ok =
+        !token.is_empty() && token_is_valid(&state.db, &token, state.clock.now()).await?;
     let mut errors = BTreeMap::new();
     if !token_ok {
         errors.insert(
@@ -90,7 +91,7 @@ async fn setup(
         return Err(AppError::NotFound);
     }
     let mut errors = BTreeMap::new();
-    let token_ok = token_is_valid(&state.db, &form.token).await?;
+    let token_ok = token_is_valid(&state.db, &form.token, state.clock.now()).await?;
     if !token_ok {
         errors.insert(
             "token",
@@ -125,10 +126,10 @@ async fn setup(
         email: &email,
         password_hash: hash,
     };
-    let Some(user) = setup::create_first_owner(&state.db, first).await? else {
+    let Some(user) = setup::create_first_owner(&state.db, first, state.clock.now()).await? else {
         return Err(AppError::NotFound);
     };
-    sign_in(&session, &user.id).await?;
+    sign_in(&session, &user.id, state.clock.now()).await?;
     flash(
         &session,
         "success",

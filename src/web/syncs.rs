@@ -22,6 +22,7 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use jiff::Timestamp;
 use serde::Deserialize;
 
 /// At most this many changes of one kind are listed on a run's page.
@@ -57,8 +58,14 @@ async fn sync_to_primary(
     }
     // The run's email links to it on the address used here.
     link_base::remember_alone(&state, &headers, justworks::APP).await?;
-    let now = state.clock.now_ms();
-    let enqueued = runs::request_manual(&state.db, justworks::APP, "Justworks", &user, now).await?;
+    let enqueued = runs::request_manual(
+        &state.db,
+        justworks::APP,
+        "Justworks",
+        &user,
+        state.clock.now(),
+    )
+    .await?;
     match &enqueued {
         Enqueued::New(_) => state.sync_wake.notify_one(),
         Enqueued::AlreadyActive(_) => {
@@ -87,7 +94,8 @@ pub struct RunView {
 }
 
 impl RunView {
-    pub fn new(run: Run, kinds: &[(ChangeKind, i64)]) -> Self {
+    /// `now` dates a run still going.
+    pub fn new(run: Run, kinds: &[(ChangeKind, i64)], now: Timestamp) -> Self {
         let (status_class, status_symbol) = match run.status {
             RunStatus::Queued => ("status-pending", "◔"),
             RunStatus::Running => ("status-pending", "◑"),
@@ -97,7 +105,7 @@ impl RunView {
         };
         let duration = match (run.started_at, run.finished_at) {
             (Some(s), Some(f)) => Some(human_duration(f - s)),
-            (Some(s), None) => Some(human_duration(crate::db::now_ms() - s)),
+            (Some(s), None) => Some(human_duration(now.as_millisecond() - s)),
             _ => None,
         };
         RunView {
@@ -307,7 +315,7 @@ async fn load_run(
     }
     let run = runs::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let (run, kinds) = runs::as_seen(&state.db, run, sensitive).await?;
-    Ok((RunView::new(run, &kinds), kinds))
+    Ok((RunView::new(run, &kinds, state.clock.now()), kinds))
 }
 
 async fn run_page(
@@ -370,7 +378,7 @@ async fn history_page(
     let sensitive = Sensitive::for_owner(user.is_owner());
     for run in list.into_iter().take(PAGE_SIZE as usize) {
         let (run, kinds) = runs::as_seen(&state.db, run, sensitive).await?;
-        views.push(RunView::new(run, &kinds));
+        views.push(RunView::new(run, &kinds, state.clock.now()));
     }
     render(&HistoryPage {
         chrome: Chrome::for_user(&state, &user, "syncs", "Sync history").await?,

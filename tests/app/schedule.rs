@@ -128,6 +128,10 @@ impl ClockedApp {
         init();
         let mut config = test_config(dir);
         config.justworks_url = Some(sandbox.running.base_url());
+        // Sessions expire on the app's clock too: these tests jump it by days, and the
+        // people they sign in stay signed in throughout.
+        config.session_idle = Duration::from_secs(365 * 24 * 3600);
+        config.session_lifetime = Duration::from_secs(365 * 24 * 3600);
         tweak(&mut config);
         let app = App::build_with_clock(config.clone(), clock.clone())
             .await

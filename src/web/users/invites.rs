@@ -119,18 +119,19 @@ pub(super) async fn invite(
         level,
         password_hash: None,
     };
-    let (new_user, token) = match invitations::invite(&state.db, new, &user).await {
-        Ok(invited) => invited,
-        Err(CreateUserError::EmailTaken) => {
-            errors.insert("email", CreateUserError::EmailTaken.to_string());
-            let form = (form.name, form.email, form.level);
-            return render_with(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &page(&state, &user, form, errors).await?,
-            );
-        }
-        Err(CreateUserError::Db(e)) => return Err(e.into()),
-    };
+    let (new_user, token) =
+        match invitations::invite(&state.db, new, &user, state.clock.now()).await {
+            Ok(invited) => invited,
+            Err(CreateUserError::EmailTaken) => {
+                errors.insert("email", CreateUserError::EmailTaken.to_string());
+                let form = (form.name, form.email, form.level);
+                return render_with(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &page(&state, &user, form, errors).await?,
+                );
+            }
+            Err(CreateUserError::Db(e)) => return Err(e.into()),
+        };
     let link = invitation_link(&state, &headers, &token);
     remember_link(&state, &user.session, &new_user.name, &link).await?;
     flash(
@@ -166,7 +167,7 @@ pub(super) async fn new_invitation(
             return Ok(Redirect::to("/settings/users").into_response());
         }
     }
-    let token = invitations::renew(&state.db, &invited, &user).await?;
+    let token = invitations::renew(&state.db, &invited, &user, state.clock.now()).await?;
     let link = invitation_link(&state, &headers, &token);
     remember_link(&state, &user.session, &invited.name, &link).await?;
     flash(
@@ -202,7 +203,7 @@ pub(super) async fn invitation_page(
     Query(q): Query<TokenQuery>,
 ) -> AppResult<Response> {
     let token = q.token.unwrap_or_default();
-    let found = invitations::find(&state.db, &token).await?;
+    let found = invitations::find(&state.db, &token, state.clock.now()).await?;
     let mut errors = BTreeMap::new();
     if found.is_none() {
         errors.insert("token", BAD_INVITATION.to_owned());
@@ -227,7 +228,7 @@ pub(super) async fn accept_invitation(
     cookies: Cookies,
     Form(form): Form<AcceptForm>,
 ) -> AppResult<Response> {
-    let Some(invitee) = invitations::find(&state.db, &form.token).await? else {
+    let Some(invitee) = invitations::find(&state.db, &form.token, state.clock.now()).await? else {
         return Err(AppError::BadRequest(BAD_INVITATION.into()));
     };
     if let Err(message) = check_new_password(form.password.expose()) {
@@ -240,10 +241,12 @@ pub(super) async fn accept_invitation(
         return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let hash = state.password_hashing.hash(form.password).await?;
-    let Some(invitee) = invitations::accept(&state.db, &form.token, &hash).await? else {
+    let Some(invitee) =
+        invitations::accept(&state.db, &form.token, &hash, state.clock.now()).await?
+    else {
         return Err(AppError::BadRequest(BAD_INVITATION.into()));
     };
-    sign_in(&session, &invitee.user_id).await?;
+    sign_in(&session, &invitee.user_id, state.clock.now()).await?;
     flash(
         &session,
         "success",

@@ -133,7 +133,7 @@ async fn apply_change(
     action: &str,
 ) -> AppResult<Response> {
     let before = target(state, id).await?;
-    match users::change(&state.db, id, level, active).await {
+    match users::change(&state.db, id, level, active, state.clock.now()).await {
         Ok(after) => {
             audit::record_alone(
                 &state.db,
@@ -147,6 +147,7 @@ async fn apply_change(
                     yes_no(before.active),
                     yes_no(after.active)
                 ),
+                state.clock.now(),
             )
             .await?;
             let message = match action {

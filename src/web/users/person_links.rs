@@ -30,9 +30,15 @@ pub(super) async fn link_person(
 ) -> AppResult<Response> {
     let user = target(&state, &id).await?;
     let linked = match links::find_person(&state.db, &form.person).await {
-        Ok(person) => links::set_link(&state.db, &user.id, Some(&person), &owner.id)
-            .await
-            .map(|linked| (person, linked)),
+        Ok(person) => links::set_link(
+            &state.db,
+            &user.id,
+            Some(&person),
+            &owner.id,
+            state.clock.now(),
+        )
+        .await
+        .map(|linked| (person, linked)),
         Err(e) => Err(e),
     };
     match linked {
@@ -43,6 +49,7 @@ pub(super) async fn link_person(
                 "user.linked_to_person",
                 &user.email,
                 &format!("person: {} ({})", person.name, person.id),
+                state.clock.now(),
             )
             .await?;
             let mut message = format!(
@@ -69,7 +76,7 @@ pub(super) async fn unlink_person(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let user = target(&state, &id).await?;
-    match links::set_link(&state.db, &user.id, None, &owner.id).await {
+    match links::set_link(&state.db, &user.id, None, &owner.id, state.clock.now()).await {
         Ok(_) => {}
         Err(LinkError::Db(e)) => return Err(e.into()),
         Err(_) => return Err(AppError::NotFound),
@@ -80,6 +87,7 @@ pub(super) async fn unlink_person(
         "user.unlinked_from_person",
         &user.email,
         "",
+        state.clock.now(),
     )
     .await?;
     flash(

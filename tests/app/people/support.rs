@@ -3,11 +3,11 @@
 
 use crate::helpers::*;
 use orgsync::db::Db;
+use orgsync::org::change::{ChangeKind, Entity, FieldChange, JobChange, PersonChange, Plan};
 use orgsync::org::model::{
     Address, Compensation, Job, JobStatus, Person, PersonStatus, Phone, Source,
 };
 use orgsync::org::store::{apply_plan, load_org, refresh_headcounts};
-use orgsync::org::change::{ChangeKind, Entity, FieldChange, JobChange, PersonChange, Plan};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use time::macros::date;

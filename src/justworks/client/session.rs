@@ -1,0 +1,155 @@
+//! A signed-in conversation with Justworks: the company, one members page at a time
+//! (read as bytes, parsed, converted and dropped), and the GET under them that signs in
+//! again once when the token expires. Bodies that are not the contract's JSON become
+//! secret-free "unreadable" errors.
+
+use super::JustworksClient;
+use crate::justworks::auth::{BearerToken, Credentials};
+use crate::justworks::convert;
+use crate::justworks::error::{JustworksError, Step};
+use crate::justworks::transport::Answer;
+use crate::justworks::wire::{ErrorAnswer, MembersPage, PageError, WireCompany};
+use crate::org::roster::{RosterCompany, RosterMember};
+use reqwest::{StatusCode, Url, header::ACCEPT};
+
+/// One members page, converted.
+pub(super) struct PageRead {
+    pub(super) members: Vec<RosterMember>,
+    /// A warning for each member that had something cut.
+    pub(super) warnings: Vec<String>,
+    pub(super) next_cursor: Option<String>,
+}
+
+/// The longest `next_cursor` taken: every cursor is kept to spot a loop, so a source
+/// cannot make that list grow by sending huge ones.
+const MAX_CURSOR_BYTES: usize = 2_048;
+
+/// A signed-in conversation: data calls with the bearer token, signing in again once
+/// when the token expires.
+pub(super) struct Session<'a> {
+    pub(super) client: &'a JustworksClient,
+    pub(super) creds: &'a Credentials,
+    pub(super) token: BearerToken,
+}
+
+impl Session<'_> {
+    /// The company, and a warning for each part of it that had to be cut.
+    pub(super) async fn company(&mut self) -> Result<(RosterCompany, Vec<String>), JustworksError> {
+        let url = self.client.company_url.clone();
+        let body = self.get(Step::Company, &url).await?;
+        serde_json::from_slice::<WireCompany>(&body)
+            .map(convert::company)
+            .map_err(|e| unreadable_json(Step::Company, &e))
+    }
+
+    pub(super) async fn members_page(
+        &mut self,
+        page: usize,
+        cursor: Option<&str>,
+    ) -> Result<PageRead, JustworksError> {
+        let step = Step::MembersPage(page);
+        let mut url = self.client.members_url.clone();
+        {
+            let mut query = url.query_pairs_mut();
+            query.append_pair("limit", &self.client.page_size.to_string());
+            if let Some(cursor) = cursor {
+                query.append_pair("cursor", cursor);
+            }
+        }
+        let body = self.get(step, &url).await?;
+        let limit = self.client.page_size;
+        let wire = MembersPage::read(&body, limit as usize).map_err(|e| match e {
+            PageError::TooManyItems => {
+                tracing::warn!(%step, limit, "Justworks sent more members than asked for");
+                JustworksError::PageTooLarge { step, limit }
+            }
+            PageError::Json(e) => unreadable_json(step, &e),
+        })?;
+        drop(body);
+        let next_cursor = wire.next_cursor.filter(|c| !c.is_empty());
+        if next_cursor
+            .as_ref()
+            .is_some_and(|c| c.len() > MAX_CURSOR_BYTES)
+        {
+            return Err(unreadable(
+                step,
+                format!("next_cursor is longer than {MAX_CURSOR_BYTES} bytes"),
+            ));
+        }
+        let mut members = Vec::with_capacity(wire.items.len());
+        let mut warnings = Vec::new();
+        for item in wire.items {
+            let (member, warning) = convert::member(item).map_err(|e| unreadable(step, e.0))?;
+            members.push(member);
+            warnings.extend(warning);
+        }
+        Ok(PageRead {
+            members,
+            warnings,
+            next_cursor,
+        })
+    }
+
+    /// A GET with the bearer token; on `token_expired`, signs in again and repeats the
+    /// same request once. A token rejected right after signing in fails the call.
+    async fn get(&mut self, step: Step, url: &Url) -> Result<Vec<u8>, JustworksError> {
+        let transport = &self.client.transport;
+        let mut signed_in_anew = false;
+        loop {
+            let Answer { status, body } = transport
+                .send(step, || {
+                    transport
+                        .http
+                        .get(url.clone())
+                        .header(ACCEPT, "application/json")
+                        .bearer_auth(self.token.expose())
+                })
+                .await?;
+            match status {
+                StatusCode::OK => return Ok(body),
+                StatusCode::UNAUTHORIZED
+                    if ErrorAnswer::code_of(&body).as_deref() == Some("token_expired") =>
+                {
+                    if signed_in_anew {
+                        return Err(JustworksError::TokenRejectedAfterSignIn { step });
+                    }
+                    tracing::warn!(%step, "the Justworks session expired; signing in again");
+                    self.token = self.client.sign_in(self.creds).await?;
+                    signed_in_anew = true;
+                }
+                StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+                    return Err(JustworksError::AccessDenied {
+                        step,
+                        status: status.as_u16(),
+                    });
+                }
+                status => {
+                    return Err(JustworksError::UnexpectedStatus {
+                        base_url: transport.base_display.clone(),
+                        step,
+                        status: status.as_u16(),
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A body that is not the JSON of the contract. serde's own message can quote the
+/// offending value (a salary, a name), so only its category and position are kept.
+fn unreadable_json(step: Step, e: &serde_json::Error) -> JustworksError {
+    unreadable(
+        step,
+        format!(
+            "{:?} JSON error at line {} column {}",
+            e.classify(),
+            e.line(),
+            e.column()
+        ),
+    )
+}
+
+fn unreadable(step: Step, detail: String) -> JustworksError {
+    tracing::warn!(%step, %detail, "Justworks answered with data orgsync could not read");
+    JustworksError::Unreadable { step, detail }
+}
