@@ -123,6 +123,7 @@ fn person(id: &str, name: &str, email: &str, departed: bool) -> Person {
         start_date: Some(date!(2024 - 02 - 01)),
         end_date: None,
         sync_stopped: None,
+        hand: Default::default(),
     }
 }
 
@@ -149,5 +150,6 @@ fn job(
         compensation: None,
         start_date: Some(date!(2024 - 02 - 01)),
         end_date: None,
+        hand: Default::default(),
     }
 }

@@ -40,6 +40,19 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// The kind of a change to one field outside a transition (a new hire, a departure,
+    /// a rehire claims its own fields): title, manager, department or location,
+    /// compensation; anything else is "other".
+    pub fn of_field(field: &str) -> Self {
+        match field {
+            "title" => Self::TitleChange,
+            "manager" => Self::ManagerChange,
+            "department" | "location" => Self::GroupChange,
+            "compensation" => Self::CompensationChange,
+            _ => Self::Other,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::NewHire => "new_hire",
@@ -121,6 +134,21 @@ impl Entity {
             Self::Job => "job",
         }
     }
+
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
+        match s {
+            "person" => Ok(Self::Person),
+            "job" => Ok(Self::Job),
+            _ => Err(UnknownValue::new("entity", s)),
+        }
+    }
+}
+
+impl TryFrom<String> for Entity {
+    type Error = UnknownValue;
+    fn try_from(s: String) -> Result<Self, UnknownValue> {
+        Self::parse(&s)
+    }
 }
 
 /// One changed field, with display values (a manager is shown by name, money as
@@ -146,6 +174,24 @@ pub struct FieldChange {
 
 /// A run's counts (docs/design.md → *JSON shapes*, `counts`): what its plan decided,
 /// stored on the run and shown on its page, in the sync history and the JSON API.
+/// A pinned field whose Justworks value differs from the one pinned (and from the one
+/// last answered *Keep ours*): a planned change that writes nothing, for a person to
+/// decide (`org::conflicts`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub entity: Entity,
+    pub entity_id: String,
+    pub person_id: Option<String>,
+    pub person_name: String,
+    pub field: &'static str,
+    /// The pinned value and Justworks', as history shows values.
+    pub ours: Option<String>,
+    pub theirs: Option<String>,
+    /// Justworks' value as the row's column holds it (JSON), for *Take Justworks'*.
+    pub theirs_value: Option<String>,
+    pub sensitive: bool,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     /// People created (new hires, and departed members seen for the first time).

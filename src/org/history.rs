@@ -18,11 +18,41 @@ pub async fn record(
     run_id: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    const COLS: usize = 12;
+    insert(conn, history, Author::Run(run_id), now).await
+}
+
+/// Writes the history rows of a hand edit by `by` (user id, name), in its transaction.
+pub async fn record_by_hand(
+    conn: &mut AnyConnection,
+    history: &[FieldChange],
+    by: (&str, &str),
+    now: i64,
+) -> sqlx::Result<()> {
+    insert(conn, history, Author::User(by.0, by.1), now).await
+}
+
+/// Who made a history row: a sync's run, or someone by hand.
+#[derive(Clone, Copy)]
+enum Author<'a> {
+    Run(&'a str),
+    User(&'a str, &'a str),
+}
+
+async fn insert(
+    conn: &mut AnyConnection,
+    history: &[FieldChange],
+    author: Author<'_>,
+    now: i64,
+) -> sqlx::Result<()> {
+    const COLS: usize = 14;
+    let (run_id, by_user, by_name) = match author {
+        Author::Run(run) => (Some(run), None, None),
+        Author::User(id, name) => (None, Some(id), Some(name)),
+    };
     for chunk in history.chunks(MAX_BINDS / COLS) {
         let sql = format!(
             "INSERT INTO history (id, run_id, at, entity, entity_id, person_id, person_name, \
-             kind, field, old_value, new_value, sensitive) VALUES {}",
+             kind, field, old_value, new_value, sensitive, by_user, by_name) VALUES {}",
             values_clause(chunk.len(), COLS)
         );
         let mut q = sqlx::query(&sql);
@@ -39,7 +69,9 @@ pub async fn record(
                 .bind(h.field)
                 .bind(h.old.clone())
                 .bind(h.new.clone())
-                .bind(h.sensitive as i64);
+                .bind(h.sensitive as i64)
+                .bind(by_user)
+                .bind(by_name);
         }
         q.execute(&mut *conn).await?;
     }
@@ -50,6 +82,8 @@ pub async fn record(
 #[derive(Debug, Clone, FromRow)]
 pub struct HistoryRow {
     pub run_id: Option<String>,
+    /// Who made it by hand (`None`: the run did).
+    pub by_name: Option<String>,
     pub at: i64,
     pub entity: String,
     #[sqlx(try_from = "String")]
@@ -77,8 +111,8 @@ pub async fn for_person(
     sensitive: Sensitive,
 ) -> sqlx::Result<(Vec<HistoryRow>, bool)> {
     let sql = format!(
-        "SELECT run_id, at, entity, kind, field, old_value, new_value, sensitive FROM history \
-         WHERE person_id = $1{} ORDER BY at DESC, id DESC LIMIT $2",
+        "SELECT run_id, by_name, at, entity, kind, field, old_value, new_value, sensitive \
+         FROM history WHERE person_id = $1{} ORDER BY at DESC, id DESC LIMIT $2",
         sensitive.history_condition()
     );
     let mut rows: Vec<HistoryRow> = sqlx::query_as(&sql)

@@ -4,9 +4,15 @@
 //! applies. Nothing here knows of the sync, the apps or the web.
 
 pub mod change;
+pub mod conflicts;
+pub mod display;
+pub mod edit;
+pub mod fields;
 pub mod history;
 pub mod model;
+pub mod pins;
 pub mod queries;
 pub mod roster;
 pub mod store;
+pub mod values;
 pub mod visibility;

@@ -1,7 +1,10 @@
 //! The primary org's types, as the sync plans against them and the pages show them.
 //! No I/O here: loading and saving live in `org::store`.
 
-use time::Date;
+/// The calendar date every date field of the org holds.
+pub use time::Date;
+
+use crate::org::pins::Hand;
 
 /// A stored word that names no value of its type (a status, a source, a kind): the row
 /// was written by another version of orgsync or by hand. Reading it is an error, never
@@ -192,6 +195,32 @@ impl Compensation {
     }
 }
 
+impl Compensation {
+    /// An amount as people type it ("185000", "185,000.00", "1 234,5" is not one) in
+    /// minor units of `currency`; `None` when it is not a number with at most the
+    /// currency's minor digits.
+    pub fn parse_amount(text: &str, currency: &str) -> Option<i64> {
+        let digits = minor_digits(currency) as usize;
+        let plain: String = text.trim().chars().filter(|c| *c != ',').collect();
+        let (negative, plain) = match plain.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, plain.as_str()),
+        };
+        let (whole, fraction) = plain.split_once('.').unwrap_or((plain, ""));
+        let all_digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+        if whole.is_empty()
+            || !all_digits(whole)
+            || !all_digits(fraction)
+            || fraction.len() > digits
+        {
+            return None;
+        }
+        let padded = format!("{fraction:0<digits$}");
+        let minor: i64 = format!("{whole}{padded}").parse().ok()?;
+        Some(if negative { -minor } else { minor })
+    }
+}
+
 /// ISO 4217 minor digits: most currencies have 2; these have 0 or 3.
 fn minor_digits(currency: &str) -> u32 {
     match currency.to_ascii_uppercase().as_str() {
@@ -251,6 +280,8 @@ pub struct Person {
     /// Set while their member is skipped (excluded, or a contractor while contractors
     /// are not included): the person is frozen, and the sync warned once.
     pub sync_stopped: Option<SyncStop>,
+    /// Pins and the fields set by hand (`org::pins`).
+    pub hand: Hand,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -298,6 +329,8 @@ pub struct Job {
     pub compensation: Option<Compensation>,
     pub start_date: Option<Date>,
     pub end_date: Option<Date>,
+    /// Pins and the fields set by hand (`org::pins`).
+    pub hand: Hand,
 }
 
 /// The whole primary org, as loaded for planning (a few set-based queries).

@@ -203,6 +203,9 @@ async fn run_steps(
     // transaction reads, and SQLite could not upgrade a read that another write (a
     // heartbeat, a session) has made stale.
     runs::lock_for_apply(&mut tx, &run.id).await?;
+    // A hand edit committing now would be planned over: the org's revision row makes
+    // hand edits wait for this transaction (PostgreSQL; SQLite's write lock already does).
+    crate::org::edit::bump_revision(&mut tx).await?;
     let org = store::load_org(&mut tx).await?;
     phases.mark("load");
     // "Today" is the org's date in its own time zone, not the server's or UTC's.

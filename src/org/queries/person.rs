@@ -47,7 +47,7 @@ pub struct PersonRecord {
 const RECORD_COLUMNS: &str = "p.id, p.source, p.justworks_id, p.work_id, p.status, p.name, \
     p.given_name, p.family_name, p.preferred_name, p.work_email, p.personal_email, p.phones, \
     p.home_address, p.birthdate, p.gender, p.ethnicity, p.employment_type, p.start_date, \
-    p.end_date, p.sync_stopped, p.created_at, p.synced_at, \
+    p.end_date, p.sync_stopped, p.pins, p.hand_fields, p.created_at, p.synced_at, \
     j.id AS job_id, j.source AS job_source, j.status AS job_status, j.title, j.department, \
     j.location, j.manager_job_id, j.comp_amount, j.comp_currency, j.comp_basis, \
     j.comp_frequency, j.start_date AS job_start_date, j.synced_at AS job_synced_at, \

@@ -22,7 +22,7 @@ fn search_text(p: &Person) -> String {
 }
 
 /// The values of a person row, in `PERSON_COLUMNS` order.
-fn person_values(p: &Person) -> [Option<String>; 20] {
+fn person_values(p: &Person) -> [Option<String>; 22] {
     [
         Some(p.id.clone()),
         Some(p.source.as_str().to_owned()),
@@ -46,6 +46,8 @@ fn person_values(p: &Person) -> [Option<String>; 20] {
         date_text(p.start_date),
         date_text(p.end_date),
         p.sync_stopped.map(|s| s.as_str().to_owned()),
+        p.hand.pins.to_json(),
+        p.hand.set.to_json(),
     ]
 }
 
@@ -62,7 +64,9 @@ pub async fn apply_plan(
     for change in &plan.people {
         match change {
             PersonChange::Create(p) => new_people.push(p),
-            PersonChange::Update { after, .. } => update_person(conn, after, now).await?,
+            PersonChange::Update { after, .. } => {
+                update_person(conn, after, now, Writer::Sync).await?
+            }
         }
     }
     insert_people(conn, &new_people, now).await?;
@@ -70,7 +74,7 @@ pub async fn apply_plan(
     for change in &plan.jobs {
         match change {
             JobChange::Create(j) => new_jobs.push(j),
-            JobChange::Update { after, .. } => update_job(conn, after, now).await?,
+            JobChange::Update { after, .. } => update_job(conn, after, now, Writer::Sync).await?,
         }
     }
     insert_jobs(conn, &new_jobs, now).await?;
@@ -79,7 +83,7 @@ pub async fn apply_plan(
 }
 
 async fn insert_people(conn: &mut AnyConnection, people: &[&Person], now: i64) -> sqlx::Result<()> {
-    const COLS: usize = 24;
+    const COLS: usize = 26;
     for chunk in people.chunks(MAX_BINDS / COLS) {
         let sql = format!(
             "INSERT INTO people ({PERSON_COLUMNS}, search_text, created_at, updated_at, synced_at) \
@@ -98,19 +102,68 @@ async fn insert_people(conn: &mut AnyConnection, people: &[&Person], now: i64) -
     Ok(())
 }
 
-async fn update_person(conn: &mut AnyConnection, p: &Person, now: i64) -> sqlx::Result<()> {
+/// Whether a write is a sync's (it stamps `synced_at`) or a hand edit's (it does not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Writer {
+    Sync,
+    Hand,
+}
+
+async fn update_person(
+    conn: &mut AnyConnection,
+    p: &Person,
+    now: i64,
+    writer: Writer,
+) -> sqlx::Result<()> {
     let v = person_values(p);
-    let mut q = sqlx::query(
+    let synced = match writer {
+        Writer::Sync => ", synced_at = $24",
+        Writer::Hand => "",
+    };
+    let sql = format!(
         "UPDATE people SET source = $2, justworks_id = $3, work_id = $4, status = $5, name = $6, \
          given_name = $7, family_name = $8, preferred_name = $9, work_email = $10, \
          personal_email = $11, phones = $12, home_address = $13, birthdate = $14, gender = $15, \
          ethnicity = $16, employment_type = $17, start_date = $18, end_date = $19, \
-         sync_stopped = $20, search_text = $21, updated_at = $22, synced_at = $22 WHERE id = $1",
+         sync_stopped = $20, pins = $21, hand_fields = $22, search_text = $23, \
+         updated_at = $24{synced} WHERE id = $1"
     );
+    let mut q = sqlx::query(&sql);
     for value in v {
         q = q.bind(value);
     }
     q.bind(search_text(p)).bind(now).execute(conn).await?;
+    Ok(())
+}
+
+/// Writes a person changed by hand (their `synced_at` stays the sync's).
+pub async fn save_person_by_hand(
+    conn: &mut AnyConnection,
+    p: &Person,
+    now: i64,
+) -> sqlx::Result<()> {
+    update_person(conn, p, now, Writer::Hand).await
+}
+
+/// Writes a person made by hand.
+pub async fn insert_person_by_hand(
+    conn: &mut AnyConnection,
+    p: &Person,
+    now: i64,
+) -> sqlx::Result<()> {
+    let sql = format!(
+        "INSERT INTO people ({PERSON_COLUMNS}, search_text, created_at, updated_at) VALUES {}",
+        values_clause(1, 25)
+    );
+    let mut q = sqlx::query(&sql);
+    for v in person_values(p) {
+        q = q.bind(v);
+    }
+    q.bind(search_text(p))
+        .bind(now)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -134,10 +187,12 @@ fn bind_job<'q>(
         .bind(comp.and_then(|c| c.frequency.clone()))
         .bind(date_text(j.start_date))
         .bind(date_text(j.end_date))
+        .bind(j.hand.pins.to_json())
+        .bind(j.hand.set.to_json())
 }
 
 async fn insert_jobs(conn: &mut AnyConnection, jobs: &[&Job], now: i64) -> sqlx::Result<()> {
-    const COLS: usize = 17;
+    const COLS: usize = 19;
     for chunk in jobs.chunks(MAX_BINDS / COLS) {
         let sql = format!(
             "INSERT INTO jobs ({JOB_COLUMNS}, created_at, updated_at, synced_at) VALUES {}",
@@ -152,14 +207,45 @@ async fn insert_jobs(conn: &mut AnyConnection, jobs: &[&Job], now: i64) -> sqlx:
     Ok(())
 }
 
-async fn update_job(conn: &mut AnyConnection, j: &Job, now: i64) -> sqlx::Result<()> {
-    let q = sqlx::query(
+async fn update_job(
+    conn: &mut AnyConnection,
+    j: &Job,
+    now: i64,
+    writer: Writer,
+) -> sqlx::Result<()> {
+    let synced = match writer {
+        Writer::Sync => ", synced_at = $17",
+        Writer::Hand => "",
+    };
+    let sql = format!(
         "UPDATE jobs SET id = $1, source = $2, person_id = $3, status = $4, title = $5, \
          department = $6, location = $7, manager_job_id = $8, comp_amount = $9, \
          comp_currency = $10, comp_basis = $11, comp_frequency = $12, start_date = $13, \
-         end_date = $14, updated_at = $15, synced_at = $15 WHERE id = $1",
+         end_date = $14, pins = $15, hand_fields = $16, updated_at = $17{synced} WHERE id = $1"
     );
-    bind_job(q, j).bind(now).execute(conn).await?;
+    bind_job(sqlx::query(&sql), j)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Writes a seat changed by hand (its `synced_at` stays the sync's).
+pub async fn save_job_by_hand(conn: &mut AnyConnection, j: &Job, now: i64) -> sqlx::Result<()> {
+    update_job(conn, j, now, Writer::Hand).await
+}
+
+/// Writes a seat made by hand.
+pub async fn insert_job_by_hand(conn: &mut AnyConnection, j: &Job, now: i64) -> sqlx::Result<()> {
+    let sql = format!(
+        "INSERT INTO jobs ({JOB_COLUMNS}, created_at, updated_at) VALUES {}",
+        values_clause(1, 18)
+    );
+    bind_job(sqlx::query(&sql), j)
+        .bind(now)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -145,6 +145,7 @@ mod tests {
             compensation: None,
             start_date: None,
             end_date: None,
+            hand: Default::default(),
         }
     }
 

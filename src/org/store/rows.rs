@@ -5,6 +5,7 @@ use crate::org::model::{
     Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, Source, SyncStop,
     UnknownValue,
 };
+use crate::org::pins::{Hand, HandFields, Pins};
 use sqlx::{AnyConnection, FromRow};
 use time::Date;
 use time::macros::format_description;
@@ -43,11 +44,13 @@ pub struct PersonRow {
     start_date: Option<String>,
     end_date: Option<String>,
     sync_stopped: Option<String>,
+    pins: Option<String>,
+    hand_fields: Option<String>,
 }
 
 pub const PERSON_COLUMNS: &str = "id, source, justworks_id, work_id, status, name, given_name, \
     family_name, preferred_name, work_email, personal_email, phones, home_address, birthdate, \
-    gender, ethnicity, employment_type, start_date, end_date, sync_stopped";
+    gender, ethnicity, employment_type, start_date, end_date, sync_stopped, pins, hand_fields";
 
 impl TryFrom<PersonRow> for Person {
     type Error = UnknownValue;
@@ -75,6 +78,7 @@ impl TryFrom<PersonRow> for Person {
             start_date: parse_date(r.start_date.as_deref()),
             end_date: parse_date(r.end_date.as_deref()),
             sync_stopped: r.sync_stopped.as_deref().map(SyncStop::parse).transpose()?,
+            hand: hand(r.pins.as_deref(), r.hand_fields.as_deref())?,
         })
     }
 }
@@ -93,8 +97,17 @@ fn phones(json: &str) -> Option<Vec<Phone>> {
     Some(exact)
 }
 
+/// The pins and hand marks of a row, from their JSON columns.
+fn hand(pins: Option<&str>, set: Option<&str>) -> Result<Hand, UnknownValue> {
+    Ok(Hand {
+        pins: Pins::from_json(pins)?,
+        set: HandFields::from_json(set)?,
+    })
+}
+
+/// A `jobs` row as `JOB_COLUMNS` reads it.
 #[derive(FromRow)]
-struct JobRow {
+pub struct JobRow {
     id: String,
     source: String,
     person_id: Option<String>,
@@ -109,10 +122,13 @@ struct JobRow {
     comp_frequency: Option<String>,
     start_date: Option<String>,
     end_date: Option<String>,
+    pins: Option<String>,
+    hand_fields: Option<String>,
 }
 
 pub const JOB_COLUMNS: &str = "id, source, person_id, status, title, department, location, \
-    manager_job_id, comp_amount, comp_currency, comp_basis, comp_frequency, start_date, end_date";
+    manager_job_id, comp_amount, comp_currency, comp_basis, comp_frequency, start_date, \
+    end_date, pins, hand_fields";
 
 impl TryFrom<JobRow> for Job {
     type Error = UnknownValue;
@@ -138,6 +154,7 @@ impl TryFrom<JobRow> for Job {
             compensation,
             start_date: parse_date(r.start_date.as_deref()),
             end_date: parse_date(r.end_date.as_deref()),
+            hand: hand(r.pins.as_deref(), r.hand_fields.as_deref())?,
         })
     }
 }

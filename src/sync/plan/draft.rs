@@ -14,13 +14,13 @@ use std::collections::hash_map::Entry;
 
 use time::Date;
 
-use super::display;
 use super::fields::{self, Lookups};
 use super::history::Kinds;
 use super::members::Standing;
 use super::names::label;
 use super::row::Row;
 use crate::org::change::ChangeKind;
+use crate::org::display;
 use crate::org::model::{Job, JobStatus, Org, Person, PersonStatus, Source};
 use crate::org::roster::RosterMember;
 use crate::sync::options::SyncOptions;

@@ -3,11 +3,11 @@
 //! then their jobs (or, for a skipped member, their frozen person when newly marked) —
 //! then any other job the plan touched, in job order.
 
-use super::display;
 use super::draft::{Draft, Outcome, Transition};
 use super::history::{Kinds, Lookup, Rows};
 use super::members::Standing;
 use crate::org::change::{Counts, JobChange, PersonChange, Plan};
+use crate::org::display;
 
 /// The plan, with its counts and the warnings gathered on the way.
 pub(super) fn plan(

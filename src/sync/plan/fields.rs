@@ -155,6 +155,7 @@ pub(super) fn new_person(
         start_date: None,
         end_date: None,
         sync_stopped: None,
+        hand: Default::default(),
     });
     sync_person(&mut person, member, options);
     person.into_owned()
@@ -180,6 +181,7 @@ pub(super) fn new_job(
         compensation: None,
         start_date: None,
         end_date: None,
+        hand: Default::default(),
     });
     sync_job(&mut job, member, options, lookups);
     job.into_owned()

@@ -12,9 +12,9 @@ use std::collections::HashMap;
 
 use time::Date;
 
-use super::display;
 use super::row::Row;
 use crate::org::change::{ChangeKind, Entity, FieldChange};
+use crate::org::display;
 use crate::org::model::{
     Address, Compensation, Job, JobStatus, Org, Person, PersonStatus, Phone, SyncStop, is_sensitive,
 };
@@ -58,13 +58,7 @@ impl Kinds {
         }
         match self.transition {
             Some((kind, fields)) if fields.contains(&field) => kind,
-            _ => match field {
-                "title" => ChangeKind::TitleChange,
-                "manager" => ChangeKind::ManagerChange,
-                "department" | "location" => ChangeKind::GroupChange,
-                "compensation" => ChangeKind::CompensationChange,
-                _ => ChangeKind::Other,
-            },
+            _ => ChangeKind::of_field(field),
         }
     }
 }

@@ -10,11 +10,10 @@
 //! - `frozen`: people whose member is skipped now are kept as they were, and marked
 //! - `managers`: who reports to whom, loops broken
 //! - `tree`: every job in the tree reaches the org head
-//! - `emit`, `history` + `display`: the plan, with one history row per changed field
+//! - `emit` + `history`: the plan, with one history row per changed field
 //!
 //! Planning again on the result of applying a plan gives an empty plan.
 
-mod display;
 mod draft;
 mod emit;
 mod fields;

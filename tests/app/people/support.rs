@@ -53,6 +53,7 @@ pub(crate) fn person(id: &str, name: &str, email: Option<&str>) -> Person {
         start_date: Some(date!(2024 - 02 - 01)),
         end_date: None,
         sync_stopped: None,
+        hand: Default::default(),
     }
 }
 
@@ -79,6 +80,7 @@ pub(crate) fn job(
         compensation: None,
         start_date: Some(date!(2024 - 02 - 01)),
         end_date: None,
+        hand: Default::default(),
     }
 }
 

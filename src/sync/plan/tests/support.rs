@@ -282,6 +282,7 @@ pub(super) fn manual_person(id: &str, name: &str, work_email: Option<&str>) -> P
         start_date: None,
         end_date: None,
         sync_stopped: None,
+        hand: Default::default(),
     }
 }
 
@@ -303,6 +304,7 @@ pub(super) fn manual_job(id: &str, person_id: Option<&str>, manager_job_id: Opti
         compensation: None,
         start_date: None,
         end_date: None,
+        hand: Default::default(),
     }
 }
 

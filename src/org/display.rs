@@ -1,4 +1,4 @@
-//! How history shows a value: dates as YYYY-MM-DD, money as
+//! How history (a sync's and a hand edit's) shows a value: dates as YYYY-MM-DD, money as
 //! "185,000.00 USD (salary, semimonthly)" with the currency's minor digits, phones
 //! joined by ", ", an address on one line, a manager by the name of who holds the job.
 
@@ -6,16 +6,16 @@ use time::Date;
 
 use crate::org::model::{Address, Compensation, Job, JobStatus, Person, Phone};
 
-pub(super) fn date(d: Date) -> String {
+pub fn date(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
 
-pub(super) fn money(c: &Compensation) -> String {
+pub fn money(c: &Compensation) -> String {
     c.display()
 }
 
 /// "+1 212 555 0101 (mobile), +1 212 555 0199"; `None` for no phones.
-pub(super) fn phones(phones: &[Phone]) -> Option<String> {
+pub fn phones(phones: &[Phone]) -> Option<String> {
     (!phones.is_empty()).then(|| {
         phones
             .iter()
@@ -28,13 +28,13 @@ pub(super) fn phones(phones: &[Phone]) -> Option<String> {
     })
 }
 
-pub(super) fn address(a: &Address) -> Option<String> {
+pub fn address(a: &Address) -> Option<String> {
     let line = a.one_line();
     (!line.is_empty()).then_some(line)
 }
 
 /// A manager's job as people read it: who holds it, or "Open job: Title".
-pub(super) fn job(job: &Job, holder: Option<&Person>) -> String {
+pub fn job(job: &Job, holder: Option<&Person>) -> String {
     let title = job.title.as_deref().filter(|t| !t.trim().is_empty());
     match (job.status, holder, title) {
         (JobStatus::Filled, Some(person), _) => person.name.clone(),

@@ -1,0 +1,155 @@
+//! What hand edits leave on a row besides its values: the fields **pinned** against
+//! Justworks (a sync never writes them; when Justworks' value differs it reports a
+//! conflict instead), each with the Justworks value last answered *Keep ours* — so the
+//! same conflict is not raised again until Justworks' value changes again — and the
+//! fields whose current value was **set by hand** (a sync that writes one takes the mark
+//! away). Both are kept on the row that holds the field (`org::fields::Holder`) and
+//! stored as JSON, NULL when empty.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::org::fields;
+use crate::org::model::UnknownValue;
+
+/// What hand edits left on one row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hand {
+    pub pins: Pins,
+    /// Fields whose current value was set by hand.
+    pub set: HandFields,
+}
+
+/// Pinned fields → the Justworks value (as shown) last kept over, if any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Pins(BTreeMap<&'static str, Option<String>>);
+
+impl Pins {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn is_pinned(&self, field: &str) -> bool {
+        self.0.contains_key(field)
+    }
+
+    /// The Justworks value last answered *Keep ours* for a pinned field.
+    pub fn kept(&self, field: &str) -> Option<&str> {
+        self.0.get(field).and_then(|k| k.as_deref())
+    }
+
+    /// Pins a field (keeping what was kept over, if it was pinned already). False if it
+    /// was pinned already.
+    pub fn pin(&mut self, field: &'static str) -> bool {
+        if self.0.contains_key(field) {
+            return false;
+        }
+        self.0.insert(field, None);
+        true
+    }
+
+    /// False if it was not pinned.
+    pub fn unpin(&mut self, field: &str) -> bool {
+        self.0.remove(field).is_some()
+    }
+
+    /// *Keep ours*: the field stays pinned, and Justworks' `theirs` is not raised again.
+    pub fn keep(&mut self, field: &'static str, theirs: String) {
+        self.0.insert(field, Some(theirs));
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.keys().copied()
+    }
+
+    /// As stored: NULL when nothing is pinned.
+    pub fn to_json(&self) -> Option<String> {
+        (!self.0.is_empty()).then(|| serde_json::to_string(&self.0).expect("json"))
+    }
+
+    /// From the stored column; a field orgsync does not know is an error.
+    pub fn from_json(json: Option<&str>) -> Result<Self, UnknownValue> {
+        let Some(json) = json else {
+            return Ok(Self::default());
+        };
+        let read: BTreeMap<String, Option<String>> =
+            serde_json::from_str(json).map_err(|_| UnknownValue::new("pins", json))?;
+        read.into_iter()
+            .map(|(k, v)| Ok((fields::key_of(&k)?, v)))
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
+/// Fields whose current value was set by hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HandFields(BTreeSet<&'static str>);
+
+impl HandFields {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn contains(&self, field: &str) -> bool {
+        self.0.contains(field)
+    }
+
+    pub fn mark(&mut self, field: &'static str) {
+        self.0.insert(field);
+    }
+
+    /// False if the field was not marked.
+    pub fn clear(&mut self, field: &str) -> bool {
+        self.0.remove(field)
+    }
+
+    pub fn fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.iter().copied()
+    }
+
+    /// As stored: NULL when none.
+    pub fn to_json(&self) -> Option<String> {
+        (!self.0.is_empty()).then(|| serde_json::to_string(&self.0).expect("json"))
+    }
+
+    pub fn from_json(json: Option<&str>) -> Result<Self, UnknownValue> {
+        let Some(json) = json else {
+            return Ok(Self::default());
+        };
+        let read: Vec<String> =
+            serde_json::from_str(json).map_err(|_| UnknownValue::new("hand fields", json))?;
+        read.iter()
+            .map(|k| fields::key_of(k))
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_and_what_was_kept_read_back_as_stored() {
+        let mut pins = Pins::default();
+        assert_eq!(pins.to_json(), None);
+        assert!(pins.pin("title"));
+        assert!(!pins.pin("title"));
+        pins.keep("department", "Sales".into());
+        let json = pins.to_json();
+        assert_eq!(Pins::from_json(json.as_deref()), Ok(pins.clone()));
+        assert!(pins.is_pinned("title") && pins.kept("title").is_none());
+        assert_eq!(pins.kept("department"), Some("Sales"));
+        assert!(pins.unpin("title") && !pins.unpin("title"));
+    }
+
+    #[test]
+    fn hand_marks_read_back_and_an_unknown_field_is_an_error() {
+        let mut hand = HandFields::default();
+        hand.mark("title");
+        hand.mark("work_email");
+        assert_eq!(HandFields::from_json(hand.to_json().as_deref()), Ok(hand));
+        assert!(HandFields::from_json(Some(r#"["salary"]"#)).is_err());
+        assert!(Pins::from_json(Some(r#"{"title": null, "bonus": "x"}"#)).is_err());
+        assert!(Pins::from_json(Some("not json")).is_err());
+    }
+}
