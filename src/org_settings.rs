@@ -109,6 +109,12 @@ pub async fn today(conn: &mut AnyConnection, now: Timestamp) -> sqlx::Result<tim
     )
 }
 
+/// Today in the org's zone, as YYYY-MM-DD (a form's default date).
+pub async fn today_in(db: &crate::db::Db, now: Timestamp) -> sqlx::Result<String> {
+    let mut conn = db.pool().acquire().await?;
+    Ok(load(&mut conn).await?.today(now).to_string())
+}
+
 /// The form as posted.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct Form {

@@ -34,10 +34,23 @@ pub(super) async fn check_manager(
     seat_id: &str,
     who: &str,
 ) -> sqlx::Result<Result<(String, String), String>> {
-    let Some((manager_seat, holder)) = write::manager_seat(conn, manager).await? else {
-        return Ok(Err(
-            "Choose the manager from the list: nobody has that id.".into()
-        ));
+    let found = match write::manager_seat(conn, manager).await? {
+        Some(found) => Some(found),
+        // Typed rather than chosen from the list: a name one active person has.
+        None => match write::active_named(conn, manager).await?.as_slice() {
+            [one] => write::manager_seat(conn, one).await?,
+            [] => None,
+            _ => {
+                return Ok(Err(format!(
+                    "Several people are named {manager}; choose one from the list."
+                )));
+            }
+        },
+    };
+    let Some((manager_seat, holder)) = found else {
+        return Ok(Err(format!(
+            "Nobody here is named {manager}; choose the manager from the list."
+        )));
     };
     if let Some(holder) = &holder
         && (holder.status == PersonStatus::Departed || manager_seat.status != JobStatus::Filled)

@@ -71,6 +71,20 @@ pub(super) async fn manager_seat(
     Ok(job(conn, id).await?.map(|j| (j, None)))
 }
 
+/// The ids of the active people with this name (case-folded), at most a few.
+pub(super) async fn active_named(
+    conn: &mut AnyConnection,
+    name: &str,
+) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT id FROM people WHERE status = 'active' AND LOWER(name) = LOWER($1) LIMIT 5",
+    )
+    .bind(name.trim())
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 /// How a manager's seat reads in history: who holds it, or "Open job: Title".
 pub(super) async fn manager_label(
     conn: &mut AnyConnection,

@@ -4,6 +4,7 @@
 use super::directory::{DirectoryFilter, PERSON_JOB, StatusFilter, directory_where};
 use crate::db::Db;
 use crate::org::model::{Compensation, JobStatus, Person, Source, UnknownValue};
+use crate::org::pins::{Hand, HandFields, Pins};
 use crate::org::store::PersonRow;
 use sqlx::FromRow;
 
@@ -22,6 +23,8 @@ pub struct PersonJob {
     pub start_date: Option<String>,
     pub synced_at: Option<i64>,
     pub headcount: i64,
+    /// The seat's pins and hand marks.
+    pub hand: Hand,
 }
 
 /// Who a person reports to: the person in the manager's job, or the open job itself.
@@ -51,7 +54,8 @@ const RECORD_COLUMNS: &str = "p.id, p.source, p.justworks_id, p.work_id, p.statu
     j.id AS job_id, j.source AS job_source, j.status AS job_status, j.title, j.department, \
     j.location, j.manager_job_id, j.comp_amount, j.comp_currency, j.comp_basis, \
     j.comp_frequency, j.start_date AS job_start_date, j.synced_at AS job_synced_at, \
-    j.headcount, mp.id AS manager_person_id, mp.name AS manager_name, \
+    j.headcount, j.pins AS job_pins, j.hand_fields AS job_hand_fields, \
+    mp.id AS manager_person_id, mp.name AS manager_name, \
     m.title AS manager_title";
 
 #[derive(FromRow)]
@@ -74,6 +78,8 @@ struct RecordRow {
     job_start_date: Option<String>,
     job_synced_at: Option<i64>,
     headcount: Option<i64>,
+    job_pins: Option<String>,
+    job_hand_fields: Option<String>,
     manager_person_id: Option<String>,
     manager_name: Option<String>,
     manager_title: Option<String>,
@@ -105,6 +111,10 @@ impl TryFrom<RecordRow> for PersonRecord {
                 start_date: r.job_start_date,
                 synced_at: r.job_synced_at,
                 headcount: r.headcount.unwrap_or(0),
+                hand: Hand {
+                    pins: Pins::from_json(r.job_pins.as_deref())?,
+                    set: HandFields::from_json(r.job_hand_fields.as_deref())?,
+                },
             }),
         };
         let manager = r.manager_job_id.map(|job_id| ManagerRef {

@@ -8,9 +8,10 @@ use crate::org::queries::StatusFilter;
 use crate::state::AppState;
 use crate::web::error::{AppError, AppResult};
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 mod directory;
+mod edit;
 mod person;
 
 use directory::directory;
@@ -32,6 +33,21 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/people", get(directory))
         .route("/people/{id}", get(person_page))
+        .route(
+            "/people/new",
+            get(edit::new_person_page).post(edit::add_person),
+        )
+        .route("/people/manager-options", get(edit::manager_options))
+        .route(
+            "/people/{id}/edit",
+            get(edit::edit_page).post(edit::save_edit),
+        )
+        .route("/people/{id}/move", post(edit::move_person))
+        .route("/people/{id}/depart", post(edit::depart))
+        .route("/people/{id}/rehire", post(edit::rehire))
+        .route("/people/{id}/pin", post(edit::pin))
+        .route("/people/{id}/unpin", post(edit::unpin))
+        .route("/jobs/new", get(edit::new_job_page).post(edit::add_job))
 }
 
 // ---------------------------------------------------------------------------------------

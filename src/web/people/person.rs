@@ -1,6 +1,7 @@
 //! The person page (`/people/{id}`). Sensitive fields reach it only through
 //! `org::visibility::can_see_sensitive`: for anyone else they are not rendered at all.
 
+use super::edit::{PinView, pin_views};
 use super::{HISTORY_SHOWN, MAX_ID_CHARS, MAX_REPORTS_SHOWN};
 use crate::auth::AccessLevel;
 use crate::org::history::{self, HistoryRow};
@@ -85,6 +86,14 @@ struct PersonPage {
     reports_total: i64,
     history: Vec<HistoryView>,
     history_more: bool,
+    /// Technical Owner or above: the Edit, Move and pin controls.
+    can_edit: bool,
+    person_id: String,
+    /// Added in orgsync: Depart / Rehire are offered.
+    hand_added: bool,
+    pins: Vec<PinView>,
+    /// Today in the org's zone, for the Depart form's default.
+    today: String,
 }
 
 /// Where a row came from, as people read it.
@@ -213,6 +222,13 @@ pub(super) async fn person_page(
         last_visible_change: history.first().map(|h| h.at),
     };
     let job = job_view(&record, may_see, &synced);
+    let can_edit = user.level >= AccessLevel::TechnicalOwner;
+    let pins = if can_edit {
+        pin_views(&record, user.level >= AccessLevel::Owner)
+    } else {
+        Vec::new()
+    };
+    let today = crate::org_settings::today_in(&state.db, state.clock.now()).await?;
     let p = record.person;
     let private = may_see.then(|| PrivateView {
         personal_email: p.personal_email.clone(),
@@ -246,6 +262,11 @@ pub(super) async fn person_page(
             .map(|h| history_view(h, may_see, runs_visible))
             .collect(),
         history_more,
+        can_edit,
+        person_id: p.id.clone(),
+        hand_added: p.source == Source::Manual,
+        pins,
+        today,
         private,
         job,
         reports,
