@@ -4,7 +4,7 @@
 //! that figures of two runs compare.
 
 use crate::org::model::{Compensation, Job, JobStatus, Person, PersonStatus, Source};
-use time::macros::date;
+use jiff::civil::date;
 
 /// The fewest people the shape above needs (head, VPs, directors, managers, one report).
 pub const SMALLEST: usize = 1_112;
@@ -116,11 +116,11 @@ fn person(id: &str, name: &str, email: &str, departed: bool) -> Person {
         personal_email: None,
         phones: Vec::new(),
         home_address: None,
-        birthdate: Some(date!(1990 - 01 - 01)),
+        birthdate: Some(date(1990, 1, 1)),
         gender: None,
         ethnicity: None,
         employment_type: Some("Full-time".into()),
-        start_date: Some(date!(2024 - 02 - 01)),
+        start_date: Some(date(2024, 2, 1)),
         end_date: None,
         sync_stopped: None,
     }
@@ -147,7 +147,7 @@ fn job(
         location: Some(group.1.into()),
         manager_job_id: manager,
         compensation: None,
-        start_date: Some(date!(2024 - 02 - 01)),
+        start_date: Some(date(2024, 2, 1)),
         end_date: None,
     }
 }

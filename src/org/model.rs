@@ -1,7 +1,7 @@
 //! The primary org's types, as the sync plans against them and the pages show them.
 //! No I/O here: loading and saving live in `org::store`.
 
-use time::Date;
+use jiff::civil::Date;
 
 /// A stored word that names no value of its type (a status, a source, a kind): the row
 /// was written by another version of orgsync or by hand. Reading it is an error, never

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use time::Date;
+use jiff::civil::Date;
 
 use super::names::{full_name, member_name, text};
 use super::row::Row;

@@ -2,6 +2,7 @@
 //! writes them, the Acme org they see, and readers for pages and JSON.
 
 use crate::helpers::*;
+use jiff::civil::date;
 use orgsync::db::Db;
 use orgsync::org::change::{ChangeKind, Entity, FieldChange, JobChange, PersonChange, Plan};
 use orgsync::org::model::{
@@ -10,7 +11,6 @@ use orgsync::org::model::{
 use orgsync::org::store::{apply_plan, load_org, refresh_headcounts};
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use time::macros::date;
 
 pub(crate) const RUN_ID: &str = "run-0001";
 
@@ -50,7 +50,7 @@ pub(crate) fn person(id: &str, name: &str, email: Option<&str>) -> Person {
         gender: None,
         ethnicity: None,
         employment_type: Some("Full-time".into()),
-        start_date: Some(date!(2024 - 02 - 01)),
+        start_date: Some(date(2024, 2, 1)),
         end_date: None,
         sync_stopped: None,
     }
@@ -77,7 +77,7 @@ pub(crate) fn job(
         location: Some(group.1.into()),
         manager_job_id: manager.map(str::to_owned),
         compensation: None,
-        start_date: Some(date!(2024 - 02 - 01)),
+        start_date: Some(date(2024, 2, 1)),
         end_date: None,
     }
 }
@@ -174,7 +174,7 @@ pub(crate) struct Acme {
 /// Manny, made in orgsync by hand, at the top of a second tree.
 pub(crate) async fn seed_acme(app: &TestApp) -> Acme {
     let mut cora = person("p-cora", "Cora Chief", Some("cora@acme.test"));
-    cora.birthdate = Some(date!(1970 - 01 - 02));
+    cora.birthdate = Some(date(1970, 1, 2));
     let victor = person("p-victor", "Victor Vance", Some("victor@acme.test"));
     let mut ana = person("p-ana", "Ana Souza", Some("ana.souza@acme.test"));
     ana.preferred_name = Some("Annie".into());
@@ -191,7 +191,7 @@ pub(crate) async fn seed_acme(app: &TestApp) -> Acme {
         country: Some("US".into()),
         ..Address::default()
     });
-    ana.birthdate = Some(date!(1991 - 07 - 08));
+    ana.birthdate = Some(date(1991, 7, 8));
     ana.gender = Some("Nonbinary".into());
     ana.ethnicity = Some("Hispanic or Latino".into());
     ana.work_id = Some("E-0042".into());
@@ -199,7 +199,7 @@ pub(crate) async fn seed_acme(app: &TestApp) -> Acme {
     let sam = person("p-sam", "Sam Seller", Some("sam@acme.test"));
     // The Member's own person: her work email differs from her login only by case.
     let mut mia = person("p-mia", "Mia Member", Some("Mia@Acme.test"));
-    mia.birthdate = Some(date!(1990 - 05 - 06));
+    mia.birthdate = Some(date(1990, 5, 6));
     mia.personal_email = Some("mia.home@example.com".into());
     let zed = person(
         "p-zed",
@@ -208,7 +208,7 @@ pub(crate) async fn seed_acme(app: &TestApp) -> Acme {
     );
     let mut dan = person("p-dan", "Dan Departed", Some("dan@acme.test"));
     dan.status = PersonStatus::Departed;
-    dan.end_date = Some(date!(2025 - 01 - 31));
+    dan.end_date = Some(date(2025, 1, 31));
     let mut manny = person("p-manny", "Manny Manual", None);
     manny.source = Source::Manual;
     manny.justworks_id = None;
