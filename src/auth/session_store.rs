@@ -71,6 +71,18 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// A record's `data` (JSON) and `user_id` columns.
+fn data_columns(record: &Record) -> session_store::Result<(String, Option<String>)> {
+    let data = serde_json::to_string(&record.data)
+        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let user_id = record
+        .data
+        .get(USER_ID_KEY)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    Ok((data, user_id))
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
     /// Inserts the session under a fresh id, always: a session ended by sign-out keeps
@@ -80,13 +92,7 @@ impl SessionStore for DbSessionStore {
         record.id = Id::default();
         // A 128-bit random id collides practically never; still, never overwrite one.
         loop {
-            let data = serde_json::to_string(&record.data)
-                .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-            let user_id = record
-                .data
-                .get(USER_ID_KEY)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
+            let (data, user_id) = data_columns(record)?;
             let inserted = sqlx::query(
                 "INSERT INTO sessions (id_hash, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (id_hash) DO NOTHING",
@@ -110,13 +116,7 @@ impl SessionStore for DbSessionStore {
     /// afterwards finds no row and changes nothing — a deleted session stays deleted.
     /// New sessions are inserted by `create` only, under a fresh id.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let user_id = record
-            .data
-            .get(USER_ID_KEY)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned);
+        let (data, user_id) = data_columns(record)?;
         sqlx::query(
             "UPDATE sessions SET user_id = $1, data = $2, expires_at = $3 WHERE id_hash = $4",
         )

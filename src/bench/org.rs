@@ -98,31 +98,20 @@ pub fn generate(n: usize) -> (Vec<Person>, Vec<Job>) {
 
 fn person(id: &str, name: &str, email: &str, departed: bool) -> Person {
     let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+    let status = if departed {
+        PersonStatus::Departed
+    } else {
+        PersonStatus::Active
+    };
     Person {
-        id: id.into(),
-        source: Source::Justworks,
         justworks_id: Some(format!("jw-{id}")),
-        work_id: None,
-        status: if departed {
-            PersonStatus::Departed
-        } else {
-            PersonStatus::Active
-        },
-        name: name.into(),
         given_name: Some(given.into()),
         family_name: Some(family.into()),
-        preferred_name: None,
         work_email: Some(email.into()),
-        personal_email: None,
-        phones: Vec::new(),
-        home_address: None,
         birthdate: Some(date(1990, 1, 1)),
-        gender: None,
-        ethnicity: None,
         employment_type: Some("Full-time".into()),
         start_date: Some(date(2024, 2, 1)),
-        end_date: None,
-        sync_stopped: None,
+        ..Person::named(id.into(), Source::Justworks, status, name.into())
     }
 }
 

@@ -253,6 +253,34 @@ pub struct Person {
     pub sync_stopped: Option<SyncStop>,
 }
 
+impl Person {
+    /// Someone known by name only: everything else unknown (`None`, no phones).
+    pub fn named(id: String, source: Source, status: PersonStatus, name: String) -> Self {
+        Self {
+            id,
+            source,
+            justworks_id: None,
+            work_id: None,
+            status,
+            name,
+            given_name: None,
+            family_name: None,
+            preferred_name: None,
+            work_email: None,
+            personal_email: None,
+            phones: Vec::new(),
+            home_address: None,
+            birthdate: None,
+            gender: None,
+            ethnicity: None,
+            employment_type: None,
+            start_date: None,
+            end_date: None,
+            sync_stopped: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum JobStatus {
     /// Someone holds it.

@@ -33,26 +33,18 @@ pub(crate) const MIA_SECRETS: &[&str] = &["90,000.00", "1990-05-06", "mia.home@e
 pub(crate) fn person(id: &str, name: &str, email: Option<&str>) -> Person {
     let (given, family) = name.split_once(' ').unwrap_or((name, ""));
     Person {
-        id: id.into(),
-        source: Source::Justworks,
         justworks_id: Some(format!("jw-{id}")),
-        work_id: None,
-        status: PersonStatus::Active,
-        name: name.into(),
         given_name: Some(given.into()),
         family_name: Some(family.into()),
-        preferred_name: None,
         work_email: email.map(str::to_owned),
-        personal_email: None,
-        phones: Vec::new(),
-        home_address: None,
-        birthdate: None,
-        gender: None,
-        ethnicity: None,
         employment_type: Some("Full-time".into()),
         start_date: Some(date(2024, 2, 1)),
-        end_date: None,
-        sync_stopped: None,
+        ..Person::named(
+            id.into(),
+            Source::Justworks,
+            PersonStatus::Active,
+            name.into(),
+        )
     }
 }
 

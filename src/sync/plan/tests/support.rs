@@ -262,26 +262,13 @@ pub(super) fn warned(plan: &Plan, needle: &str) -> bool {
 /// A person made by hand in orgsync.
 pub(super) fn manual_person(id: &str, name: &str, work_email: Option<&str>) -> Person {
     Person {
-        id: id.to_owned(),
-        source: Source::Manual,
-        justworks_id: None,
-        work_id: None,
-        status: PersonStatus::Active,
-        name: name.to_owned(),
-        given_name: None,
-        family_name: None,
-        preferred_name: None,
         work_email: work_email.map(str::to_owned),
-        personal_email: None,
-        phones: Vec::new(),
-        home_address: None,
-        birthdate: None,
-        gender: None,
-        ethnicity: None,
-        employment_type: None,
-        start_date: None,
-        end_date: None,
-        sync_stopped: None,
+        ..Person::named(
+            id.to_owned(),
+            Source::Manual,
+            PersonStatus::Active,
+            name.to_owned(),
+        )
     }
 }
 
