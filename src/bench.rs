@@ -7,7 +7,7 @@
 //! with N people instead (`pages.rs`).
 
 use crate::apps::{self, justworks};
-use crate::justworks::TotpSeed;
+use crate::justworks::{TotpSeed, totp};
 use crate::secrets::SecretString;
 use crate::state::AppState;
 use crate::sync::pipeline;
@@ -245,8 +245,8 @@ async fn measure(
         anyhow::bail!("{scenario} failed: {error}");
     }
     // A new TOTP step for the next sign-in: the sandbox refuses a code used twice.
-    let step_left = 30 - (time::OffsetDateTime::now_utc().unix_timestamp() % 30);
-    tokio::time::sleep(Duration::from_secs(step_left as u64 + 1)).await;
+    let step_left = totp::STEP_SECONDS - totp::now_unix() % totp::STEP_SECONDS;
+    tokio::time::sleep(Duration::from_secs(step_left + 1)).await;
     Ok(Measure {
         scenario,
         members,

@@ -5,6 +5,7 @@ use crate::audit::{self, Actor};
 use crate::auth::AccessLevel;
 use crate::auth::password::{check_new_password, hash_password_blocking};
 use crate::auth::users::{self, CreateUserError, NewUser, check_email, check_name};
+use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::crypto::Crypto;
 use crate::db::Db;
@@ -23,8 +24,8 @@ pub async fn create_user(
     let level = AccessLevel::parse(level)
         .ok_or_else(|| anyhow::anyhow!("--level must be owner, technical-owner or member"))?;
     check_new_password(password.expose()).map_err(|e| anyhow::anyhow!("password: {e}"))?;
-    // The command line has no app clock: it runs once, now.
-    let now = jiff::Timestamp::now();
+    // The command line has no app clock: it reads the machine's, once.
+    let now = SystemClock.now();
     crate::data_dir::prepare(&config.data_dir, config.database_url.expose())?;
     let db = Db::connect(config.database_url.expose()).await?;
     // Refuse to touch a database whose key does not match, as the server would.

@@ -163,11 +163,6 @@ impl Db {
     }
 }
 
-/// Now, as stored: UTC milliseconds since the epoch.
-pub fn now_ms() -> i64 {
-    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
-}
-
 /// A new id: a UUIDv7 (time-ordered, so indexes stay compact), as text.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

@@ -100,13 +100,8 @@ pub async fn current(db: &Db) -> sqlx::Result<OrgSettings> {
 }
 
 /// The org's date now, as the sync plan counts days.
-pub async fn today(conn: &mut AnyConnection, now: Timestamp) -> sqlx::Result<time::Date> {
-    let date = load(conn).await?.today(now);
-    let month = time::Month::try_from(date.month() as u8).expect("a month is 1–12");
-    Ok(
-        time::Date::from_calendar_date(date.year().into(), month, date.day() as u8)
-            .expect("a calendar date jiff made is valid"),
-    )
+pub async fn today(conn: &mut AnyConnection, now: Timestamp) -> sqlx::Result<jiff::civil::Date> {
+    Ok(load(conn).await?.today(now))
 }
 
 /// Today in the org's zone, as YYYY-MM-DD (a form's default date).

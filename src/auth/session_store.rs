@@ -4,11 +4,12 @@
 //! so that all of a user's sessions can be ended at once. Expiry is stored and checked on
 //! the app's clock (a test clock moves sessions with it).
 
-use crate::clock::Clock;
+use crate::clock::{Clock, SystemClock};
 use crate::db::Db;
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
+use tower_sessions::cookie::time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
@@ -37,17 +38,19 @@ impl DbSessionStore {
     /// both clocks agree in production and a test clock moves sessions with it.
     /// (Milliseconds: whole seconds would cut up to a second off a short idle timeout.)
     fn expires_at_ms(&self, record: &Record) -> i64 {
-        let left = record.expiry_date - time::OffsetDateTime::now_utc();
-        self.clock.now_ms() + left.whole_milliseconds() as i64
+        let expiry_ms = (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64;
+        self.clock.now_ms() + (expiry_ms - SystemClock.now_ms())
     }
 
     /// The stored expiry as tower-sessions dates it (the inverse of `expires_at_ms`).
-    fn expiry_date(&self, expires_at: i64) -> session_store::Result<time::OffsetDateTime> {
-        time::OffsetDateTime::now_utc()
-            .checked_add(time::Duration::milliseconds(
-                expires_at - self.clock.now_ms(),
-            ))
-            .ok_or_else(|| session_store::Error::Decode("session expiry out of range".into()))
+    fn expiry_date(&self, expires_at: i64) -> session_store::Result<OffsetDateTime> {
+        let out_of_range = || session_store::Error::Decode("session expiry out of range".into());
+        let expiry_ms = SystemClock
+            .now_ms()
+            .checked_add(expires_at - self.clock.now_ms())
+            .ok_or_else(out_of_range)?;
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(expiry_ms) * 1_000_000)
+            .map_err(|_| out_of_range())
     }
 
     /// Removes expired sessions; run now and then by a background task.
@@ -68,6 +71,18 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
 
+/// A record's `data` (JSON) and `user_id` columns.
+fn data_columns(record: &Record) -> session_store::Result<(String, Option<String>)> {
+    let data = serde_json::to_string(&record.data)
+        .map_err(|e| session_store::Error::Encode(e.to_string()))?;
+    let user_id = record
+        .data
+        .get(USER_ID_KEY)
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
+    Ok((data, user_id))
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
     /// Inserts the session under a fresh id, always: a session ended by sign-out keeps
@@ -77,13 +92,7 @@ impl SessionStore for DbSessionStore {
         record.id = Id::default();
         // A 128-bit random id collides practically never; still, never overwrite one.
         loop {
-            let data = serde_json::to_string(&record.data)
-                .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-            let user_id = record
-                .data
-                .get(USER_ID_KEY)
-                .and_then(|v| v.as_str())
-                .map(str::to_owned);
+            let (data, user_id) = data_columns(record)?;
             let inserted = sqlx::query(
                 "INSERT INTO sessions (id_hash, user_id, data, expires_at) VALUES ($1, $2, $3, $4) \
                  ON CONFLICT (id_hash) DO NOTHING",
@@ -107,13 +116,7 @@ impl SessionStore for DbSessionStore {
     /// afterwards finds no row and changes nothing — a deleted session stays deleted.
     /// New sessions are inserted by `create` only, under a fresh id.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data)
-            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
-        let user_id = record
-            .data
-            .get(USER_ID_KEY)
-            .and_then(|v| v.as_str())
-            .map(str::to_owned);
+        let (data, user_id) = data_columns(record)?;
         sqlx::query(
             "UPDATE sessions SET user_id = $1, data = $2, expires_at = $3 WHERE id_hash = $4",
         )

@@ -236,8 +236,8 @@ impl Paused {
 /// "Try again after 06:05 UTC (in about 12 minutes)."
 pub fn try_again_sentence(until_ms: i64, now_ms: i64) -> String {
     let minutes = ((until_ms - now_ms).max(0) + 59_999) / 60_000;
-    let at = time::OffsetDateTime::from_unix_timestamp(until_ms / 1000)
-        .map(|t| format!("{:02}:{:02} UTC", t.hour(), t.minute()))
+    let at = jiff::Timestamp::from_second(until_ms / 1000)
+        .map(|t| t.strftime("%H:%M UTC").to_string())
         .unwrap_or_else(|_| "a few minutes".into());
     let wait = if minutes <= 1 {
         "in about a minute".to_owned()

@@ -4,7 +4,7 @@
 //! that figures of two runs compare.
 
 use crate::org::model::{Compensation, Job, JobStatus, Person, PersonStatus, Source};
-use time::macros::date;
+use jiff::civil::date;
 
 /// The fewest people the shape above needs (head, VPs, directors, managers, one report).
 pub const SMALLEST: usize = 1_112;
@@ -98,32 +98,20 @@ pub fn generate(n: usize) -> (Vec<Person>, Vec<Job>) {
 
 fn person(id: &str, name: &str, email: &str, departed: bool) -> Person {
     let (given, family) = name.split_once(' ').unwrap_or((name, ""));
+    let status = if departed {
+        PersonStatus::Departed
+    } else {
+        PersonStatus::Active
+    };
     Person {
-        id: id.into(),
-        source: Source::Justworks,
         justworks_id: Some(format!("jw-{id}")),
-        work_id: None,
-        status: if departed {
-            PersonStatus::Departed
-        } else {
-            PersonStatus::Active
-        },
-        name: name.into(),
         given_name: Some(given.into()),
         family_name: Some(family.into()),
-        preferred_name: None,
         work_email: Some(email.into()),
-        personal_email: None,
-        phones: Vec::new(),
-        home_address: None,
-        birthdate: Some(date!(1990 - 01 - 01)),
-        gender: None,
-        ethnicity: None,
+        birthdate: Some(date(1990, 1, 1)),
         employment_type: Some("Full-time".into()),
-        start_date: Some(date!(2024 - 02 - 01)),
-        end_date: None,
-        sync_stopped: None,
-        hand: Default::default(),
+        start_date: Some(date(2024, 2, 1)),
+        ..Person::named(id.into(), Source::Justworks, status, name.into())
     }
 }
 
@@ -148,7 +136,7 @@ fn job(
         location: Some(group.1.into()),
         manager_job_id: manager,
         compensation: None,
-        start_date: Some(date!(2024 - 02 - 01)),
+        start_date: Some(date(2024, 2, 1)),
         end_date: None,
         hand: Default::default(),
     }

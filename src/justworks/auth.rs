@@ -10,9 +10,10 @@ use super::seed::TotpSeed;
 use super::totp::{justworks_code, next_step_start, now_unix};
 use super::transport::Transport;
 use super::wire::{ErrorAnswer, LoginAnswer, MfaAnswer};
+use crate::clock::{Clock, SystemClock};
 use crate::secrets::SecretString;
 use reqwest::StatusCode;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// What orgsync signs in to Justworks with: typed on the settings page or read from the
 /// stored (encrypted) secrets. `Debug` shows the username only.
@@ -194,10 +195,9 @@ fn read_mfa(status: StatusCode, body: &[u8], base: &str) -> Result<MfaOutcome, J
 
 /// Sleeps until just after the step following the one `now` falls in has begun.
 async fn wait_for_next_step(now: u64) {
-    let target = UNIX_EPOCH + Duration::from_secs(next_step_start(now));
-    let remaining = target
-        .duration_since(SystemTime::now())
-        .unwrap_or(Duration::ZERO);
+    let target_ms = i64::try_from(next_step_start(now)).unwrap_or(i64::MAX / 1000) * 1000;
+    let remaining =
+        Duration::from_millis(u64::try_from(target_ms - SystemClock.now_ms()).unwrap_or(0));
     // A little past the boundary, so both clocks agree the new step has started.
     tokio::time::sleep(remaining + Duration::from_millis(250)).await;
 }

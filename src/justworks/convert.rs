@@ -9,9 +9,8 @@
 use super::clean;
 use super::wire::*;
 use crate::org::roster::*;
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{Date, OffsetDateTime};
+use jiff::Timestamp;
+use jiff::civil::Date;
 
 /// What was wrong with a record, for the log. Holds ids and field names only.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +87,7 @@ fn convert_member(w: WireMember) -> Result<RosterMember, ConversionError> {
         None => None,
     };
     let updated_at = match text(w.updated_at) {
-        Some(s) => Some(OffsetDateTime::parse(&s, &Rfc3339).map_err(|_| {
+        Some(s) => Some(s.parse::<Timestamp>().map_err(|_| {
             ConversionError(format!(
                 "member {}: updated_at is not an RFC 3339 time",
                 w.id
@@ -204,9 +203,9 @@ fn text(value: Option<String>) -> Option<String> {
 
 fn date(value: Option<String>) -> Result<Option<Date>, ()> {
     match text(value) {
-        Some(s) => Date::parse(&s, format_description!("[year]-[month]-[day]"))
-            .map(Some)
-            .map_err(|_| ()),
+        // `YYYY-MM-DD` only: jiff alone would also read `20210301` or a date with a time.
+        Some(s) if s.len() == 10 => s.parse().map(Some).map_err(|_| ()),
+        Some(_) => Err(()),
         None => Ok(None),
     }
 }
@@ -214,7 +213,7 @@ fn date(value: Option<String>) -> Result<Option<Date>, ()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::{date, datetime};
+    use jiff::civil::date;
 
     fn wire(json: &str) -> WireMember {
         serde_json::from_str(json).unwrap()
@@ -261,21 +260,21 @@ mod tests {
         );
         assert_eq!(m.office.as_ref().unwrap().id, "off_1");
         assert_eq!(m.manager_id.as_deref(), Some("mem_11aa"));
-        assert_eq!(m.start_date, Some(date!(2021 - 03 - 01)));
+        assert_eq!(m.start_date, Some(date(2021, 3, 1)));
         assert_eq!(m.termination_date, None);
         assert_eq!(m.work_email(), Some("ana@acme.test"));
         assert_eq!(m.personal_email(), Some("ana@example.test"));
         assert_eq!(m.phones[0].kind.as_deref(), Some("mobile"));
         assert_eq!(m.home_address().unwrap().city.as_deref(), Some("Brooklyn"));
-        assert_eq!(m.date_of_birth, Some(date!(1990 - 07 - 14)));
+        assert_eq!(m.date_of_birth, Some(date(1990, 7, 14)));
         assert_eq!(m.eeo1_race.as_deref(), Some("Hispanic or Latino"));
         let pay = m.pay.unwrap();
         assert_eq!(pay.amount_minor, 18_500_000);
         assert_eq!(pay.currency, "USD");
         assert_eq!(pay.basis, Some(PayBasis::Salary));
-        assert_eq!(pay.effective_date, Some(date!(2024 - 01 - 01)));
+        assert_eq!(pay.effective_date, Some(date(2024, 1, 1)));
         assert_eq!(m.pay_frequency.as_deref(), Some("semimonthly"));
-        assert_eq!(m.updated_at, Some(datetime!(2026-11-20 14:03:11 UTC)));
+        assert_eq!(m.updated_at, Some("2026-11-20T14:03:11Z".parse().unwrap()));
     }
 
     #[test]

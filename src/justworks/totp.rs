@@ -5,8 +5,8 @@
 //! what signs in.
 
 use super::seed::TotpSeed;
+use crate::clock::{Clock, SystemClock};
 use crate::secrets::SecretString;
-use std::time::{SystemTime, UNIX_EPOCH};
 use totp_rs::{Algorithm, Builder};
 
 /// Length of one TOTP time step, in seconds.
@@ -66,12 +66,10 @@ pub fn next_step_start(unix_time: u64) -> u64 {
     (step_of(unix_time) + 1) * STEP_SECONDS
 }
 
-/// Seconds since the Unix epoch, by this server's clock.
+/// Seconds since the Unix epoch, by the machine's clock: a code must be valid on
+/// Justworks' wall clock, so never a test clock.
 pub fn now_unix() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
+    u64::try_from(SystemClock.now().as_second()).unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -230,41 +230,46 @@ impl Plan {
     /// Applies the plan to an org in memory: what the database apply does, for tests
     /// (and property tests) of the plan.
     pub fn apply_to(&self, org: &mut Org) {
-        let mut people: HashMap<String, usize> = org
-            .people
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
-        for change in &self.people {
-            match change {
-                PersonChange::Create(p) => {
-                    people.insert(p.id.clone(), org.people.len());
-                    org.people.push(Person::clone(p));
-                }
-                PersonChange::Update { after, .. } => {
-                    if let Some(&i) = people.get(&after.id) {
-                        org.people[i] = Person::clone(after);
-                    }
-                }
+        let people = self.people.iter().map(|change| match change {
+            PersonChange::Create(p) => Upsert::Create(&**p),
+            PersonChange::Update { after, .. } => Upsert::Update(&**after),
+        });
+        upsert(&mut org.people, |p| &p.id, people);
+        let jobs = self.jobs.iter().map(|change| match change {
+            JobChange::Create(j) => Upsert::Create(&**j),
+            JobChange::Update { after, .. } => Upsert::Update(&**after),
+        });
+        upsert(&mut org.jobs, |j| &j.id, jobs);
+    }
+}
+
+/// A row to add, or the new state of a row already there (found by id).
+enum Upsert<'a, T> {
+    Create(&'a T),
+    Update(&'a T),
+}
+
+/// Applies creates and updates, in order, to rows keyed by `id`; an update of an
+/// unknown row is ignored.
+fn upsert<'a, T: Clone + 'a>(
+    rows: &mut Vec<T>,
+    id: impl Fn(&T) -> &String,
+    changes: impl Iterator<Item = Upsert<'a, T>>,
+) {
+    let mut at: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, row)| (id(row).clone(), i))
+        .collect();
+    for change in changes {
+        match change {
+            Upsert::Create(row) => {
+                at.insert(id(row).clone(), rows.len());
+                rows.push(row.clone());
             }
-        }
-        let mut jobs: HashMap<String, usize> = org
-            .jobs
-            .iter()
-            .enumerate()
-            .map(|(i, j)| (j.id.clone(), i))
-            .collect();
-        for change in &self.jobs {
-            match change {
-                JobChange::Create(j) => {
-                    jobs.insert(j.id.clone(), org.jobs.len());
-                    org.jobs.push(Job::clone(j));
-                }
-                JobChange::Update { after, .. } => {
-                    if let Some(&i) = jobs.get(&after.id) {
-                        org.jobs[i] = Job::clone(after);
-                    }
+            Upsert::Update(row) => {
+                if let Some(&i) = at.get(id(row)) {
+                    rows[i] = row.clone();
                 }
             }
         }

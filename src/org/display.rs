@@ -2,12 +2,12 @@
 //! "185,000.00 USD (salary, semimonthly)" with the currency's minor digits, phones
 //! joined by ", ", an address on one line, a manager by the name of who holds the job.
 
-use time::Date;
+use jiff::civil::Date;
 
 use crate::org::model::{Address, Compensation, Job, JobStatus, Person, Phone};
 
 pub fn date(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    d.to_string()
 }
 
 pub fn money(c: &Compensation) -> String {

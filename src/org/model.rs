@@ -2,7 +2,7 @@
 //! No I/O here: loading and saving live in `org::store`.
 
 /// The calendar date every date field of the org holds.
-pub use time::Date;
+pub use jiff::civil::Date;
 
 use crate::org::pins::Hand;
 
@@ -282,6 +282,35 @@ pub struct Person {
     pub sync_stopped: Option<SyncStop>,
     /// Pins and the fields set by hand (`org::pins`).
     pub hand: Hand,
+}
+
+impl Person {
+    /// Someone known by name only: everything else unknown (`None`, no phones).
+    pub fn named(id: String, source: Source, status: PersonStatus, name: String) -> Self {
+        Self {
+            id,
+            source,
+            justworks_id: None,
+            work_id: None,
+            status,
+            name,
+            given_name: None,
+            family_name: None,
+            preferred_name: None,
+            work_email: None,
+            personal_email: None,
+            phones: Vec::new(),
+            home_address: None,
+            birthdate: None,
+            gender: None,
+            ethnicity: None,
+            employment_type: None,
+            start_date: None,
+            end_date: None,
+            sync_stopped: None,
+            hand: Hand::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -7,7 +7,8 @@
 //! The rule it carries from the contract (docs/justworks.md): an absent value is `None`
 //! and means *unknown*, never *cleared*. Empty strings are treated as absent too.
 
-use time::{Date, OffsetDateTime};
+use jiff::Timestamp;
+use jiff::civil::Date;
 
 /// One pull: the company and every member, each exactly once.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,7 +93,7 @@ pub struct RosterMember {
     pub pay: Option<RosterPay>,
     /// "weekly", "semimonthly", … as the source says it.
     pub pay_frequency: Option<String>,
-    pub updated_at: Option<OffsetDateTime>,
+    pub updated_at: Option<Timestamp>,
 }
 
 impl RosterMember {

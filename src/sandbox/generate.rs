@@ -13,7 +13,8 @@ mod member;
 
 use std::collections::{HashMap, HashSet};
 
-use time::{Date, Duration};
+use jiff::ToSpan;
+use jiff::civil::{Date, date};
 
 use super::catalog::DEPARTMENTS;
 use super::company::{Company, GeneratedCredentials, credentials};
@@ -27,7 +28,7 @@ const MEMBER_STREAM: u64 = 11;
 const ID_STREAM: u64 = 12;
 
 /// Generated history ends here (or today, if earlier). Move it when the data looks old.
-const HISTORY_ENDS: Date = time::macros::date!(2026 - 10 - 01);
+const HISTORY_ENDS: Date = date(2026, 10, 1);
 
 pub(crate) struct Generated {
     pub company: Company,
@@ -57,7 +58,7 @@ pub(crate) fn generate(seed: u64, members: usize, today: Date) -> Generated {
     let company = Company::generate(seed, members, &departments);
     let credentials = credentials(seed, &company.domain);
 
-    let founded = history_end - Duration::days(founding_age_days(members));
+    let founded = history_end - founding_age_days(members).days();
     let mut slots: Vec<Slot> = seats
         .into_iter()
         .map(|seat| Slot {
@@ -69,7 +70,7 @@ pub(crate) fn generate(seed: u64, members: usize, today: Date) -> Generated {
         })
         .collect();
     add_departed(&mut slots, departed, &mut rng);
-    let span = (history_end - founded).whole_days();
+    let span = days_between(founded, history_end);
     for slot in slots.iter_mut().skip(1) {
         // Heads joined early; everyone else mostly recently, as in a growing company.
         // (Plain arithmetic only: `powf` may differ in the last bit between platforms.)
@@ -80,12 +81,12 @@ pub(crate) fn generate(seed: u64, members: usize, today: Date) -> Generated {
         };
         let latest = if slot.active { span } else { span - 120 };
         slot.start =
-            history_end - Duration::days((latest as f64 * (1.0 - recent)) as i64 + (span - latest));
+            history_end - ((latest as f64 * (1.0 - recent)) as i64 + (span - latest)).days();
         slot.contractor =
             slot.seat.role == Role::Individual && slot.seat.department != 0 && rng.chance(0.065);
         if !slot.active {
-            let after = (history_end - slot.start).whole_days() - 30;
-            slot.termination = Some(slot.start + Duration::days(30 + rng.between(0, after.max(0))));
+            let after = days_between(slot.start, history_end) - 30;
+            slot.termination = Some(slot.start + (30 + rng.between(0, after.max(0))).days());
         }
     }
     schedule_departures(&mut slots, today, &mut rng);
@@ -155,6 +156,11 @@ fn names_of(stored: &StoredMember) -> Vec<String> {
     names
 }
 
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+fn days_between(from: Date, to: Date) -> i64 {
+    i64::from((to - from).get_days())
+}
+
 /// Older for bigger companies: a few years for a start-up, decades for 100 000 people.
 fn founding_age_days(members: usize) -> i64 {
     let years = 2.0 + 1.3 * f64::from(members.max(2).ilog2());
@@ -206,7 +212,7 @@ fn schedule_departures(slots: &mut [Slot], today: Date, rng: &mut Rng) {
     while chosen.len() < wanted {
         let i = 1 + rng.below(active - 1);
         if slots[i].seat.role == Role::Individual && chosen.insert(i) {
-            slots[i].termination = Some(today + Duration::days(rng.between(7, 120)));
+            slots[i].termination = Some(today + rng.between(7, 120).days());
         }
     }
 }

@@ -11,9 +11,8 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use data_encoding::BASE64URL_NOPAD;
+use jiff::Timestamp;
 use sha2::{Digest, Sha256};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 use super::AppState;
 use super::auth::Authorized;
@@ -71,7 +70,7 @@ pub(crate) struct PageQuery {
     limit: usize,
     /// `Some(true)` for `status=active`, `Some(false)` for `terminated`.
     active: Option<bool>,
-    updated_at: Vec<(Comparison, OffsetDateTime)>,
+    updated_at: Vec<(Comparison, Timestamp)>,
 }
 
 impl PageQuery {
@@ -116,7 +115,7 @@ impl PageQuery {
                         "updated_at_ne" => Comparison::Ne,
                         _ => return Err(bad(format!("unknown query parameter {other:?}"))),
                     };
-                    let at = OffsetDateTime::parse(value, &Rfc3339).map_err(|_| {
+                    let at = value.parse::<Timestamp>().map_err(|_| {
                         bad(format!(
                             "{other} must be an RFC 3339 time such as 2026-01-31T09:00:00Z"
                         ))

@@ -29,15 +29,17 @@ mod wire;
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
-use std::time::SystemTime;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 use data_encoding::BASE32_NOPAD;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
 use rand::Rng as _;
-use time::OffsetDateTime;
+
+use crate::clock::SystemClock;
 
 use auth::Authenticator;
 use faults::Faults;
@@ -135,7 +137,7 @@ pub async fn start(
     let addr = listener.local_addr()?;
     // 100 000 members take a moment to generate: keep it off the async workers.
     let state =
-        tokio::task::spawn_blocking(move || AppState::generate(options, Arc::new(SystemTime::now)))
+        tokio::task::spawn_blocking(move || AppState::generate(options, Arc::new(SystemClock)))
             .await?;
     let app = router(state.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -194,7 +196,7 @@ fn router(state: AppState) -> Router {
 }
 
 /// The sandbox's clock (injectable so that tests can fix the time).
-type Clock = Arc<dyn Fn() -> SystemTime + Send + Sync>;
+type Clock = Arc<dyn crate::clock::Clock>;
 
 #[derive(Clone)]
 struct AppState(Arc<Inner>);
@@ -210,7 +212,7 @@ struct Inner {
 
 impl AppState {
     fn generate(options: SandboxOptions, clock: Clock) -> Self {
-        let today = OffsetDateTime::from(clock()).date();
+        let today = TimeZone::UTC.to_datetime(clock.now()).date();
         let generated = generate::generate(options.seed, options.members, today);
         let credentials = SandboxCredentials {
             username: generated.credentials.username.clone(),
@@ -259,15 +261,12 @@ impl AppState {
         &self.0.credentials
     }
 
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::from((self.0.clock)())
+    fn now(&self) -> Timestamp {
+        self.0.clock.now()
     }
 
     fn unix_now(&self) -> u64 {
-        (self.0.clock)()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0)
+        u64::try_from(self.0.clock.now().as_second()).unwrap_or(0)
     }
 }
 

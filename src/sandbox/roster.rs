@@ -8,9 +8,8 @@
 
 use std::collections::HashMap;
 
+use jiff::{RoundMode, Timestamp, TimestampRound, Unit};
 use serde_json::{Map, Value};
-use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub(crate) enum RosterError {
@@ -25,7 +24,7 @@ pub(crate) enum RosterError {
 pub(crate) struct StoredMember {
     id: Option<Box<str>>,
     active: Option<bool>,
-    updated_at: Option<OffsetDateTime>,
+    updated_at: Option<Timestamp>,
     /// Active with no manager: the top of the tree.
     top: bool,
     json: Box<str>,
@@ -37,7 +36,7 @@ impl StoredMember {
         id: &str,
         active: bool,
         has_manager: bool,
-        updated_at: OffsetDateTime,
+        updated_at: Timestamp,
         json: String,
     ) -> Self {
         Self {
@@ -60,7 +59,7 @@ impl StoredMember {
             updated_at: object
                 .get("updated_at")
                 .and_then(Value::as_str)
-                .and_then(|s| OffsetDateTime::parse(s, &Rfc3339).ok()),
+                .and_then(|s| s.parse::<Timestamp>().ok()),
             top: active == Some(true) && !has_manager,
             json: value.to_string().into_boxed_str(),
         })
@@ -75,7 +74,7 @@ impl StoredMember {
         self.active
     }
 
-    pub(crate) fn updated_at(&self) -> Option<OffsetDateTime> {
+    pub(crate) fn updated_at(&self) -> Option<Timestamp> {
         self.updated_at
     }
 
@@ -157,7 +156,7 @@ impl Roster {
         &mut self,
         id: &str,
         patch: &Value,
-        now: OffsetDateTime,
+        now: Timestamp,
     ) -> Result<Value, RosterError> {
         if !patch.is_object() {
             return Err(RosterError::PatchNotAnObject);
@@ -181,7 +180,7 @@ impl Roster {
         &mut self,
         id: &str,
         member: Value,
-        now: OffsetDateTime,
+        now: Timestamp,
     ) -> Result<(Value, bool), RosterError> {
         let Value::Object(mut object) = member else {
             return Err(RosterError::NotAnObject(0));
@@ -250,12 +249,18 @@ pub(crate) fn merge_patch(target: &mut Value, patch: &Value) {
 }
 
 /// `2026-11-20T14:03:11Z`: UTC, whole seconds.
-pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .expect("0 is a valid nanosecond")
-        .format(&Rfc3339)
-        .expect("a UTC time formats as RFC 3339")
+pub(crate) fn rfc3339(at: Timestamp) -> String {
+    whole_seconds(at).to_string()
+}
+
+/// `at` with its fraction of a second dropped (towards the past, before 1970 too).
+fn whole_seconds(at: Timestamp) -> Timestamp {
+    at.round(
+        TimestampRound::new()
+            .smallest(Unit::Second)
+            .mode(RoundMode::Floor),
+    )
+    .expect("flooring to a second stays in range")
 }
 
 #[cfg(test)]
@@ -341,16 +346,13 @@ mod tests {
     #[test]
     fn patching_a_member_keeps_what_the_patch_does_not_name_and_bumps_updated_at() {
         let mut roster = roster();
-        let now = time::macros::datetime!(2026-11-20 14:03:11.5 UTC);
+        let now: Timestamp = "2026-11-20T14:03:11.5Z".parse().unwrap();
         let merged = roster
             .patch("m2", &json!({"job_title": "President"}), now)
             .unwrap();
         assert_eq!(merged["manager"], json!({"id": "top"}));
         assert_eq!(merged["updated_at"], "2026-11-20T14:03:11Z");
-        assert_eq!(
-            roster.members()[1].updated_at(),
-            Some(now.replace_nanosecond(0).unwrap())
-        );
+        assert_eq!(roster.members()[1].updated_at(), Some(whole_seconds(now)));
         assert_eq!(
             roster.patch("nobody", &json!({}), now),
             Err(RosterError::NotFound("nobody".into()))
@@ -360,7 +362,7 @@ mod tests {
     #[test]
     fn a_new_hire_can_be_added_at_the_end() {
         let mut roster = roster();
-        let now = OffsetDateTime::UNIX_EPOCH;
+        let now = Timestamp::UNIX_EPOCH;
         let (member, added) = roster
             .put(
                 "new",
@@ -378,7 +380,7 @@ mod tests {
     fn the_org_head_is_the_one_active_member_without_a_manager() {
         let mut roster = roster();
         assert_eq!(roster.org_head().as_deref(), Some("Tó Top"));
-        let now = OffsetDateTime::UNIX_EPOCH;
+        let now = Timestamp::UNIX_EPOCH;
         roster.patch("m2", &json!({"manager": null}), now).unwrap();
         assert_eq!(roster.org_head(), None, "two tops: no single org head");
     }

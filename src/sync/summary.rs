@@ -109,21 +109,25 @@ pub fn noun(kind: ChangeKind, n: i64) -> &'static str {
     }
 }
 
+/// From `(kind name, people)` pairs, for tests.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tally(rows: &[(&str, i64)]) -> Tally {
+impl Tally {
+    pub(crate) fn of(rows: &[(&str, i64)]) -> Self {
         let rows: Vec<(ChangeKind, i64)> = rows
             .iter()
             .map(|(k, n)| (ChangeKind::parse(k).expect("a kind"), *n))
             .collect();
-        Tally::from_rows(&rows)
+        Self::from_rows(&rows)
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     #[test]
     fn hires_departures_and_rehires_are_named_and_the_rest_counted_together() {
-        let t = tally(&[
+        let t = Tally::of(&[
             ("departure", 1),
             ("new_hire", 3),
             ("title_change", 2),
@@ -140,13 +144,13 @@ mod tests {
 
     #[test]
     fn one_of_a_kind_is_singular() {
-        let t = tally(&[("rehire", 1), ("manager_change", 1)]);
+        let t = Tally::of(&[("rehire", 1), ("manager_change", 1)]);
         assert_eq!(t.phrase().as_deref(), Some("1 rehire, 1 other change"));
     }
 
     #[test]
     fn nothing_changed_has_no_phrase() {
-        assert_eq!(tally(&[]).phrase(), None);
-        assert!(tally(&[("new_hire", 0)]).is_empty());
+        assert_eq!(Tally::of(&[]).phrase(), None);
+        assert!(Tally::of(&[("new_hire", 0)]).is_empty());
     }
 }

@@ -38,12 +38,8 @@ pub struct RunJson {
 }
 
 fn rfc3339(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .ok()
-        .and_then(|t| {
-            t.format(&time::format_description::well_known::Rfc3339)
-                .ok()
-        })
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
         .unwrap_or_default()
 }
 

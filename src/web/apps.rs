@@ -176,6 +176,16 @@ async fn load_config(state: &AppState) -> AppResult<Option<justworks::Config>> {
     }
 }
 
+/// The configuration a form posts against; refused when Justworks is not installed.
+async fn installed_config(state: &AppState) -> AppResult<justworks::Config> {
+    load_config(state).await?.ok_or_else(|| {
+        AppError::BadRequest(
+            "Justworks is not installed: install it on the Apps and Integrations page first."
+                .into(),
+        )
+    })
+}
+
 async fn justworks_page(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
@@ -271,12 +281,7 @@ async fn save_settings(
     headers: HeaderMap,
     RepeatedForm(form): RepeatedForm<justworks::SettingsForm>,
 ) -> AppResult<Response> {
-    let Some(config) = load_config(&state).await? else {
-        return Err(AppError::BadRequest(
-            "Justworks is not installed: install it on the Apps and Integrations page first."
-                .into(),
-        ));
-    };
+    let config = installed_config(&state).await?;
     let all_users = users::list(&state.db).await?;
     let valid = match justworks::validate(&form, &config, &all_users) {
         Ok(valid) => valid,
@@ -322,12 +327,7 @@ async fn test_connection(
     headers: HeaderMap,
     RepeatedForm(form): RepeatedForm<justworks::SettingsForm>,
 ) -> AppResult<Response> {
-    let Some(config) = load_config(&state).await? else {
-        return Err(AppError::BadRequest(
-            "Justworks is not installed: install it on the Apps and Integrations page first."
-                .into(),
-        ));
-    };
+    let config = installed_config(&state).await?;
     let result = match credentials_to_test(&state, &config, &form).await? {
         Err(message) => ConnectionResult { ok: false, message },
         Ok(creds) => {

@@ -46,7 +46,9 @@ pub fn router(state: AppState) -> Router {
             .with_secure(state.config.cookie_secure)
             .with_path("/")
             .with_expiry(Expiry::OnInactivity(
-                time::Duration::try_from(state.config.session_idle).unwrap_or(time::Duration::HOUR),
+                // tower-sessions speaks the `time` crate (re-exported by its cookie crate).
+                tower_sessions::cookie::time::Duration::try_from(state.config.session_idle)
+                    .unwrap_or(tower_sessions::cookie::time::Duration::HOUR),
             ));
     let https = state.config.cookie_secure
         || state
@@ -105,15 +107,8 @@ pub const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
 
 /// A stored instant (UTC ms) as people read it: `2026-11-26 05:39 UTC`.
 pub fn format_time(ms: i64) -> String {
-    match time::OffsetDateTime::from_unix_timestamp(ms / 1000) {
-        Ok(t) => format!(
-            "{}-{:02}-{:02} {:02}:{:02} UTC",
-            t.year(),
-            t.month() as u8,
-            t.day(),
-            t.hour(),
-            t.minute()
-        ),
+    match jiff::Timestamp::from_second(ms / 1000) {
+        Ok(t) => t.strftime("%Y-%m-%d %H:%M UTC").to_string(),
         Err(_) => "—".into(),
     }
 }

@@ -318,15 +318,29 @@ async fn load_run(
     Ok((RunView::new(run, &kinds, state.clock.now()), kinds))
 }
 
+/// What the run page and its polled part both show, as the viewer may see it.
+async fn load_run_live(state: &AppState, id: &str, owner: bool) -> AppResult<RunLive> {
+    let sensitive = Sensitive::for_owner(owner);
+    let (view, kinds) = load_run(state, id, sensitive).await?;
+    let groups = change_groups(state, &view.run.id, &kinds, sensitive).await?;
+    let delivery = delivery(state, &view).await?;
+    Ok(RunLive {
+        view,
+        groups,
+        delivery,
+    })
+}
+
 async fn run_page(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let sensitive = Sensitive::for_owner(user.is_owner());
-    let (view, kinds) = load_run(&state, &id, sensitive).await?;
-    let groups = change_groups(&state, &view.run.id, &kinds, sensitive).await?;
-    let delivery = delivery(&state, &view).await?;
+    let RunLive {
+        view,
+        groups,
+        delivery,
+    } = load_run_live(&state, &id, user.is_owner()).await?;
     render(&RunPage {
         chrome: Chrome::for_user(&state, &user, "syncs", "Justworks sync").await?,
         view,
@@ -342,15 +356,7 @@ async fn run_live(
     RequireTechnicalOwner(user): RequireTechnicalOwner,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let sensitive = Sensitive::for_owner(user.is_owner());
-    let (view, kinds) = load_run(&state, &id, sensitive).await?;
-    let groups = change_groups(&state, &view.run.id, &kinds, sensitive).await?;
-    let delivery = delivery(&state, &view).await?;
-    render(&RunLive {
-        view,
-        groups,
-        delivery,
-    })
+    render(&load_run_live(&state, &id, user.is_owner()).await?)
 }
 
 #[derive(Template)]

@@ -260,7 +260,7 @@ async fn claims_from_two_instances_take_each_queued_run_and_mail_once() {
         text: "t".into(),
         html: "h".into(),
     };
-    let now = orgsync::db::now_ms();
+    let now = jiff::Timestamp::now().as_millisecond();
     let mut conn = a.pool().acquire().await.unwrap();
     for i in 0..n {
         let queued = runs::enqueue(&mut conn, &format!("app-{i:02}"), Cause::Manual, None, now)

@@ -400,7 +400,10 @@ const HIRE_NAME: &str = "Zoë Þórsdóttir-O'Brien";
 
 /// A new hire starting today, reporting to the org head (`head` as the sandbox has it).
 fn new_hire(id: &str, head: &Value) -> Value {
-    let today = time::OffsetDateTime::now_utc().date().to_string();
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        .to_string();
     json!({
         "id": id,
         "company_id": head["company_id"],
@@ -517,7 +520,11 @@ async fn after_a_sync_each_chosen_person_gets_a_summary_with_counts_names_and_th
     sandbox
         .patch(&promoted.0, json!({"job_title": "Principal Cartographer"}))
         .await;
-    let yesterday = (time::OffsetDateTime::now_utc().date() - time::Duration::days(1)).to_string();
+    let yesterday = (jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        - jiff::ToSpan::days(1))
+    .to_string();
     sandbox
         .patch(
             &leaver.0,

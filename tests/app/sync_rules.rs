@@ -141,7 +141,11 @@ async fn job_status(app: &TestApp, job: &str) -> (String, Option<String>) {
 }
 
 fn days_from_today(days: i64) -> String {
-    (time::OffsetDateTime::now_utc().date() + time::Duration::days(days)).to_string()
+    (jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+        + jiff::ToSpan::days(days))
+    .to_string()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -88,8 +88,7 @@ async fn the_sign_in_pause_lasts_fifteen_minutes_from_the_failures_and_says_unti
     app.create_user(MEMBER_EMAIL, MEMBER_NAME, "member").await;
     app.create_user(TECH_EMAIL, TECH_NAME, "technical-owner")
         .await;
-    let now = time::OffsetDateTime::now_utc();
-    let now_ms = (now.unix_timestamp_nanos() / 1_000_000) as i64;
+    let now_ms = jiff::Timestamp::now().as_millisecond();
 
     // Failures 16 minutes old no longer count.
     record_failures(&app, TECH_EMAIL, "127.0.0.2", now_ms - 16 * 60 * 1000).await;
@@ -106,7 +105,9 @@ async fn the_sign_in_pause_lasts_fifteen_minutes_from_the_failures_and_says_unti
         .sign_in(MEMBER_EMAIL, PASSWORD)
         .await;
     page.expect(429);
-    let until = time::OffsetDateTime::from_unix_timestamp((at + 15 * 60 * 1000) / 1000).unwrap();
+    let until = jiff::Timestamp::from_second((at + 15 * 60 * 1000) / 1000)
+        .unwrap()
+        .to_zoned(jiff::tz::TimeZone::UTC);
     let expected = format!(
         "try again after {:02}:{:02} UTC",
         until.hour(),

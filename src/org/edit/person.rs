@@ -396,29 +396,7 @@ fn shown_job(key: &str, j: &Job) -> Option<String> {
 impl Person {
     /// A person made by hand: active, with only a name so far.
     pub fn new_by_hand(id: String, name: String) -> Self {
-        Person {
-            id,
-            source: Source::Manual,
-            justworks_id: None,
-            work_id: None,
-            status: PersonStatus::Active,
-            name,
-            given_name: None,
-            family_name: None,
-            preferred_name: None,
-            work_email: None,
-            personal_email: None,
-            phones: Vec::new(),
-            home_address: None,
-            birthdate: None,
-            gender: None,
-            ethnicity: None,
-            employment_type: None,
-            start_date: None,
-            end_date: None,
-            sync_stopped: None,
-            hand: Default::default(),
-        }
+        Person::named(id, Source::Manual, PersonStatus::Active, name)
     }
 }
 

@@ -6,19 +6,15 @@ use crate::org::model::{
     UnknownValue,
 };
 use crate::org::pins::{Hand, HandFields, Pins};
+use jiff::civil::Date;
 use sqlx::{AnyConnection, FromRow};
-use time::Date;
-use time::macros::format_description;
 
 pub fn date_text(d: Option<Date>) -> Option<String> {
-    d.map(|d| {
-        d.format(format_description!("[year]-[month]-[day]"))
-            .expect("a date formats")
-    })
+    d.map(|d| d.to_string())
 }
 
 pub fn parse_date(s: Option<&str>) -> Option<Date> {
-    s.and_then(|s| Date::parse(s, format_description!("[year]-[month]-[day]")).ok())
+    s.and_then(|s| s.parse().ok())
 }
 
 /// A `people` row as `PERSON_COLUMNS` reads it (flatten it into wider query rows).
@@ -193,7 +189,7 @@ mod tests {
 
     #[test]
     fn dates_round_trip_as_text() {
-        let d = time::macros::date!(2026 - 03 - 01);
+        let d = jiff::civil::date(2026, 3, 1);
         assert_eq!(date_text(Some(d)).as_deref(), Some("2026-03-01"));
         assert_eq!(parse_date(Some("2026-03-01")), Some(d));
     }

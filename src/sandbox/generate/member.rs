@@ -4,9 +4,11 @@
 
 use std::collections::HashMap;
 
-use time::{Date, Duration, OffsetDateTime, Time};
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
 
-use super::Slot;
+use super::{Slot, days_between};
 use crate::sandbox::catalog::{COUNTRIES, City, DEPARTMENTS, PERSONAL_EMAIL_DOMAINS, US};
 use crate::sandbox::company::{Company, is_abroad};
 use crate::sandbox::people::{Person, Sex, home_address, phone};
@@ -101,8 +103,8 @@ pub(super) fn member(
         .termination
         .filter(|&end| end <= cx.history_end)
         .unwrap_or(cx.history_end);
-    let pay_date = if (last_day - slot.start).whole_days() > 400 {
-        last_day - Duration::days(rng.between(0, 365))
+    let pay_date = if days_between(slot.start, last_day) > 400 {
+        last_day - rng.between(0, 365).days()
     } else {
         slot.start
     };
@@ -112,7 +114,7 @@ pub(super) fn member(
         Role::Manager => rng.between(26, 55),
         Role::Individual => rng.between(21, 58),
     };
-    let birth = slot.start - Duration::days(age_at_start * 365 + rng.between(0, 364));
+    let birth = slot.start - (age_at_start * 365 + rng.between(0, 364)).days();
     let updated_at = updated_at(cx, slot, pay_date, rng);
 
     let department = company
@@ -289,20 +291,20 @@ fn job(cx: &Context, slot: &Slot, rng: &mut Rng) -> (String, &'static str, u64) 
 
 /// The last change to the member: a while after their last event, within history — or,
 /// for a scheduled departure, the day it was scheduled.
-fn updated_at(cx: &Context, slot: &Slot, pay_date: Date, rng: &mut Rng) -> OffsetDateTime {
+fn updated_at(cx: &Context, slot: &Slot, pay_date: Date, rng: &mut Rng) -> Timestamp {
     let day = match slot.termination {
-        Some(end) if end > cx.history_end => {
-            (cx.today - Duration::days(rng.between(1, 10))).max(slot.start)
-        }
+        Some(end) if end > cx.history_end => (cx.today - rng.between(1, 10).days()).max(slot.start),
         Some(end) => end.max(pay_date),
-        None => (slot.start.max(pay_date) + Duration::days(rng.between(0, 20))).min(cx.history_end),
+        None => (slot.start.max(pay_date) + rng.between(0, 20).days()).min(cx.history_end),
     };
     let seconds = rng.between(8 * 3600, 20 * 3600 - 1);
-    let time = Time::from_hms(
-        (seconds / 3600) as u8,
-        (seconds / 60 % 60) as u8,
-        (seconds % 60) as u8,
-    )
-    .expect("within a day");
-    day.with_time(time).assume_utc()
+    let time = day.at(
+        (seconds / 3600) as i8,
+        (seconds / 60 % 60) as i8,
+        (seconds % 60) as i8,
+        0,
+    );
+    TimeZone::UTC
+        .to_timestamp(time)
+        .expect("a day in the sandbox's history is a valid instant")
 }

@@ -3,12 +3,12 @@
 
 use std::collections::{HashMap, HashSet};
 
+use jiff::civil::{Date, date};
 use serde_json::Value;
-use time::macros::date;
 
 use crate::sandbox::generate::{Generated, generate};
 
-const TODAY: time::Date = date!(2026 - 11 - 26);
+const TODAY: Date = date(2026, 11, 26);
 
 fn members_of(generated: &Generated) -> Vec<Value> {
     generated.members.iter().map(|m| m.to_value()).collect()
@@ -200,9 +200,8 @@ fn members_have_the_documented_shape_with_no_nulls() {
         .map(|o| o["id"].as_str().unwrap())
         .collect();
     let is_date = |v: &Value| {
-        v.as_str().is_some_and(|s| {
-            time::Date::parse(s, time::macros::format_description!("[year]-[month]-[day]")).is_ok()
-        })
+        v.as_str()
+            .is_some_and(|s| s.len() == "YYYY-MM-DD".len() && s.parse::<Date>().is_ok())
     };
     for m in &members {
         let mut found = Vec::new();
@@ -238,14 +237,7 @@ fn members_have_the_documented_shape_with_no_nulls() {
         assert!(["salary", "hourly"].contains(&pay["pay_basis"].as_str().unwrap()));
         assert!(is_date(&pay["effective_date"]));
         let updated = m["updated_at"].as_str().unwrap();
-        assert!(
-            updated.ends_with('Z')
-                && time::OffsetDateTime::parse(
-                    updated,
-                    &time::format_description::well_known::Rfc3339
-                )
-                .is_ok()
-        );
+        assert!(updated.ends_with('Z') && updated.parse::<jiff::Timestamp>().is_ok());
         assert!(m["name"]["additional_names"].is_array());
     }
 }

@@ -4,16 +4,17 @@
 use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime};
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
 use data_encoding::BASE32_NOPAD;
+use jiff::{SignedDuration, Timestamp};
 use serde_json::{Value, json};
 use tower::ServiceExt;
+
+use crate::clock::{Clock, TestClock};
 
 use crate::sandbox::totp::TotpKey;
 use crate::sandbox::{AppState, SandboxOptions, router};
@@ -23,19 +24,15 @@ const NOW: u64 = 1_800_000_010;
 struct Harness {
     router: Router,
     state: AppState,
-    clock: Arc<AtomicU64>,
+    clock: Arc<TestClock>,
 }
 
 impl Harness {
     fn new(members: usize) -> Self {
-        let clock = Arc::new(AtomicU64::new(NOW));
-        let reading = clock.clone();
-        let state = AppState::generate(
-            SandboxOptions { members, seed: 7 },
-            Arc::new(move || {
-                SystemTime::UNIX_EPOCH + Duration::from_secs(reading.load(Ordering::SeqCst))
-            }),
-        );
+        let clock = Arc::new(TestClock::new(
+            Timestamp::from_second(NOW as i64).expect("NOW is a valid instant"),
+        ));
+        let state = AppState::generate(SandboxOptions { members, seed: 7 }, clock.clone());
         Self {
             router: router(state.clone()),
             state,
@@ -44,13 +41,14 @@ impl Harness {
     }
 
     fn advance(&self, seconds: u64) {
-        self.clock.fetch_add(seconds, Ordering::SeqCst);
+        self.clock
+            .advance(SignedDuration::from_secs(seconds as i64));
     }
 
     fn code(&self, offset_steps: i64) -> String {
         let seed = self.state.credentials().totp_secret.replace(' ', "");
         let key = BASE32_NOPAD.decode(seed.as_bytes()).unwrap();
-        let at = self.clock.load(Ordering::SeqCst) as i64 + offset_steps * 30;
+        let at = self.clock.now().as_second() + offset_steps * 30;
         TotpKey::new(&key).code_at(at as u64)
     }
 

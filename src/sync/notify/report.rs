@@ -212,18 +212,10 @@ pub fn sync_failed(reason: &str, started_by: &str, link: &str) -> Result<Mail, a
 mod tests {
     use super::*;
 
-    fn tally(rows: &[(&str, i64)]) -> Tally {
-        let rows: Vec<(ChangeKind, i64)> = rows
-            .iter()
-            .map(|(k, n)| (ChangeKind::parse(k).expect("a kind"), *n))
-            .collect();
-        Tally::from_rows(&rows)
-    }
-
     fn report(rows: &[(&str, i64)], names: &[(&str, &[&str])], warnings: &[&str]) -> SummaryReport {
         let warnings: Vec<String> = warnings.iter().map(|w| w.to_string()).collect();
         SummaryReport::new(
-            tally(rows),
+            Tally::of(rows),
             |kind| {
                 names
                     .iter()
@@ -263,7 +255,7 @@ mod tests {
     #[test]
     fn a_line_break_in_a_stored_name_adds_no_line_to_the_text_email() {
         let r = SummaryReport::new(
-            tally(&[("new_hire", 1)]),
+            Tally::of(&[("new_hire", 1)]),
             |_| vec!["Eve\r\nBcc: all@acme.test".to_owned()],
             &["Eve\nBcc: all@acme.test (mem_1) reports to the org head".to_owned()],
             "Mallory\n\nInjected (Sync To Primary)".into(),
@@ -311,7 +303,7 @@ mod tests {
     fn a_reader_who_may_not_see_sensitive_fields_hears_nothing_of_their_kinds() {
         // As the summary reads the history for a non-Owner: no compensation rows.
         let r = SummaryReport::new(
-            tally(&[("title_change", 1)]),
+            Tally::of(&[("title_change", 1)]),
             |_| vec!["Ana Souza".to_owned()],
             &[],
             "Run Daily".into(),
@@ -328,7 +320,7 @@ mod tests {
             );
         }
         let only_hidden = SummaryReport::new(
-            tally(&[]),
+            Tally::of(&[]),
             |_| Vec::new(),
             &[],
             "Run Daily".into(),

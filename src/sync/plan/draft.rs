@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use time::Date;
+use jiff::civil::Date;
 
 use super::fields::{self, Lookups};
 use super::history::Kinds;

@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use time::Date;
+use jiff::civil::Date;
 
 use super::names::{full_name, member_name, text};
 use super::row::Row;
@@ -134,29 +134,12 @@ pub(super) fn new_person(
     status: PersonStatus,
     options: &SyncOptions,
 ) -> Person {
-    let mut person = Row::new(Person {
+    let mut person = Row::new(Person::named(
         id,
-        source: Source::Justworks,
-        justworks_id: None,
-        work_id: None,
+        Source::Justworks,
         status,
-        name: member_name(member),
-        given_name: None,
-        family_name: None,
-        preferred_name: None,
-        work_email: None,
-        personal_email: None,
-        phones: Vec::new(),
-        home_address: None,
-        birthdate: None,
-        gender: None,
-        ethnicity: None,
-        employment_type: None,
-        start_date: None,
-        end_date: None,
-        sync_stopped: None,
-        hand: Default::default(),
-    });
+        member_name(member),
+    ));
     sync_person(&mut person, member, options);
     person.into_owned()
 }

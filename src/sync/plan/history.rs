@@ -10,7 +10,7 @@
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
-use time::Date;
+use jiff::civil::Date;
 
 use super::row::Row;
 use crate::org::change::{ChangeKind, Entity, FieldChange};

@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use time::Date;
+use jiff::civil::Date;
 
 use crate::org::change::PlanError;
 use crate::org::roster::{EmploymentType, RosterMember};

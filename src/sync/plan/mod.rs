@@ -32,7 +32,7 @@ mod tests;
 
 use std::collections::HashMap;
 
-use time::Date;
+use jiff::civil::Date;
 
 use self::draft::{Draft, Outcome};
 use self::members::Members;

@@ -48,7 +48,7 @@ async fn failures_of_one_account_from_many_addresses_slow_it_down_but_never_refu
     // A wrong password for the account from each of 30 addresses, a minute ago: no
     // address near its limit, the account far beyond ten.
     let pool = app.db().await;
-    let a_minute_ago = (time::OffsetDateTime::now_utc().unix_timestamp() - 60) * 1000;
+    let a_minute_ago = (jiff::Timestamp::now().as_second() - 60) * 1000;
     for i in 0..30 {
         sqlx::query("INSERT INTO failed_sign_ins (id, email, client, at) VALUES ($1, $2, $3, $4)")
             .bind(format!("spread-{i}"))

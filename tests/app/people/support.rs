@@ -2,6 +2,7 @@
 //! writes them, the Acme org they see, and readers for pages and JSON.
 
 use crate::helpers::*;
+use jiff::civil::date;
 use orgsync::db::Db;
 use orgsync::org::change::{ChangeKind, Entity, FieldChange, JobChange, PersonChange, Plan};
 use orgsync::org::model::{
@@ -10,7 +11,6 @@ use orgsync::org::model::{
 use orgsync::org::store::{apply_plan, load_org, refresh_headcounts};
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use time::macros::date;
 
 pub(crate) const RUN_ID: &str = "run-0001";
 
@@ -33,27 +33,18 @@ pub(crate) const MIA_SECRETS: &[&str] = &["90,000.00", "1990-05-06", "mia.home@e
 pub(crate) fn person(id: &str, name: &str, email: Option<&str>) -> Person {
     let (given, family) = name.split_once(' ').unwrap_or((name, ""));
     Person {
-        id: id.into(),
-        source: Source::Justworks,
         justworks_id: Some(format!("jw-{id}")),
-        work_id: None,
-        status: PersonStatus::Active,
-        name: name.into(),
         given_name: Some(given.into()),
         family_name: Some(family.into()),
-        preferred_name: None,
         work_email: email.map(str::to_owned),
-        personal_email: None,
-        phones: Vec::new(),
-        home_address: None,
-        birthdate: None,
-        gender: None,
-        ethnicity: None,
         employment_type: Some("Full-time".into()),
-        start_date: Some(date!(2024 - 02 - 01)),
-        end_date: None,
-        sync_stopped: None,
-        hand: Default::default(),
+        start_date: Some(date(2024, 2, 1)),
+        ..Person::named(
+            id.into(),
+            Source::Justworks,
+            PersonStatus::Active,
+            name.into(),
+        )
     }
 }
 
@@ -78,7 +69,7 @@ pub(crate) fn job(
         location: Some(group.1.into()),
         manager_job_id: manager.map(str::to_owned),
         compensation: None,
-        start_date: Some(date!(2024 - 02 - 01)),
+        start_date: Some(date(2024, 2, 1)),
         end_date: None,
         hand: Default::default(),
     }
@@ -176,7 +167,7 @@ pub(crate) struct Acme {
 /// Manny, made in orgsync by hand, at the top of a second tree.
 pub(crate) async fn seed_acme(app: &TestApp) -> Acme {
     let mut cora = person("p-cora", "Cora Chief", Some("cora@acme.test"));
-    cora.birthdate = Some(date!(1970 - 01 - 02));
+    cora.birthdate = Some(date(1970, 1, 2));
     let victor = person("p-victor", "Victor Vance", Some("victor@acme.test"));
     let mut ana = person("p-ana", "Ana Souza", Some("ana.souza@acme.test"));
     ana.preferred_name = Some("Annie".into());
@@ -193,7 +184,7 @@ pub(crate) async fn seed_acme(app: &TestApp) -> Acme {
         country: Some("US".into()),
         ..Address::default()
     });
-    ana.birthdate = Some(date!(1991 - 07 - 08));
+    ana.birthdate = Some(date(1991, 7, 8));
     ana.gender = Some("Nonbinary".into());
     ana.ethnicity = Some("Hispanic or Latino".into());
     ana.work_id = Some("E-0042".into());
@@ -201,7 +192,7 @@ pub(crate) async fn seed_acme(app: &TestApp) -> Acme {
     let sam = person("p-sam", "Sam Seller", Some("sam@acme.test"));
     // The Member's own person: her work email differs from her login only by case.
     let mut mia = person("p-mia", "Mia Member", Some("Mia@Acme.test"));
-    mia.birthdate = Some(date!(1990 - 05 - 06));
+    mia.birthdate = Some(date(1990, 5, 6));
     mia.personal_email = Some("mia.home@example.com".into());
     let zed = person(
         "p-zed",
@@ -210,7 +201,7 @@ pub(crate) async fn seed_acme(app: &TestApp) -> Acme {
     );
     let mut dan = person("p-dan", "Dan Departed", Some("dan@acme.test"));
     dan.status = PersonStatus::Departed;
-    dan.end_date = Some(date!(2025 - 01 - 31));
+    dan.end_date = Some(date(2025, 1, 31));
     let mut manny = person("p-manny", "Manny Manual", None);
     manny.source = Source::Manual;
     manny.justworks_id = None;

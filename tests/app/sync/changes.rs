@@ -23,7 +23,7 @@ async fn a_second_sync_records_exactly_the_changes_made_in_justworks() {
     } = Cast::of(&members);
     let old_manager = manager_id(moved).expect("a manager");
     let today = today().to_string();
-    let yesterday = (self::today() - time::Duration::days(1)).to_string();
+    let yesterday = (self::today() - jiff::ToSpan::days(1)).to_string();
 
     // What changed in Justworks.
     let old_title = promoted["job_title"]

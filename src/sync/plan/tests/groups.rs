@@ -1,7 +1,7 @@
 //! What is synced, group by group: a group switched off is neither set nor changed
 //! (how values are stored and shown is in `values`).
 
-use time::macros::date;
+use jiff::civil::date;
 
 use super::support::*;
 use crate::org::change::{ChangeKind, Entity, Plan};
@@ -17,15 +17,15 @@ fn ana_changed() -> RosterMember {
         office: None,
         location_type: Some(LocationType::Remote),
         manager_id: Some("m2".to_owned()),
-        start_date: Some(date!(2021 - 04 - 01)),
-        termination_date: Some(date!(2026 - 12 - 31)),
+        start_date: Some(date(2021, 4, 1)),
+        termination_date: Some(date(2026, 12, 31)),
         emails: vec![
             work_email("souza@acme.test"),
             personal_email("souza@home.test"),
         ],
         phones: vec![phone("+1 212 555 0199")],
         addresses: vec![home("2 Side St", "Queens")],
-        date_of_birth: Some(date!(1990 - 07 - 15)),
+        date_of_birth: Some(date(1990, 7, 15)),
         gender: Some("Non-binary".to_owned()),
         eeo1_race: Some("Two or More Races".to_owned()),
         pay: Some(salary(19_000_000, "USD")),
@@ -61,9 +61,9 @@ fn every_group_syncs_when_on() {
     assert_eq!(job.department.as_deref(), Some("Sales"));
     assert_eq!(job.location.as_deref(), Some("Remote"));
     assert_eq!(manager_of(&after, "m1").as_deref(), Some("m2"));
-    assert_eq!(ana.start_date, Some(date!(2021 - 04 - 01)));
-    assert_eq!(ana.end_date, Some(date!(2026 - 12 - 31)));
-    assert_eq!(job.start_date, Some(date!(2021 - 04 - 01)));
+    assert_eq!(ana.start_date, Some(date(2021, 4, 1)));
+    assert_eq!(ana.end_date, Some(date(2026, 12, 31)));
+    assert_eq!(job.start_date, Some(date(2021, 4, 1)));
     assert_eq!(ana.work_email.as_deref(), Some("souza@acme.test"));
     assert_eq!(ana.personal_email.as_deref(), Some("souza@home.test"));
     assert_eq!(ana.phones[0].number, "+1 212 555 0199");
@@ -71,7 +71,7 @@ fn every_group_syncs_when_on() {
         ana.home_address.as_ref().and_then(|a| a.line1.as_deref()),
         Some("2 Side St")
     );
-    assert_eq!(ana.birthdate, Some(date!(1990 - 07 - 15)));
+    assert_eq!(ana.birthdate, Some(date(1990, 7, 15)));
     assert_eq!(ana.gender.as_deref(), Some("Non-binary"));
     assert_eq!(ana.ethnicity.as_deref(), Some("Two or More Races"));
     assert_eq!(
@@ -183,9 +183,9 @@ fn dates_are_left_alone_when_dates_are_off() {
     let ana = person(&after, "m1");
     assert_eq!(
         (ana.start_date, ana.end_date),
-        (Some(date!(2021 - 03 - 01)), None)
+        (Some(date(2021, 3, 1)), None)
     );
-    assert_eq!(seat(&after, "m1").start_date, Some(date!(2021 - 03 - 01)));
+    assert_eq!(seat(&after, "m1").start_date, Some(date(2021, 3, 1)));
     let new = person(&hired, "m1");
     assert_eq!(
         (new.start_date, new.end_date, seat(&hired, "m1").start_date),
@@ -232,7 +232,7 @@ fn the_work_email_matches_even_when_contact_is_off() {
 fn demographics_are_left_alone_when_demographics_are_off() {
     let (plan, after, hired) = switched_off(|o| o.sync_demographics = false);
     let ana = person(&after, "m1");
-    assert_eq!(ana.birthdate, Some(date!(1990 - 07 - 14)));
+    assert_eq!(ana.birthdate, Some(date(1990, 7, 14)));
     assert_eq!(ana.gender.as_deref(), Some("Woman"));
     assert_eq!(ana.ethnicity.as_deref(), Some("Hispanic or Latino"));
     let new = person(&hired, "m1");

@@ -1,6 +1,7 @@
 //! Who is who: the link, the work email, never the name; duplicates, exclusions,
 //! contractors, people who vanish, and people not from Justworks.
 
+use super::props_cases::manual_part;
 use super::support::*;
 use crate::org::change::{ChangeKind, PersonChange, PlanError};
 use crate::org::model::{Org, Person, PersonStatus, Source, SyncStop};
@@ -241,20 +242,7 @@ fn people_not_from_justworks_are_untouched() {
     org.people.push(twin);
     org.jobs
         .push(manual_job("hand-job", Some("hand-1"), Some(&ceo_job)));
-    let manual_before: Org = Org {
-        people: org
-            .people
-            .iter()
-            .filter(|p| p.source == Source::Manual)
-            .cloned()
-            .collect(),
-        jobs: org
-            .jobs
-            .iter()
-            .filter(|j| j.source == Source::Manual)
-            .cloned()
-            .collect(),
-    };
+    let manual_before = manual_part(&org);
     let leaving = RosterMember {
         active: false,
         ..ceo()
@@ -282,21 +270,7 @@ fn people_not_from_justworks_are_untouched() {
             .iter()
             .all(|r| r.entity_id != "hand-1" && r.entity_id != "hand-job")
     );
-    let manual_after: Org = Org {
-        people: after
-            .people
-            .iter()
-            .filter(|p| p.source == Source::Manual)
-            .cloned()
-            .collect(),
-        jobs: after
-            .jobs
-            .iter()
-            .filter(|j| j.source == Source::Manual)
-            .cloned()
-            .collect(),
-    };
-    assert_eq!(manual_after, manual_before);
+    assert_eq!(manual_part(&after), manual_before);
 }
 
 #[test]

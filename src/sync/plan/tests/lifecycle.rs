@@ -1,6 +1,6 @@
 //! New hires, departures (past, today, scheduled), backfill or close, rehires, counts.
 
-use time::macros::date;
+use jiff::civil::date;
 
 use super::support::*;
 use crate::org::change::{ChangeKind, Entity, JobChange, PersonChange};
@@ -8,7 +8,7 @@ use crate::org::model::{JobStatus, Org, PersonStatus};
 use crate::org::roster::RosterMember;
 use crate::sync::options::Departures;
 
-fn leaving(on: time::Date) -> RosterMember {
+fn leaving(on: jiff::civil::Date) -> RosterMember {
     RosterMember {
         termination_date: Some(on),
         ..report("m1", "Ana", "m0")
@@ -19,7 +19,7 @@ fn leaving(on: time::Date) -> RosterMember {
 fn a_new_hire_is_a_new_person_with_a_filled_job() {
     let hire = RosterMember {
         job_title: Some("Engineer".to_owned()),
-        start_date: Some(date!(2026 - 06 - 01)),
+        start_date: Some(date(2026, 6, 1)),
         ..report("m1", "Ana", "m0")
     };
     let (plan, after) = sync(&synced(vec![ceo()]), &roster(vec![ceo(), hire]), &options());
@@ -51,13 +51,13 @@ fn a_new_hire_is_a_new_person_with_a_filled_job() {
 fn a_departing_member_never_seen_before_is_created_departed_without_a_job() {
     let gone = RosterMember {
         active: false,
-        ..leaving(date!(2025 - 01 - 31))
+        ..leaving(date(2025, 1, 31))
     };
     let (plan, after) = sync(&synced(vec![ceo()]), &roster(vec![ceo(), gone]), &options());
     assert_eq!(plan.counts.created, 1);
     let ana = person(&after, "m1");
     assert_eq!(ana.status, PersonStatus::Departed);
-    assert_eq!(ana.end_date, Some(date!(2025 - 01 - 31)));
+    assert_eq!(ana.end_date, Some(date(2025, 1, 31)));
     assert!(held(&after, &ana.id).is_empty());
     assert!(kinds(&plan, ChangeKind::NewHire).is_empty());
     assert!(plan.history.iter().all(|r| r.kind == ChangeKind::Other));
@@ -70,15 +70,15 @@ fn a_past_termination_departs_the_person_on_that_date() {
     let job_id = seat(&org, "m1").id.clone();
     let (plan, after) = sync(
         &org,
-        &roster(vec![ceo(), leaving(date!(2026 - 05 - 31))]),
+        &roster(vec![ceo(), leaving(date(2026, 5, 31))]),
         &options(),
     );
     let ana = person(&after, "m1");
     assert_eq!(ana.status, PersonStatus::Departed);
-    assert_eq!(ana.end_date, Some(date!(2026 - 05 - 31)));
+    assert_eq!(ana.end_date, Some(date(2026, 5, 31)));
     let job = job(&after, &job_id);
     assert_eq!(job.person_id, None);
-    assert_eq!(job.end_date, Some(date!(2026 - 05 - 31)));
+    assert_eq!(job.end_date, Some(date(2026, 5, 31)));
     assert_eq!(plan.counts.departed, 1);
     assert_eq!(plan.counts.updated, 0);
     let departure = kinds(&plan, ChangeKind::Departure);
@@ -112,7 +112,7 @@ fn an_inactive_member_without_a_date_departs() {
 #[test]
 fn a_future_termination_is_scheduled_and_the_person_stays() {
     let org = synced(vec![ceo(), report("m1", "Ana", "m0")]);
-    let later = date!(2026 - 07 - 01);
+    let later = date(2026, 7, 1);
     let (plan, after) = sync(&org, &roster(vec![ceo(), leaving(later)]), &options());
     let ana = person(&after, "m1");
     assert_eq!(ana.status, PersonStatus::Active);
@@ -143,7 +143,7 @@ fn backfill_keeps_the_job_open() {
         &org,
         &roster(vec![
             ceo(),
-            leaving(date!(2026 - 06 - 01)),
+            leaving(date(2026, 6, 1)),
             report("m2", "Bo", "m0"),
         ]),
         &options(),
@@ -169,11 +169,7 @@ fn departures_only_closes_the_job() {
     let ana_job = seat(&org, "m1").id.clone();
     let mut opts = options();
     opts.departures = Departures::DeparturesOnly;
-    let (plan, after) = sync(
-        &org,
-        &roster(vec![ceo(), leaving(date!(2026 - 06 - 01))]),
-        &opts,
-    );
+    let (plan, after) = sync(&org, &roster(vec![ceo(), leaving(date(2026, 6, 1))]), &opts);
     assert_eq!(job(&after, &ana_job).status, JobStatus::Closed);
     let status: Vec<_> = rows(&plan, "status")
         .into_iter()
@@ -187,11 +183,11 @@ fn departures_only_closes_the_job() {
 
 #[test]
 fn a_rehire_is_the_same_person_with_a_new_job() {
-    let org = synced(vec![ceo(), leaving(date!(2025 - 12 - 31))]);
+    let org = synced(vec![ceo(), leaving(date(2025, 12, 31))]);
     let before = person(&org, "m1").clone();
     assert_eq!(before.status, PersonStatus::Departed);
     let back = RosterMember {
-        start_date: Some(date!(2026 - 03 - 01)),
+        start_date: Some(date(2026, 3, 1)),
         job_title: Some("Staff Engineer".to_owned()),
         ..report("m1", "Ana", "m0")
     };
@@ -199,7 +195,7 @@ fn a_rehire_is_the_same_person_with_a_new_job() {
     let ana = person(&after, "m1");
     assert_eq!(ana.id, before.id);
     assert_eq!(ana.status, PersonStatus::Active);
-    assert_eq!(ana.start_date, Some(date!(2026 - 03 - 01)));
+    assert_eq!(ana.start_date, Some(date(2026, 3, 1)));
     assert_eq!(ana.end_date, None);
     assert_eq!(after.people.len(), org.people.len());
     assert_eq!(seat(&after, "m1").title.as_deref(), Some("Staff Engineer"));
@@ -228,11 +224,11 @@ fn a_rehire_of_someone_with_an_open_job_gets_a_new_job() {
     let old_job = seat(&org, "m1").id.clone();
     let (_, departed) = sync(
         &org,
-        &roster(vec![ceo(), leaving(date!(2026 - 01 - 31))]),
+        &roster(vec![ceo(), leaving(date(2026, 1, 31))]),
         &options(),
     );
     let back = RosterMember {
-        start_date: Some(date!(2026 - 01 - 15)),
+        start_date: Some(date(2026, 1, 15)),
         ..report("m1", "Ana", "m0")
     };
     let (plan, after) = sync(&departed, &roster(vec![ceo(), back]), &options());
@@ -249,7 +245,7 @@ fn a_rehire_of_someone_with_an_open_job_gets_a_new_job() {
 #[test]
 fn counts_add_up_to_the_roster() {
     let gone = |id: &str, given: &str| RosterMember {
-        termination_date: Some(date!(2025 - 01 - 01)),
+        termination_date: Some(date(2025, 1, 1)),
         ..report(id, given, "m0")
     };
     let org = synced(vec![

@@ -1,7 +1,7 @@
 //! Who reports to whom: the org head's own manager, missing, departed, excluded
 //! managers, loops. (Finding the org head: `head.rs`.)
 
-use time::macros::date;
+use jiff::civil::date;
 
 use super::support::*;
 use crate::org::change::ChangeKind;
@@ -67,7 +67,7 @@ fn a_terminated_manager_s_reports_move_to_the_org_head_with_a_warning() {
     ]);
     assert_eq!(manager_of(&org, "m2").as_deref(), Some("m1"));
     let ana_gone = RosterMember {
-        termination_date: Some(date!(2026 - 06 - 01)),
+        termination_date: Some(date(2026, 6, 1)),
         ..report("m1", "Ana", "m0")
     };
     let (plan, after) = sync(
@@ -130,11 +130,11 @@ fn a_two_person_manager_loop_is_broken_at_the_earliest_start() {
     let members = vec![
         ceo(),
         RosterMember {
-            start_date: Some(date!(2022 - 01 - 01)),
+            start_date: Some(date(2022, 1, 1)),
             ..report("m1", "Ana", "m2")
         },
         RosterMember {
-            start_date: Some(date!(2020 - 01 - 01)),
+            start_date: Some(date(2020, 1, 1)),
             ..report("m2", "Bo", "m1")
         },
     ];
@@ -165,7 +165,7 @@ fn a_five_person_loop_is_broken_once_naming_all_five() {
     let mut members = vec![ceo()];
     for (n, year) in (1..=5).zip(starts) {
         members.push(RosterMember {
-            start_date: Some(time::Date::from_calendar_date(year, time::Month::May, 1).unwrap()),
+            start_date: Some(date(year, 5, 1)),
             ..report(
                 &format!("m{n}"),
                 &format!("P{n}"),
@@ -214,7 +214,7 @@ fn unknown_start_dates_break_loops_last() {
         ceo(),
         report("m1", "Ana", "m2"),
         RosterMember {
-            start_date: Some(date!(2024 - 01 - 01)),
+            start_date: Some(date(2024, 1, 1)),
             ..report("m2", "Bo", "m1")
         },
     ];
@@ -242,7 +242,7 @@ fn a_new_org_head_becomes_the_single_root() {
 #[test]
 fn an_open_job_under_a_closed_job_moves_to_the_org_head() {
     let gone = |id: &str, given: &str, manager: &str| RosterMember {
-        termination_date: Some(date!(2026 - 06 - 01)),
+        termination_date: Some(date(2026, 6, 1)),
         ..report(id, given, manager)
     };
     let org = synced(vec![

@@ -4,8 +4,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use jiff::ToSpan;
 use proptest::prelude::*;
-use time::Duration;
 
 use super::support::*;
 use crate::org::change::{JobChange, PersonChange, Plan};
@@ -193,8 +193,8 @@ pub(super) fn build(specs: &[Spec], second: bool) -> Roster {
             department: a.department.map(|d| reference(&format!("dep_{d}"), None)),
             office: a.office.map(|o| reference(&format!("off_{o}"), None)),
             manager_id: a.manager.map(|m| format!("m{m}")),
-            start_date: a.start.map(|d| TODAY + Duration::days(d)),
-            termination_date: a.termination.map(|d| TODAY + Duration::days(d)),
+            start_date: a.start.map(|d| TODAY + d.days()),
+            termination_date: a.termination.map(|d| TODAY + d.days()),
             emails: vec![work_email(&email)],
             pay: a.pay.map(|p| salary(p, "USD")),
             ..member(&format!("m{id}"), given, family)

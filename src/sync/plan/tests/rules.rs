@@ -3,8 +3,8 @@
 //! come, people who report to an open job, and people who stop being synced. (A move to
 //! remote: `groups.rs`; names and the org head: `head.rs`.)
 
-use time::Date;
-use time::macros::date;
+use jiff::civil::Date;
+use jiff::civil::date;
 
 use super::support::*;
 use crate::org::change::ChangeKind;
@@ -13,7 +13,7 @@ use crate::org::roster::{EmploymentType, RosterMember};
 use crate::sync::options::Departures;
 use crate::sync::options::SyncOptions;
 
-const SCHEDULED: Date = date!(2026 - 07 - 01);
+const SCHEDULED: Date = date(2026, 7, 1);
 
 fn ana_leaving(on: Option<Date>) -> RosterMember {
     RosterMember {
@@ -31,9 +31,9 @@ fn a_scheduled_termination_that_disappears_is_cancelled() {
     let cases: &[Cancellation] = &[
         (None, true, None, Some("Termination cancelled")),
         (
-            Some(date!(2026 - 08 - 01)),
+            Some(date(2026, 8, 1)),
             true,
-            Some(date!(2026 - 08 - 01)),
+            Some(date(2026, 8, 1)),
             Some("2026-08-01"),
         ),
         (Some(SCHEDULED), true, Some(SCHEDULED), None),
@@ -65,7 +65,7 @@ fn a_scheduled_termination_that_disappears_is_cancelled() {
 
 #[test]
 fn only_a_scheduled_termination_is_cancelled_by_its_absence() {
-    let gone = date!(2026 - 05 - 31);
+    let gone = date(2026, 5, 31);
     let org = synced(vec![ceo(), report("m1", "Ana", "m0")]);
     let (_, departed) = sync(
         &org,
@@ -78,7 +78,7 @@ fn only_a_scheduled_termination_is_cancelled_by_its_absence() {
         ..ana_leaving(None)
     };
     let back = RosterMember {
-        start_date: Some(date!(2026 - 06 - 10)),
+        start_date: Some(date(2026, 6, 10)),
         ..ana_leaving(None)
     };
     let cases = [
@@ -131,7 +131,7 @@ fn an_inactive_member_departs_now_though_their_termination_date_is_to_come() {
             assert_eq!((job.status, job.end_date), (JobStatus::Open, Some(TODAY)));
         }
         // Days later, still before the date: nothing changes, nobody is warned again.
-        let later = date!(2026 - 06 - 20);
+        let later = date(2026, 6, 20);
         let (plan, after) = sync_on(later, &after, &pull, &options());
         assert!(plan.is_empty() && plan.warnings.is_empty(), "{plan:#?}");
         // On the date, Justworks' date is the end date.
@@ -169,7 +169,7 @@ fn a_report_who_is_not_synced_stays_under_the_open_job_their_manager_left() {
         let (ana_job, bo_job) = (seat(&org, "m1").id.clone(), seat(&org, "m2").id.clone());
         let mut members = vec![
             ceo(),
-            ana_leaving(Some(date!(2026 - 06 - 01))),
+            ana_leaving(Some(date(2026, 6, 1))),
             report("m2", "Bo", "m1"),
         ];
         let mut opts = options();
@@ -285,7 +285,7 @@ fn someone_who_stops_being_synced_is_kept_frozen_and_warned_about_once() {
 
 #[test]
 fn a_departed_person_who_stops_being_synced_is_marked_too() {
-    let org = synced(vec![ceo(), ana_leaving(Some(date!(2026 - 01 - 31)))]);
+    let org = synced(vec![ceo(), ana_leaving(Some(date(2026, 1, 31)))]);
     let mut opts = options();
     opts.exclude_ids = vec!["m1".to_owned()];
     let (plan, after) = sync(&org, &roster(vec![ceo(), ana_leaving(None)]), &opts);

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::time::Instant;
 
-use time::Duration;
+use jiff::ToSpan;
 
 use super::support::*;
 use crate::org::change::Plan;
@@ -30,14 +30,14 @@ fn company(n: usize) -> Roster {
                 job_title: Some(format!("Title {}", i % 50)),
                 department: Some(reference(if i % 2 == 0 { "dep_1" } else { "dep_2" }, None)),
                 office: (i % 3 != 0).then(|| reference("off_1", None)),
-                start_date: Some(TODAY - Duration::days((i % 3000) as i64)),
+                start_date: Some(TODAY - ((i % 3000) as i64).days()),
                 emails: vec![
                     work_email(&format!("m{i}@acme.test")),
                     personal_email(&format!("m{i}@home.test")),
                 ],
                 phones: vec![phone(&format!("+1 212 555 {i:04}"))],
                 addresses: vec![home(&format!("{i} Main St"), "Brooklyn")],
-                date_of_birth: Some(TODAY - Duration::days(9000 + (i % 5000) as i64)),
+                date_of_birth: Some(TODAY - (9000 + (i % 5000) as i64).days()),
                 gender: Some("Woman".to_owned()),
                 eeo1_race: Some("Asian".to_owned()),
                 pay: Some(salary(10_000_000 + i as i64, "USD")),

@@ -3,8 +3,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use time::Date;
-use time::macros::date;
+use jiff::civil::Date;
+use jiff::civil::date;
 
 use crate::org::change::{ChangeKind, FieldChange, Plan, PlanError};
 use crate::org::model::{Job, JobStatus, Org, Person, PersonStatus, Source};
@@ -16,7 +16,7 @@ use crate::org::roster::{
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{PlanInput, plan};
 
-pub(super) const TODAY: Date = date!(2026 - 06 - 15);
+pub(super) const TODAY: Date = date(2026, 6, 15);
 
 /// Ids unique across every test, so that several syncs into one org never collide.
 pub(super) fn next_id() -> String {
@@ -262,27 +262,13 @@ pub(super) fn warned(plan: &Plan, needle: &str) -> bool {
 /// A person made by hand in orgsync.
 pub(super) fn manual_person(id: &str, name: &str, work_email: Option<&str>) -> Person {
     Person {
-        id: id.to_owned(),
-        source: Source::Manual,
-        justworks_id: None,
-        work_id: None,
-        status: PersonStatus::Active,
-        name: name.to_owned(),
-        given_name: None,
-        family_name: None,
-        preferred_name: None,
         work_email: work_email.map(str::to_owned),
-        personal_email: None,
-        phones: Vec::new(),
-        home_address: None,
-        birthdate: None,
-        gender: None,
-        ethnicity: None,
-        employment_type: None,
-        start_date: None,
-        end_date: None,
-        sync_stopped: None,
-        hand: Default::default(),
+        ..Person::named(
+            id.to_owned(),
+            Source::Manual,
+            PersonStatus::Active,
+            name.to_owned(),
+        )
     }
 }
 
@@ -329,11 +315,11 @@ pub(super) fn ana() -> RosterMember {
         job_title: Some("Engineer".to_owned()),
         department: Some(reference("dep_1", Some("Engineering"))),
         office: Some(reference("off_1", Some("New York HQ"))),
-        start_date: Some(date!(2021 - 03 - 01)),
+        start_date: Some(date(2021, 3, 1)),
         emails: vec![work_email("ana@acme.test"), personal_email("ana@home.test")],
         phones: vec![phone("+1 212 555 0101")],
         addresses: vec![home("1 Main St", "Brooklyn")],
-        date_of_birth: Some(date!(1990 - 07 - 14)),
+        date_of_birth: Some(date(1990, 7, 14)),
         gender: Some("Woman".to_owned()),
         eeo1_race: Some("Hispanic or Latino".to_owned()),
         pay: Some(salary(18_500_000, "USD")),

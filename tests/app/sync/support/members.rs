@@ -4,8 +4,10 @@
 use serde_json::{Value, json};
 use std::collections::HashSet;
 
-pub(crate) fn today() -> time::Date {
-    time::OffsetDateTime::now_utc().date()
+pub(crate) fn today() -> jiff::civil::Date {
+    jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
 }
 
 pub(crate) fn id(member: &Value) -> &str {
