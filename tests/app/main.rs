@@ -10,6 +10,7 @@ mod backends;
 mod cli;
 mod csrf;
 mod errors;
+mod hand_edits;
 mod hardening;
 mod headers;
 mod helpers;

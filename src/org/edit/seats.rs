@@ -34,6 +34,20 @@ pub(super) async fn check_manager(
     seat_id: &str,
     who: &str,
 ) -> sqlx::Result<Result<(String, String), String>> {
+    if let Some(p) = write::person(conn, manager).await? {
+        if p.status == PersonStatus::Departed {
+            return Ok(Err(format!(
+                "{} has left; choose someone who is here.",
+                p.name
+            )));
+        }
+        if write::seat_of(conn, &p.id).await?.is_none() {
+            return Ok(Err(format!(
+                "{} has no job in the org chart to report to.",
+                p.name
+            )));
+        }
+    }
     let found = match write::manager_seat(conn, manager).await? {
         Some(found) => Some(found),
         // Typed rather than chosen from the list: a name one active person has.

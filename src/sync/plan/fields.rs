@@ -111,7 +111,10 @@ macro_rules! keep_text {
         if let Some(value) = $value
             && $row.$field.as_deref() != Some(value.as_str())
         {
-            $row.to_mut().$field = Some(value.into_string());
+            let row = $row.to_mut();
+            row.$field = Some(value.into_string());
+            // Justworks' value now: no longer the one set by hand.
+            row.hand.set.clear(stringify!($field));
         }
     };
 }
@@ -122,7 +125,9 @@ macro_rules! keep_value {
         if let Some(value) = $value
             && $row.$field.as_ref() != Some(&value)
         {
-            $row.to_mut().$field = Some(value);
+            let row = $row.to_mut();
+            row.$field = Some(value);
+            row.hand.set.clear(stringify!($field));
         }
     };
 }
