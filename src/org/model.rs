@@ -196,6 +196,21 @@ impl Compensation {
 }
 
 impl Compensation {
+    /// The amount alone as a form shows it to be typed again: "185000.00" (the
+    /// currency's minor digits, no separators).
+    pub fn amount_text(&self) -> String {
+        let digits = minor_digits(&self.currency);
+        let unit = 10i64.pow(digits);
+        let sign = if self.amount_minor < 0 { "-" } else { "" };
+        let whole = (self.amount_minor / unit).abs();
+        if digits == 0 {
+            format!("{sign}{whole}")
+        } else {
+            let width = digits as usize;
+            format!("{sign}{whole}.{:0width$}", (self.amount_minor % unit).abs())
+        }
+    }
+
     /// An amount as people type it ("185000", "185,000.00", "1 234,5" is not one) in
     /// minor units of `currency`; `None` when it is not a number with at most the
     /// currency's minor digits.

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::org::fields;
+use crate::org::fields::{self, Group, Holder};
 use crate::org::model::UnknownValue;
 
 /// What hand edits left on one row.
@@ -122,6 +122,52 @@ impl HandFields {
             .collect::<Result<_, _>>()
             .map(Self)
     }
+}
+
+/// Where each field group's current values came from, as the JSON says it: `"hand"` for
+/// a person added here, or a group with a field pinned or set by hand; else
+/// `"justworks"`. A reader who may not see sensitive fields learns only of the others:
+/// groups made only of sensitive fields are left out, and a mixed group is judged by its
+/// other fields alone.
+pub fn group_sources(
+    hand_added: bool,
+    person: &Hand,
+    job: Option<&Hand>,
+    see_sensitive: bool,
+) -> BTreeMap<&'static str, &'static str> {
+    let mut sources = BTreeMap::new();
+    for group in Group::ALL {
+        let mut fields = fields::of_group(group)
+            .filter(|f| see_sensitive || !f.sensitive)
+            .peekable();
+        if fields.peek().is_none() {
+            continue;
+        }
+        let by_hand = hand_added
+            || fields.any(|f| {
+                let hand = match f.holder {
+                    Holder::Person => Some(person),
+                    Holder::Job => job,
+                };
+                hand.is_some_and(|h| h.pins.is_pinned(f.key) || h.set.contains(f.key))
+            });
+        sources.insert(group.key(), if by_hand { "hand" } else { "justworks" });
+    }
+    sources
+}
+
+/// The pinned fields of a person and their seat, in the field table's order (sensitive
+/// ones only for a reader who may see them).
+pub fn pinned_fields(person: &Hand, job: Option<&Hand>, see_sensitive: bool) -> Vec<&'static str> {
+    fields::FIELDS
+        .iter()
+        .filter(|f| see_sensitive || !f.sensitive)
+        .filter(|f| match f.holder {
+            Holder::Person => person.pins.is_pinned(f.key),
+            Holder::Job => job.is_some_and(|h| h.pins.is_pinned(f.key)),
+        })
+        .map(|f| f.key)
+        .collect()
 }
 
 #[cfg(test)]

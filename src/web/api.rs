@@ -3,7 +3,8 @@
 //! (`org::visibility::can_see_sensitive`): sensitive keys are *absent* — not null — for
 //! anyone who may not see them.
 
-use crate::org::model::{Address, Phone};
+use crate::org::model::{Address, Phone, Source};
+use crate::org::pins::{group_sources, pinned_fields};
 use crate::org::queries::{self, After, PersonRecord};
 use crate::org::store::date_text;
 use crate::org::visibility::{Viewer, can_see_sensitive};
@@ -17,6 +18,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use data_encoding::BASE64URL_NOPAD;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 const DEFAULT_LIMIT: i64 = 100;
 const MAX_LIMIT: i64 = 500;
@@ -68,6 +70,12 @@ pub struct PersonJson {
     end_date: Option<String>,
     status: &'static str,
     employment_type: Option<String>,
+    /// Where each field group's values came from: `"justworks"` or `"hand"` (groups of
+    /// sensitive fields only for those who may see them).
+    sources: BTreeMap<&'static str, &'static str>,
+    /// The fields pinned against Justworks (sensitive ones only for those who may see
+    /// them).
+    pinned: Vec<&'static str>,
     #[serde(flatten)]
     sensitive: Option<SensitiveJson>,
 }
@@ -80,7 +88,11 @@ impl PersonJson {
             manager,
             ..
         } = record;
-        let sensitive = can_see_sensitive(viewer, &p.id).then(|| SensitiveJson {
+        let may_see = can_see_sensitive(viewer, &p.id);
+        let job_hand = job.as_ref().map(|j| &j.hand);
+        let sources = group_sources(p.source == Source::Manual, &p.hand, job_hand, may_see);
+        let pinned = pinned_fields(&p.hand, job_hand, may_see);
+        let sensitive = may_see.then(|| SensitiveJson {
             compensation: job.as_ref().and_then(|j| j.compensation.as_ref()).map(|c| {
                 CompensationJson {
                     amount: c.amount_minor,
@@ -106,6 +118,8 @@ impl PersonJson {
             start_date: date_text(p.start_date),
             end_date: date_text(p.end_date),
             status: p.status.as_str(),
+            sources,
+            pinned,
             sensitive,
             id: p.id,
             justworks_id: p.justworks_id,

@@ -2,6 +2,7 @@
 //! (request id and logs, security headers, sessions, the origin + CSRF gate).
 
 pub mod api;
+pub mod api_conflicts;
 pub mod api_errors;
 pub mod api_syncs;
 pub mod apps;
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(syncs::router())
         .merge(api_syncs::router())
+        .merge(api_conflicts::router())
         .fallback(|| async { AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

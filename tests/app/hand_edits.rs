@@ -492,3 +492,56 @@ async fn a_field_is_pinned_and_unpinned_from_the_person_page() {
     );
     pool.close().await;
 }
+
+#[tokio::test]
+async fn the_edit_form_sent_back_unchanged_changes_nothing() {
+    let (sandbox, app, to) = configured(12).await;
+    assert_completed(&sandbox.sync(&to).await.1);
+    let pool = app.db().await;
+    let (_, person) = head_and_manager(&pool).await;
+    let people = table_rows(&pool, "people").await;
+    let jobs = table_rows(&pool, "jobs").await;
+
+    let owner = app.owner().await;
+    let form = owner.get(&format!("/people/{person}/edit")).await;
+    let names = [
+        "name",
+        "preferred_name",
+        "title",
+        "department",
+        "location",
+        "manager_id",
+        "work_email",
+        "employment_type",
+        "start_date",
+        "end_date",
+        "personal_email",
+        "home_address",
+        "birthdate",
+        "gender",
+        "ethnicity",
+        "compensation_amount",
+        "compensation_currency",
+    ];
+    let fields: Vec<(&str, String)> = names
+        .iter()
+        .map(|n| {
+            (
+                *n,
+                form.input_value(n)
+                    .unwrap_or_else(|| panic!("{n} is on the form")),
+            )
+        })
+        .collect();
+    let saved = owner.post(&format!("/people/{person}/edit"), &fields).await;
+    saved.expect_redirect(&format!("/people/{person}"));
+    assert!(
+        owner
+            .get(&format!("/people/{person}"))
+            .await
+            .says("Saved: nothing changed.")
+    );
+    assert_eq!(table_rows(&pool, "people").await, people);
+    assert_eq!(table_rows(&pool, "jobs").await, jobs);
+    pool.close().await;
+}

@@ -134,7 +134,7 @@ async fn axe_catches_an_image_without_alt(b: &Browser) -> Result<()> {
 }
 
 /// axe and the status check on the page shown.
-async fn check_page(b: &Browser, page: &str) -> Result<()> {
+pub(crate) async fn check_page(b: &Browser, page: &str) -> Result<()> {
     axe(b, page).await?;
     let statuses = statuses_carry_a_symbol_and_a_word(b, page).await?;
     eprintln!("    {page}: axe clean, {statuses} status(es) with symbol and word");

@@ -32,7 +32,7 @@ async fn focus_is_visible(b: &Browser) -> Result<()> {
 
 /// Presses Tab until `target` has the focus, checking at every stop that the focus can
 /// be seen.
-async fn tab_to(b: &Browser, target: &str) -> Result<()> {
+pub(crate) async fn tab_to(b: &Browser, target: &str) -> Result<()> {
     let mut path = Vec::new();
     for _ in 0..80 {
         b.tab().await?;
@@ -49,7 +49,7 @@ async fn tab_to(b: &Browser, target: &str) -> Result<()> {
 }
 
 /// Expects the focus on `target` now.
-async fn focus_on(b: &Browser, target: &str) -> Result<()> {
+pub(crate) async fn focus_on(b: &Browser, target: &str) -> Result<()> {
     let now = b.focused().await?;
     ensure!(now == target, "the focus is on {now}, not {target}");
     focus_is_visible(b).await

@@ -31,6 +31,7 @@ mod browser;
 mod database;
 mod driver;
 mod flows;
+mod hand_edits;
 mod journey;
 mod keyboard;
 mod no_js;

@@ -242,7 +242,17 @@ fn read_form(
     if let Some(v) = phones_field(errors, &form.phones) {
         person.phones = v;
     }
-    if let Some(v) = address_field(errors, &form.home_address) {
+    // The form shows the address on one line: sent back unchanged, it changes nothing.
+    let same_address = form.home_address.as_deref().map(str::trim)
+        == Some(
+            person
+                .home_address
+                .as_ref()
+                .map(|a| a.one_line())
+                .unwrap_or_default()
+                .as_str(),
+        );
+    if !same_address && let Some(v) = address_field(errors, &form.home_address) {
         person.home_address = v;
     }
     let job_sent = [

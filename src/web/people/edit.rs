@@ -117,7 +117,10 @@ fn stored_text(key: &str, record: Option<&PersonRecord>) -> String {
         "location" => job.and_then(|j| j.location.clone()),
         "compensation" => job
             .and_then(|j| j.compensation.as_ref())
-            .map(|c| c.display()),
+            .map(|c| c.amount_text()),
+        "compensation_currency" => job
+            .and_then(|j| j.compensation.as_ref())
+            .map(|c| c.currency.clone()),
         _ => None,
     };
     text.unwrap_or_default()
@@ -142,6 +145,7 @@ fn sent_text(key: &str, form: &PersonForm) -> Option<String> {
         "home_address" => &form.home_address,
         "personal_email" => &form.personal_email,
         "compensation" => &form.compensation_amount,
+        "compensation_currency" => &form.compensation_currency,
         _ => return None,
     };
     v.clone()
@@ -165,7 +169,7 @@ fn inputs(
     sent: Option<&PersonForm>,
     errors: &FieldErrors,
 ) -> Vec<InputView> {
-    form_fields(owner, adding)
+    let mut inputs: Vec<InputView> = form_fields(owner, adding)
         .map(|f| {
             let error_key = if f.key == "compensation" {
                 errors
@@ -189,7 +193,22 @@ fn inputs(
                 error: error_key.map(str::to_owned),
             }
         })
-        .collect()
+        .collect();
+    if let Some(at) = inputs.iter().position(|i| i.key == "compensation_amount") {
+        let currency = InputView {
+            key: "compensation_currency",
+            label: "Currency",
+            kind: "text",
+            value: sent
+                .and_then(|s| sent_text("compensation_currency", s))
+                .unwrap_or_else(|| stored_text("compensation_currency", record)),
+            help: Some("Three letters, e.g. USD.".into()),
+            error: errors.get("compensation_currency").map(str::to_owned),
+        };
+        inputs[at].error = errors.get("compensation_amount").map(str::to_owned);
+        inputs.insert(at + 1, currency);
+    }
+    inputs
 }
 
 fn manager_input(value: String, now: Option<String>, error: Option<&str>) -> InputView {

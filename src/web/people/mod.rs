@@ -10,6 +10,7 @@ use crate::web::error::{AppError, AppResult};
 use axum::Router;
 use axum::routing::{get, post};
 
+mod conflicts;
 mod directory;
 mod edit;
 mod person;
@@ -48,6 +49,9 @@ pub fn router() -> Router<AppState> {
         .route("/people/{id}/pin", post(edit::pin))
         .route("/people/{id}/unpin", post(edit::unpin))
         .route("/jobs/new", get(edit::new_job_page).post(edit::add_job))
+        .route("/people/conflicts", get(conflicts::conflicts_page))
+        .route("/conflicts/{id}/keep", post(conflicts::keep))
+        .route("/conflicts/{id}/take", post(conflicts::take))
 }
 
 // ---------------------------------------------------------------------------------------
