@@ -157,16 +157,27 @@ pub async fn open_count(conn: &mut AnyConnection, sensitive: Sensitive) -> sqlx:
 }
 
 /// A run's conflicts (whatever became of them since), by person.
-pub async fn of_run(
-    conn: &mut AnyConnection,
-    run_id: &str,
-    sensitive: Sensitive,
-) -> sqlx::Result<Vec<ConflictRow>> {
+pub async fn of_run(db: &Db, run_id: &str, sensitive: Sensitive) -> sqlx::Result<Vec<ConflictRow>> {
     let sql = format!(
         "SELECT {COLUMNS} FROM conflicts WHERE run_id = $1{} ORDER BY person_name, field, id",
         visible(sensitive)
     );
-    sqlx::query_as(&sql).bind(run_id).fetch_all(conn).await
+    sqlx::query_as(&sql).bind(run_id).fetch_all(db.pool()).await
+}
+
+/// How many conflicts a run found that the reader may learn of (on the caller's
+/// connection: the run's email is composed in the transaction that records them).
+pub async fn count_of_run(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    sensitive: Sensitive,
+) -> sqlx::Result<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM conflicts WHERE run_id = $1{}",
+        visible(sensitive)
+    );
+    let (n,): (i64,) = sqlx::query_as(&sql).bind(run_id).fetch_one(conn).await?;
+    Ok(n)
 }
 
 /// One conflict by id.

@@ -16,6 +16,7 @@ use crate::web::extract::RequireTechnicalOwner;
 use crate::web::format_time;
 use crate::web::page::{Chrome, flash, render};
 use crate::web::params::{Path, Query};
+use crate::web::people::ConflictView;
 use askama::Template;
 use axum::Router;
 use axum::extract::State;
@@ -286,6 +287,7 @@ struct RunPage {
     view: RunView,
     groups: Vec<ChangeGroup>,
     delivery: Option<DeliveryNote>,
+    conflicts: Vec<ConflictView>,
 }
 
 #[derive(Template)]
@@ -294,6 +296,8 @@ struct RunLive {
     view: RunView,
     groups: Vec<ChangeGroup>,
     delivery: Option<DeliveryNote>,
+    /// Pinned fields Justworks disagreed with in this run (what the reader may learn of).
+    conflicts: Vec<ConflictView>,
 }
 
 /// Where a finished run's email is (sent, queued, retrying, failed, nobody to send to).
@@ -324,10 +328,16 @@ async fn load_run_live(state: &AppState, id: &str, owner: bool) -> AppResult<Run
     let (view, kinds) = load_run(state, id, sensitive).await?;
     let groups = change_groups(state, &view.run.id, &kinds, sensitive).await?;
     let delivery = delivery(state, &view).await?;
+    let conflicts = crate::org::conflicts::of_run(&state.db, &view.run.id, sensitive)
+        .await?
+        .into_iter()
+        .map(ConflictView::from)
+        .collect();
     Ok(RunLive {
         view,
         groups,
         delivery,
+        conflicts,
     })
 }
 
@@ -340,12 +350,14 @@ async fn run_page(
         view,
         groups,
         delivery,
+        conflicts,
     } = load_run_live(&state, &id, user.is_owner()).await?;
     render(&RunPage {
         chrome: Chrome::for_user(&state, &user, "syncs", "Justworks sync").await?,
         view,
         groups,
         delivery,
+        conflicts,
     })
 }
 

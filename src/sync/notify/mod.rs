@@ -10,8 +10,8 @@ pub mod report;
 
 use crate::mail::compose::Mail;
 use crate::mail::outbox::{self, MailKind, NewMail};
-use crate::org::history;
 use crate::org::visibility::Sensitive;
+use crate::org::{conflicts, history};
 use crate::sync::runs::{Cause, Run};
 use crate::sync::summary::{KIND_ORDER, Tally};
 use report::{NAMES_PER_KIND, SummaryReport};
@@ -132,7 +132,8 @@ async fn compose_for(
                 link.to_owned(),
                 sensitive,
             )
-            .with_owner_only(seen.owner_only.unwrap_or(0));
+            .with_owner_only(seen.owner_only.unwrap_or(0))
+            .with_conflicts(conflicts::count_of_run(conn, &run.id, sensitive).await?);
             report::sync_summary(&notice).map(|mail| (MailKind::SyncSummary, mail))
         }
         RunEnd::Failed { reason } => {

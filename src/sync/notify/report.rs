@@ -45,6 +45,8 @@ pub struct SummaryReport {
     /// For readers who may not learn of sensitive changes: the people whose only changes
     /// were to fields visible to Owners only (0 for Owners, whose sections name them).
     pub owner_only: i64,
+    /// Pinned fields Justworks disagreed with, that this reader may learn of.
+    pub conflicts: i64,
 }
 
 impl SummaryReport {
@@ -82,6 +84,7 @@ impl SummaryReport {
             started_by: line(&started_by),
             link,
             owner_only: 0,
+            conflicts: 0,
         }
     }
 
@@ -90,6 +93,22 @@ impl SummaryReport {
         Self {
             owner_only: n,
             ..self
+        }
+    }
+
+    /// Says that the run found `n` conflicts this reader may learn of.
+    pub fn with_conflicts(self, n: i64) -> Self {
+        Self {
+            conflicts: n,
+            ..self
+        }
+    }
+
+    /// "1 conflict needs a decision", "3 conflicts need a decision".
+    pub fn conflicts_line(&self) -> String {
+        match self.conflicts {
+            1 => "1 conflict needs a decision".into(),
+            n => format!("{n} conflicts need a decision"),
         }
     }
 
@@ -110,6 +129,7 @@ impl SummaryReport {
     pub fn headline(&self) -> String {
         match (self.tally.phrase(), self.owner_only) {
             (Some(phrase), _) => phrase,
+            (None, 0) if self.conflicts > 0 => self.conflicts_line(),
             (None, 0) => "No changes".into(),
             (None, _) => "Changes visible to Owners only".into(),
         }
@@ -118,7 +138,7 @@ impl SummaryReport {
     /// Whether there is nothing at all to report (not even changes this reader may not
     /// see).
     pub fn no_changes(&self) -> bool {
-        self.tally.is_empty() && self.owner_only == 0
+        self.tally.is_empty() && self.owner_only == 0 && self.conflicts == 0
     }
 }
 
@@ -133,6 +153,8 @@ pub fn summary_subject(report: &SummaryReport) -> String {
     if report.tally.phrase().is_none() {
         // "No changes" → "no changes" after the colon; "Owners" keeps its capital.
         what.replace_range(..1, &what[..1].to_lowercase());
+    } else if report.conflicts > 0 {
+        what = format!("{what}; {}", report.conflicts_line());
     }
     match report.warnings.len() {
         0 => format!("Justworks sync complete: {what}"),
@@ -282,6 +304,28 @@ mod tests {
                 .contains("Started by Mallory Injected (Sync To Primary).")
         );
         assert!(failed.text.contains("  Bad Bcc: x\n"), "{}", failed.text);
+    }
+
+    #[test]
+    fn conflicts_are_counted_in_the_subject_and_the_body() {
+        let only = report(&[], &[], &[]).with_conflicts(3);
+        assert_eq!(
+            summary_subject(&only),
+            "Justworks sync complete: 3 conflicts need a decision"
+        );
+        let mail = sync_summary(&only).unwrap();
+        for text in [&mail.text, &mail.html] {
+            assert!(text.contains("3 conflicts need a decision"), "{text}");
+            assert!(!text.contains("No changes"), "{text}");
+        }
+        let with_changes = report(&[("title_change", 2)], &[], &[]).with_conflicts(1);
+        assert!(
+            summary_subject(&with_changes).ends_with("; 1 conflict needs a decision"),
+            "{}",
+            summary_subject(&with_changes)
+        );
+        let none = sync_summary(&report(&[("title_change", 2)], &[], &[])).unwrap();
+        assert!(!none.text.contains("conflict"), "{}", none.text);
     }
 
     #[test]

@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 /// The most conflicts one page lists.
 const SHOWN: i64 = 500;
 
-pub(super) struct ConflictView {
+pub struct ConflictView {
     pub id: String,
     pub person_id: Option<String>,
     pub person_name: String,
@@ -29,6 +29,8 @@ pub(super) struct ConflictView {
     pub ours: String,
     pub theirs: String,
     pub found: String,
+    /// "open", "kept", "taken".
+    pub status: &'static str,
 }
 
 impl From<ConflictRow> for ConflictView {
@@ -38,6 +40,7 @@ impl From<ConflictRow> for ConflictView {
             ours: c.ours.unwrap_or_else(|| "—".into()),
             theirs: c.theirs.unwrap_or_else(|| "—".into()),
             found: format_time(c.found_at),
+            status: c.status.as_str(),
             id: c.id,
             person_id: c.person_id,
             person_name: c.person_name,

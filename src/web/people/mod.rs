@@ -15,6 +15,7 @@ mod directory;
 mod edit;
 mod person;
 
+pub use conflicts::ConflictView;
 use directory::directory;
 pub use person::open_job_label;
 use person::person_page;
