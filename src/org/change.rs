@@ -172,8 +172,6 @@ pub struct FieldChange {
     pub sensitive: bool,
 }
 
-/// A run's counts (docs/design.md → *JSON shapes*, `counts`): what its plan decided,
-/// stored on the run and shown on its page, in the sync history and the JSON API.
 /// A pinned field whose Justworks value differs from the one pinned (and from the one
 /// last answered *Keep ours*): a planned change that writes nothing, for a person to
 /// decide (`org::conflicts`).
@@ -192,6 +190,8 @@ pub struct Conflict {
     pub sensitive: bool,
 }
 
+/// A run's counts (docs/design.md → *JSON shapes*, `counts`): what its plan decided,
+/// stored on the run and shown on its page, in the sync history and the JSON API.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
     /// People created (new hires, and departed members seen for the first time).
@@ -205,6 +205,8 @@ pub struct Counts {
     /// Members skipped by *Exclude IDs* or because contractors are not included.
     pub excluded: i64,
     pub warnings: i64,
+    /// Pinned fields whose Justworks value differs (`Plan::conflicts`).
+    pub conflicts: i64,
     /// For readers who may not see sensitive fields: the people whose only changes were
     /// to those fields (counted out of `updated`). Absent for Owners, and in a plan.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -217,12 +219,14 @@ pub struct Plan {
     pub people: Vec<PersonChange>,
     pub jobs: Vec<JobChange>,
     pub history: Vec<FieldChange>,
+    /// Pinned fields Justworks would have changed: listed for a decision, never written.
+    pub conflicts: Vec<Conflict>,
     pub warnings: Vec<String>,
     pub counts: Counts,
 }
 
 impl Plan {
-    /// Whether applying this plan would change nothing.
+    /// Whether applying this plan would change nothing (its conflicts change nothing).
     pub fn is_empty(&self) -> bool {
         self.people.is_empty() && self.jobs.is_empty()
     }

@@ -1,7 +1,10 @@
 //! What a sync is told by the app's settings (docs/design.md advanced options), independent
 //! of how the settings are stored.
 
+use std::collections::BTreeSet;
+
 use crate::apps::justworks::Settings;
+use crate::org::fields::Group;
 use serde::{Deserialize, Serialize};
 
 /// What to do with the job of someone who departs.
@@ -39,6 +42,8 @@ pub struct SyncOptions {
     pub departures: Departures,
     pub missing_location: MissingLocation,
     pub include_contractors: bool,
+    /// The groups orgsync owns: Justworks' values for them are ignored.
+    pub owned_by_orgsync: BTreeSet<Group>,
 }
 
 impl From<&Settings> for SyncOptions {
@@ -56,11 +61,26 @@ impl From<&Settings> for SyncOptions {
             departures: s.departures,
             missing_location: s.missing_location,
             include_contractors: s.include_contractors,
+            owned_by_orgsync: s.owners.orgsync_owns().collect(),
         }
     }
 }
 
 impl SyncOptions {
+    /// Whether a sync writes a group's fields: it is switched on, and Justworks owns it.
+    pub fn writes(&self, group: Group) -> bool {
+        let synced = match group {
+            Group::Titles => self.sync_titles,
+            Group::Managers => self.sync_managers,
+            Group::Groups => self.sync_groups,
+            Group::Dates => self.sync_dates,
+            Group::Contact => self.sync_contact,
+            Group::Demographics => self.sync_demographics,
+            Group::Compensation => self.sync_compensation,
+        };
+        synced && !self.owned_by_orgsync.contains(&group)
+    }
+
     /// Every group on, backfill, remote, contractors included (the defaults of the form).
     pub fn with_org_head(org_head: &str) -> Self {
         Self::from(&Settings {

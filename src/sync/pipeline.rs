@@ -68,6 +68,7 @@ pub async fn execute(state: &AppState, run: Run, worker: &str) {
             updated = counts.updated,
             departed = counts.departed,
             warnings = counts.warnings,
+            conflicts = counts.conflicts,
             "sync finished"
         ),
         Err(RunFailure(message)) => {
@@ -227,6 +228,8 @@ async fn run_steps(
     .map_err(|e| internal(anyhow::anyhow!("the plan task failed: {e}")))?;
     let plan: Plan = plan.map_err(|e| RunFailure(e.to_string()))?;
     phases.mark("plan");
+    // The plan's conflicts (pinned fields Justworks differs on) are recorded by the apply,
+    // in this transaction: a run's conflicts commit with it or not at all.
     // Keep only what the writes need: the tree's shape.
     let mut tree = store::TreeShape::of(&org);
     drop(org);

@@ -7,9 +7,9 @@ use crate::audit::{self, Actor};
 use crate::auth::users::User;
 use crate::db::{Db, is_unique_violation, new_id};
 use crate::org::change::{ChangeKind, Counts};
-use crate::org::history;
 use crate::org::model::UnknownValue;
 use crate::org::visibility::Sensitive;
+use crate::org::{conflicts, history};
 use sqlx::{AnyConnection, FromRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,13 +124,15 @@ struct RunRow {
     unchanged_count: i64,
     excluded_count: i64,
     warnings_count: i64,
+    conflicts_count: i64,
     warnings: String,
     error: Option<String>,
 }
 
 const RUN_COLUMNS: &str = "id, app, status, cause, requested_by, requested_by_name, queued_at, \
     started_at, finished_at, heartbeat_at, step, members_fetched, created_count, updated_count, \
-    departed_count, rehired_count, unchanged_count, excluded_count, warnings_count, warnings, error";
+    departed_count, rehired_count, unchanged_count, excluded_count, warnings_count, \
+    conflicts_count, warnings, error";
 
 impl TryFrom<RunRow> for Run {
     type Error = UnknownValue;
@@ -156,6 +158,7 @@ impl TryFrom<RunRow> for Run {
                 unchanged: r.unchanged_count,
                 excluded: r.excluded_count,
                 warnings: r.warnings_count,
+                conflicts: r.conflicts_count,
                 owner_only: None,
             },
             warnings: serde_json::from_str(&r.warnings).unwrap_or_default(),
@@ -393,7 +396,7 @@ pub async fn finish(
         "UPDATE sync_runs SET status = $1, finished_at = $2, heartbeat_at = $2, active_app = NULL, \
          step = NULL, members_fetched = $3, created_count = $4, updated_count = $5, \
          departed_count = $6, rehired_count = $7, unchanged_count = $8, excluded_count = $9, \
-         warnings_count = $10, warnings = $11 \
+         warnings_count = $10, warnings = $11, conflicts_count = $14 \
          WHERE id = $12 AND worker = $13 AND status = 'running'",
     )
     .bind(status.as_str())
@@ -409,6 +412,7 @@ pub async fn finish(
     .bind(serde_json::to_string(warnings).expect("json"))
     .bind(id)
     .bind(worker)
+    .bind(counts.conflicts)
     .execute(conn)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -434,7 +438,8 @@ pub async fn stale_runs(db: &Db, stale_ms: i64, now: i64) -> sqlx::Result<Vec<Ru
 /// A run as one reader may learn it: the people changed per kind, from the history rows
 /// the reader may see (see [`history::seen_changes`]); for a reader who may not see
 /// sensitive fields, the people whose only changes were to those are counted out of
-/// `updated` and apart, in `counts.owner_only`.
+/// `updated` and apart, in `counts.owner_only`, and conflicts on sensitive fields are
+/// not counted.
 pub async fn as_seen(
     db: &Db,
     mut run: Run,
@@ -445,6 +450,12 @@ pub async fn as_seen(
     if let Some(owner_only) = seen.owner_only {
         run.counts.updated = (run.counts.updated - owner_only).max(0);
         run.counts.owner_only = Some(owner_only);
+    }
+    if sensitive == Sensitive::Hidden {
+        // Only the conflicts they may learn of (a later run may have replaced some of
+        // this run's: then fewer, never a hint of a sensitive one).
+        let seen = conflicts::of_run(&mut conn, &run.id, sensitive).await?;
+        run.counts.conflicts = run.counts.conflicts.min(seen.len() as i64);
     }
     Ok((run, seen.kinds))
 }

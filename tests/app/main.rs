@@ -29,6 +29,7 @@ mod secrets;
 mod setup;
 mod sign_in;
 mod sync;
+mod sync_pins;
 mod sync_rules;
 mod test_connection;
 mod throttle;

@@ -4,9 +4,10 @@
 //! answers a [`Valid`] save or a message per field.
 
 use super::page::Config;
-use super::settings::{Departures, MissingLocation, Settings, Valid};
+use super::settings::{Departures, MissingLocation, Owner, Owners, Settings, Valid};
 use crate::auth::users::User;
 use crate::justworks::{SeedError, TotpSeed};
+use crate::org::fields::Group;
 use crate::secrets::SecretString;
 use crate::sync::daily_at::DailyAt;
 use serde::{Deserialize, Deserializer};
@@ -51,6 +52,14 @@ pub struct SettingsForm {
     #[serde(deserialize_with = "checkbox")]
     pub include_contractors: bool,
     pub daily_at: String,
+    /// Who owns each field group: `justworks` (blank: the default) or `orgsync`.
+    pub own_titles: String,
+    pub own_managers: String,
+    pub own_groups: String,
+    pub own_dates: String,
+    pub own_contact: String,
+    pub own_demographics: String,
+    pub own_compensation: String,
 }
 
 /// A ticked box posts `on` (scripts may say `true` or `1`); any other value is unticked.
@@ -88,6 +97,13 @@ impl From<&Config> for SettingsForm {
             },
             include_contractors: s.include_contractors,
             daily_at: config.daily_at.to_string(),
+            own_titles: s.owners.titles.as_str().into(),
+            own_managers: s.owners.managers.as_str().into(),
+            own_groups: s.owners.groups.as_str().into(),
+            own_dates: s.owners.dates.as_str().into(),
+            own_contact: s.owners.contact.as_str().into(),
+            own_demographics: s.owners.demographics.as_str().into(),
+            own_compensation: s.owners.compensation.as_str().into(),
         }
     }
 }
@@ -104,6 +120,19 @@ impl SettingsForm {
     pub fn typed_seed(&self) -> Option<&str> {
         let seed = self.totp_secret.expose();
         (!seed.trim().is_empty()).then_some(seed)
+    }
+
+    /// The owner posted for a group (`own_titles`, …), and its form key.
+    pub fn owner_field(&self, group: Group) -> (&'static str, &str) {
+        match group {
+            Group::Titles => ("own_titles", &self.own_titles),
+            Group::Managers => ("own_managers", &self.own_managers),
+            Group::Groups => ("own_groups", &self.own_groups),
+            Group::Dates => ("own_dates", &self.own_dates),
+            Group::Contact => ("own_contact", &self.own_contact),
+            Group::Demographics => ("own_demographics", &self.own_demographics),
+            Group::Compensation => ("own_compensation", &self.own_compensation),
+        }
     }
 
     /// The typed seed, checked; `None` when the field is blank.
@@ -156,6 +185,14 @@ impl TryFrom<&SettingsForm> for Settings {
                 MissingLocation::Remote
             }
         };
+        let mut owners = Owners::default();
+        for group in Group::ALL {
+            let (key, value) = form.owner_field(group);
+            match Owner::parse(value) {
+                Some(owner) => owners.set(group, owner),
+                None => check(key, Err("Choose Justworks or orgsync.".into())),
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -173,6 +210,7 @@ impl TryFrom<&SettingsForm> for Settings {
             departures,
             missing_location,
             include_contractors: form.include_contractors,
+            owners,
         })
     }
 }

@@ -17,7 +17,7 @@ pub use credentials::load_credentials;
 pub use form::{FieldErrors, SettingsForm, validate};
 pub use page::{Config, load};
 pub use settings::{
-    Departures, MissingLocation, Settings, Valid, changed_fields, field_label, save,
+    Departures, MissingLocation, Owner, Owners, Settings, Valid, changed_fields, field_label, save,
 };
 
 pub const APP: &str = "justworks";

@@ -6,6 +6,7 @@ use super::{APP, credentials};
 use crate::crypto::Crypto;
 use crate::db::Tx;
 use crate::justworks::TotpSeed;
+use crate::org::fields::Group;
 use crate::secrets::SecretString;
 use crate::sync::daily_at::DailyAt;
 pub use crate::sync::options::{Departures, MissingLocation};
@@ -27,6 +28,94 @@ pub struct Settings {
     pub departures: Departures,
     pub missing_location: MissingLocation,
     pub include_contractors: bool,
+    /// Who owns each field group of Justworks people (stored before this setting
+    /// existed: Justworks owns everything).
+    #[serde(default)]
+    pub owners: Owners,
+}
+
+/// Who owns a group of fields of a person from Justworks: Justworks (a sync writes
+/// Justworks' value, unless the field is pinned) or orgsync (Justworks' value is ignored
+/// and a sync never writes the group).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    #[default]
+    Justworks,
+    Orgsync,
+}
+
+impl Owner {
+    /// The form's value (`own_titles=orgsync`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Justworks => "justworks",
+            Self::Orgsync => "orgsync",
+        }
+    }
+
+    /// The form's value; blank is the default (Justworks).
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "justworks" | "" => Some(Self::Justworks),
+            "orgsync" => Some(Self::Orgsync),
+            _ => None,
+        }
+    }
+}
+
+/// The owner of each field group (settings keys `own_titles`, …, `own_compensation`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Owners {
+    pub titles: Owner,
+    pub managers: Owner,
+    pub groups: Owner,
+    pub dates: Owner,
+    pub contact: Owner,
+    pub demographics: Owner,
+    pub compensation: Owner,
+}
+
+impl Owners {
+    pub fn of(&self, group: Group) -> Owner {
+        *self.slot(group)
+    }
+
+    pub fn set(&mut self, group: Group, owner: Owner) {
+        *self.slot_mut(group) = owner;
+    }
+
+    /// The groups orgsync owns.
+    pub fn orgsync_owns(&self) -> impl Iterator<Item = Group> + '_ {
+        Group::ALL
+            .into_iter()
+            .filter(|&g| self.of(g) == Owner::Orgsync)
+    }
+
+    fn slot(&self, group: Group) -> &Owner {
+        match group {
+            Group::Titles => &self.titles,
+            Group::Managers => &self.managers,
+            Group::Groups => &self.groups,
+            Group::Dates => &self.dates,
+            Group::Contact => &self.contact,
+            Group::Demographics => &self.demographics,
+            Group::Compensation => &self.compensation,
+        }
+    }
+
+    fn slot_mut(&mut self, group: Group) -> &mut Owner {
+        match group {
+            Group::Titles => &mut self.titles,
+            Group::Managers => &mut self.managers,
+            Group::Groups => &mut self.groups,
+            Group::Dates => &mut self.dates,
+            Group::Contact => &mut self.contact,
+            Group::Demographics => &mut self.demographics,
+            Group::Compensation => &mut self.compensation,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -45,6 +134,7 @@ impl Default for Settings {
             departures: Departures::Backfill,
             missing_location: MissingLocation::Remote,
             include_contractors: true,
+            owners: Owners::default(),
         }
     }
 }
@@ -163,6 +253,25 @@ const FIELDS: &[Field] = &[
         label: "Sync compensation",
         changed: |a, b| a.settings.sync_compensation != b.settings.sync_compensation,
     },
+    own("own_titles", "Who owns job titles", Group::Titles),
+    own("own_managers", "Who owns managers", Group::Managers),
+    own(
+        "own_groups",
+        "Who owns departments and locations",
+        Group::Groups,
+    ),
+    own("own_dates", "Who owns start and end dates", Group::Dates),
+    own("own_contact", "Who owns contact info", Group::Contact),
+    own(
+        "own_demographics",
+        "Who owns demographics",
+        Group::Demographics,
+    ),
+    own(
+        "own_compensation",
+        "Who owns compensation",
+        Group::Compensation,
+    ),
     Field {
         key: "departures",
         label: "When someone leaves",
@@ -179,6 +288,28 @@ const FIELDS: &[Field] = &[
         changed: |a, b| a.settings.include_contractors != b.settings.include_contractors,
     },
 ];
+
+/// A group's owner field. The comparison is one function per group (a `fn` pointer
+/// cannot carry the group), picked here.
+const fn own(key: &'static str, label: &'static str, group: Group) -> Field {
+    Field {
+        key,
+        label,
+        changed: match group {
+            Group::Titles => |a, b| owner_changed(a, b, Group::Titles),
+            Group::Managers => |a, b| owner_changed(a, b, Group::Managers),
+            Group::Groups => |a, b| owner_changed(a, b, Group::Groups),
+            Group::Dates => |a, b| owner_changed(a, b, Group::Dates),
+            Group::Contact => |a, b| owner_changed(a, b, Group::Contact),
+            Group::Demographics => |a, b| owner_changed(a, b, Group::Demographics),
+            Group::Compensation => |a, b| owner_changed(a, b, Group::Compensation),
+        },
+    }
+}
+
+fn owner_changed(a: &Valid, b: &Valid, group: Group) -> bool {
+    a.settings.owners.of(group) != b.settings.owners.of(group)
+}
 
 fn sorted(ids: &[String]) -> Vec<&String> {
     let mut ids: Vec<&String> = ids.iter().collect();

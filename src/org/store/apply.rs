@@ -1,12 +1,12 @@
 //! Writing a sync's plan: new and changed people and jobs in batches on the caller's
-//! transaction (the history rows with them, through `org::history`), and the departments
-//! and offices a pull named.
+//! transaction (the history rows with them, through `org::history`, and the conflicts it
+//! found, through `org::conflicts`), and the departments and offices a pull named.
 
 use super::rows::{JOB_COLUMNS, PERSON_COLUMNS, date_text};
 use crate::db::{MAX_BINDS, values_clause};
 use crate::org::change::{JobChange, PersonChange, Plan};
-use crate::org::history;
 use crate::org::model::{Job, Person};
+use crate::org::{conflicts, history};
 use sqlx::AnyConnection;
 
 fn search_text(p: &Person) -> String {
@@ -51,8 +51,9 @@ fn person_values(p: &Person) -> [Option<String>; 22] {
     ]
 }
 
-/// Writes a plan on the caller's transaction: new and changed people and jobs, and the
-/// history rows of run `run_id`.
+/// Writes a plan on the caller's transaction: new and changed people and jobs, the
+/// history rows of run `run_id`, and its conflicts (each replacing the open one of its
+/// field).
 pub async fn apply_plan(
     conn: &mut AnyConnection,
     plan: &Plan,
@@ -79,6 +80,7 @@ pub async fn apply_plan(
     }
     insert_jobs(conn, &new_jobs, now).await?;
     history::record(conn, &plan.history, run_id, now).await?;
+    conflicts::record(conn, &plan.conflicts, run_id, now).await?;
     Ok(())
 }
 

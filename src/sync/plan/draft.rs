@@ -21,6 +21,7 @@ use super::names::label;
 use super::row::Row;
 use crate::org::change::ChangeKind;
 use crate::org::display;
+use crate::org::fields::Group;
 use crate::org::model::{Job, JobStatus, Org, Person, PersonStatus, Source};
 use crate::org::roster::RosterMember;
 use crate::sync::options::SyncOptions;
@@ -77,6 +78,9 @@ pub(super) struct Draft<'a> {
     seat_of: HashMap<&'a str, usize>,
     /// Any further ones (there should be none), in job order.
     more_seats_of: HashMap<&'a str, Vec<usize>>,
+    /// Seats whose manager is pinned, and the manager job Justworks says (`None`: the
+    /// top) where it differs: each is a conflict (`pins`).
+    pub held_managers: Vec<(usize, Option<usize>)>,
 }
 
 impl<'a> Draft<'a> {
@@ -110,6 +114,7 @@ impl<'a> Draft<'a> {
             jobs: org.jobs.iter().map(Row::Same).collect(),
             seat_of,
             more_seats_of,
+            held_managers: Vec::new(),
         }
     }
 
@@ -122,10 +127,27 @@ impl<'a> Draft<'a> {
         self.jobs[j].differs_from(self.org.jobs.get(j))
     }
 
-    /// Points a job at a manager job (`None`: the top), copying it only if that changes.
+    /// Points a job at the manager job Justworks says (`None`: the top), copying it only
+    /// if that changes. A pinned manager stays, and a different one is held for a
+    /// conflict.
+    pub(super) fn want_manager(&mut self, j: usize, manager: Option<usize>) {
+        if self.jobs[j].hand.pins.is_pinned("manager") {
+            let wanted = manager.map(|m| self.jobs[m].id.as_str());
+            if self.jobs[j].manager_job_id.as_deref() != wanted {
+                self.held_managers.push((j, manager));
+            }
+            return;
+        }
+        self.set_manager(j, manager);
+    }
+
+    /// Points a job at a manager job (`None`: the top) for the tree's sake (a new seat
+    /// under the org head, a mended chain); a pinned manager stays as it is.
     pub(super) fn set_manager(&mut self, j: usize, manager: Option<usize>) {
         let wanted = manager.map(|m| self.jobs[m].id.as_str());
-        if self.jobs[j].manager_job_id.as_deref() != wanted {
+        if self.jobs[j].manager_job_id.as_deref() != wanted
+            && !self.jobs[j].hand.pins.is_pinned("manager")
+        {
             let wanted = wanted.map(str::to_owned);
             self.jobs[j].to_mut().manager_job_id = wanted;
         }
@@ -290,7 +312,7 @@ impl<'a> Draft<'a> {
             // An active person's end date is a scheduled termination; gone from the
             // source, it was cancelled (a value that is present although empty).
             _ if live
-                && self.options.sync_dates
+                && self.options.writes(Group::Dates)
                 && member.termination_date.is_none()
                 && person.end_date.is_some() =>
             {

@@ -6,6 +6,7 @@
 use super::draft::{Draft, Outcome, Transition};
 use super::history::{Kinds, Lookup, Rows};
 use super::members::Standing;
+use super::pins::{self, Held};
 use crate::org::change::{Counts, JobChange, PersonChange, Plan};
 use crate::org::display;
 
@@ -15,6 +16,7 @@ pub(super) fn plan(
     standing: &[Standing],
     outcomes: &[Option<Outcome>],
     frozen: &[Option<usize>],
+    held: Vec<Held>,
     warnings: Vec<String>,
 ) -> Plan {
     let org = draft.org;
@@ -23,8 +25,10 @@ pub(super) fn plan(
     let mut changed_people = Vec::new();
     let mut changed_jobs = Vec::new();
     let mut job_seen = vec![false; draft.jobs.len()];
+    let conflicts;
     {
         let lookup = Lookup::new(org, &draft.people, &draft.jobs);
+        conflicts = pins::conflicts(&draft, held, &lookup);
         for (outcome, &frozen) in outcomes.iter().zip(frozen) {
             if let Some(p) = frozen {
                 // Skipped: only the mark changed, and the member counts as excluded.
@@ -103,6 +107,7 @@ pub(super) fn plan(
     }
     counts.excluded = count(standing.iter().filter(|s| s.is_skipped()).count());
     counts.warnings = count(warnings.len());
+    counts.conflicts = count(conflicts.len());
 
     let mut people: Vec<_> = draft.people.into_iter().map(Some).collect();
     let mut jobs: Vec<_> = draft.jobs.into_iter().map(Some).collect();
@@ -134,6 +139,7 @@ pub(super) fn plan(
             })
             .collect(),
         history,
+        conflicts,
         warnings,
         counts,
     }

@@ -1,6 +1,7 @@
 //! What a sync copies from a member onto their person and their job, group by group
-//! (docs/design.md advanced options). Two rules hold throughout: a group switched off is
-//! neither set nor changed, and an absent or blank source value never wipes the stored
+//! (docs/design.md advanced options). Two rules hold throughout: a group switched off, or
+//! owned by orgsync, is neither set nor changed (pinned fields are put back afterwards,
+//! in `pins`), and an absent or blank source value never wipes the stored
 //! one. Only values that are present although empty clear anything: a move to remote
 //! with no office (here), and the status transitions and a cancelled termination in
 //! `draft.rs`.
@@ -17,6 +18,7 @@ use jiff::civil::Date;
 
 use super::names::{full_name, member_name, text};
 use super::row::Row;
+use crate::org::fields::Group;
 use crate::org::model::{
     Address, Compensation, Job, JobStatus, Person, PersonStatus, Phone, Source,
 };
@@ -205,7 +207,7 @@ pub(super) fn sync_person(
         person.employment_type,
         Value::shared(member.employment_type.as_ref().and_then(employment_type))
     );
-    if options.sync_contact {
+    if options.writes(Group::Contact) {
         keep_text!(person.work_email, Value::own(member.work_email_mut()));
         keep_text!(
             person.personal_email,
@@ -222,12 +224,12 @@ pub(super) fn sync_person(
             person.to_mut().home_address = Some(home);
         }
     }
-    if options.sync_demographics {
+    if options.writes(Group::Demographics) {
         keep_value!(person.birthdate, member.date_of_birth);
         keep_text!(person.gender, Value::own(member.gender.as_mut()));
         keep_text!(person.ethnicity, Value::own(member.eeo1_race.as_mut()));
     }
-    if options.sync_dates {
+    if options.writes(Group::Dates) {
         keep_value!(person.start_date, member.start_date);
         // Past (a departure) or future (scheduled): either way the person's end date.
         keep_value!(person.end_date, member.termination_date);
@@ -241,10 +243,10 @@ pub(super) fn sync_job(
     options: &SyncOptions,
     lookups: &Lookups<'_>,
 ) {
-    if options.sync_titles {
+    if options.writes(Group::Titles) {
         keep_text!(job.title, Value::own(member.job_title.as_mut()));
     }
-    if options.sync_groups {
+    if options.writes(Group::Groups) {
         keep_text!(
             job.department,
             Lookups::name(member.department.as_mut(), &lookups.departments)
@@ -265,10 +267,10 @@ pub(super) fn sync_job(
             (None, false, _) => {}
         }
     }
-    if options.sync_compensation {
+    if options.writes(Group::Compensation) {
         sync_compensation(job, member);
     }
-    if options.sync_dates {
+    if options.writes(Group::Dates) {
         keep_value!(job.start_date, member.start_date);
     }
 }
@@ -281,7 +283,7 @@ pub(super) fn vacate(job: &mut Row<'_, Job>, end: Option<Date>, options: &SyncOp
         Departures::DeparturesOnly => JobStatus::Closed,
     };
     job.person_id = None;
-    if options.sync_dates
+    if options.writes(Group::Dates)
         && let Some(end) = end
     {
         job.end_date = Some(end);

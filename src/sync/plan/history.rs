@@ -122,7 +122,7 @@ impl<'d> Lookup<'d> {
     }
 
     /// A manager job as people read it, before or after the plan.
-    fn manager(&self, job_id: Option<&str>, before: bool) -> Option<String> {
+    pub(super) fn manager(&self, job_id: Option<&str>, before: bool) -> Option<String> {
         let id = job_id?;
         Some(match self.job(id, before) {
             None => id.to_owned(),
@@ -134,6 +134,36 @@ impl<'d> Lookup<'d> {
                 display::job(job, holder)
             }
         })
+    }
+}
+
+/// A field of a person (by its `org::fields` key) as history shows it.
+pub(super) fn person_field(field: &str, p: &Person) -> Option<String> {
+    match field {
+        "name" => p.name.shown(),
+        "preferred_name" => p.preferred_name.shown(),
+        "work_email" => p.work_email.shown(),
+        "personal_email" => p.personal_email.shown(),
+        "phones" => p.phones.shown(),
+        "home_address" => p.home_address.shown(),
+        "birthdate" => p.birthdate.shown(),
+        "gender" => p.gender.shown(),
+        "ethnicity" => p.ethnicity.shown(),
+        "employment_type" => p.employment_type.shown(),
+        "start_date" => p.start_date.shown(),
+        "end_date" => p.end_date.shown(),
+        _ => None,
+    }
+}
+
+/// A field of a seat as history shows it (not the manager: that takes a [`Lookup`]).
+pub(super) fn job_field(field: &str, j: &Job) -> Option<String> {
+    match field {
+        "title" => j.title.shown(),
+        "department" => j.department.shown(),
+        "location" => j.location.shown(),
+        "compensation" => j.compensation.shown(),
+        _ => None,
     }
 }
 
@@ -265,7 +295,7 @@ impl Rows<'_> {
 }
 
 /// A value as history shows it; `None` when empty.
-trait Shown {
+pub(super) trait Shown {
     fn shown(&self) -> Option<String>;
 }
 

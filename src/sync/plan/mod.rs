@@ -10,9 +10,13 @@
 //! - `frozen`: people whose member is skipped now are kept as they were, and marked
 //! - `managers`: who reports to whom, loops broken
 //! - `tree`: every job in the tree reaches the org head
+//! - `pins`: pinned fields put back (a conflict where Justworks differs), hand marks
+//!   cleared where the plan writes
 //! - `emit` + `history`: the plan, with one history row per changed field
 //!
-//! Planning again on the result of applying a plan gives an empty plan.
+//! Planning again on the result of applying a plan gives an empty plan. Groups orgsync
+//! owns are never written (`SyncOptions::writes`), nor are pinned fields, nor people and
+//! jobs added by hand (but for re-attaching a job whose manager job is gone).
 
 mod draft;
 mod emit;
@@ -24,6 +28,7 @@ mod identity;
 mod managers;
 mod members;
 mod names;
+mod pins;
 mod row;
 mod tree;
 
@@ -37,6 +42,7 @@ use jiff::civil::Date;
 use self::draft::{Draft, Outcome};
 use self::members::Members;
 use crate::org::change::{Plan, PlanError};
+use crate::org::fields::Group;
 use crate::org::model::{Org, Person};
 use crate::org::roster::Roster;
 use crate::sync::options::SyncOptions;
@@ -89,11 +95,14 @@ pub fn plan(input: PlanInput<'_>, new_id: &mut dyn FnMut() -> String) -> Result<
     let members = Members::seated(&list, standing);
     let frozen = frozen::mark(&mut draft, &members, &identity, &mut warnings);
     hang_the_tree(&mut draft, &members, head, &outcomes, &mut warnings);
+    let held = pins::hold(&mut draft);
     identity::warn_vanished(org, &identity, &mut warnings);
     // The roster is done with: freed before the history rows are made, not after.
     let Members { standing, .. } = members;
     drop(list);
-    Ok(emit::plan(draft, &standing, &outcomes, &frozen, warnings))
+    Ok(emit::plan(
+        draft, &standing, &outcomes, &frozen, held, warnings,
+    ))
 }
 
 /// Every seat under its manager's seat (or the org head's), then any chain that no
@@ -113,14 +122,15 @@ fn hang_the_tree(
     };
 
     let head_seat = seat(head);
-    if draft.options.sync_managers {
+    if draft.options.writes(Group::Managers) {
         let reports_to = managers::reporting(members, head, warnings);
         for i in members.live() {
             let manager = (i != head).then(|| seat(reports_to[i].unwrap_or(head)));
-            draft.set_manager(seat(i), manager);
+            draft.want_manager(seat(i), manager);
         }
     } else {
-        // Managers stay as they are; the org head is the top, and new seats hang under it.
+        // Managers stay as they are (not synced, or orgsync owns them); the org head is
+        // the top, and new seats hang under it.
         draft.set_manager(head_seat, None);
         for j in draft.org.jobs.len()..draft.jobs.len() {
             if j != head_seat {

@@ -3,7 +3,9 @@
 //! A chain that ends elsewhere — at a closed job, a job that does not exist, a second
 //! top, or a loop — is mended where it breaks: the last job from Justworks before the
 //! break (or, in a loop, its job with the earliest start date) is attached to the org
-//! head's job. Chains may pass through jobs not from Justworks; those are never changed.
+//! head's job. Chains may pass through jobs not from Justworks, and jobs whose manager is
+//! pinned; those are not moved — except a job added by hand whose own manager job is gone
+//! (closed, or no longer there): it is attached to the org head's job too.
 
 use std::collections::HashMap;
 
@@ -62,8 +64,9 @@ pub(super) fn breaks(jobs: &[Row<'_, Job>], head: usize) -> Vec<(usize, Break)> 
     let mut position = vec![0; jobs.len()];
     let mut path = Vec::new();
     let mut found = Vec::new();
+    let movable: Vec<bool> = (0..jobs.len()).map(|k| movable(jobs, &at, k)).collect();
     for start in 0..jobs.len() {
-        if !ours(&jobs[start]) || mark[start] != Mark::Unseen {
+        if !(ours(&jobs[start]) || movable[start]) || mark[start] != Mark::Unseen {
             continue;
         }
         path.clear();
@@ -89,10 +92,10 @@ pub(super) fn breaks(jobs: &[Row<'_, Job>], head: usize) -> Vec<(usize, Break)> 
         };
         let (cut, why) = match end {
             End::Good => (None, Break::Loop),
-            End::Bad(why) => (last_ours(jobs, &path), why),
-            End::Loop(from) => match earliest_ours(jobs, &path[from..]) {
+            End::Bad(why) => (last_movable(&movable, &path), why),
+            End::Loop(from) => match earliest_movable(jobs, &movable, &path[from..]) {
                 Some(k) => (Some(k), Break::Loop),
-                None => (last_ours(jobs, &path[..from]), Break::Loop),
+                None => (last_movable(&movable, &path[..from]), Break::Loop),
             },
         };
         // Up to the cut, the chain now reaches the head; past it (only jobs not from
@@ -134,20 +137,36 @@ pub(super) fn warning(job: &Job, holder: Option<&Person>, why: Break, head: &str
     )
 }
 
-/// In the tree and ours to change: a filled or open job from Justworks.
+/// In the tree: a filled or open job from Justworks.
 fn ours(job: &Job) -> bool {
     job.source == Source::Justworks && job.status != JobStatus::Closed
 }
 
-fn last_ours(jobs: &[Row<'_, Job>], path: &[usize]) -> Option<usize> {
-    path.iter().rev().copied().find(|&k| ours(&jobs[k]))
+/// Whether mending may attach the job to the org head: a job of ours whose manager is
+/// not pinned, or a job added by hand whose manager job is gone.
+fn movable(jobs: &[Row<'_, Job>], at: &HashMap<&str, usize>, k: usize) -> bool {
+    let job = &jobs[k];
+    if job.status == JobStatus::Closed || job.hand.pins.is_pinned("manager") {
+        return false;
+    }
+    match job.source {
+        Source::Justworks => true,
+        Source::Manual => job.manager_job_id.as_deref().is_some_and(|id| {
+            at.get(id)
+                .is_none_or(|&m| jobs[m].status == JobStatus::Closed)
+        }),
+    }
 }
 
-fn earliest_ours(jobs: &[Row<'_, Job>], cycle: &[usize]) -> Option<usize> {
+fn last_movable(movable: &[bool], path: &[usize]) -> Option<usize> {
+    path.iter().rev().copied().find(|&k| movable[k])
+}
+
+fn earliest_movable(jobs: &[Row<'_, Job>], movable: &[bool], cycle: &[usize]) -> Option<usize> {
     cycle
         .iter()
         .copied()
-        .filter(|&k| ours(&jobs[k]))
+        .filter(|&k| movable[k])
         .min_by_key(|&k| {
             let j = &jobs[k];
             (j.start_date.is_none(), j.start_date, j.id.as_str())

@@ -210,3 +210,69 @@ fn a_save_names_each_changed_field_once_in_the_pages_order() {
     );
     assert_eq!(crate::apps::justworks::field_label("nonsense"), "a setting");
 }
+
+#[tokio::test]
+async fn orgsync_may_own_a_field_group_and_justworks_owns_the_rest() {
+    let mut form = posted("own_groups=orgsync&own_titles=justworks&sync_groups=on").await;
+    form.username = "orgsync@acme.test".into();
+    form.password = SecretString::new("pw");
+    form.totp_secret = SecretString::new(SEED);
+    form.org_head = "Ana Souza".into();
+    let valid = validate(&form, &unsaved(), &[]).unwrap();
+    let owners = valid.settings.owners;
+    assert_eq!(owners.of(Group::Groups), Owner::Orgsync);
+    assert_eq!(owners.of(Group::Titles), Owner::Justworks);
+    assert_eq!(owners.of(Group::Compensation), Owner::Justworks);
+    let options = crate::sync::options::SyncOptions::from(&valid.settings);
+    assert!(
+        !options.writes(Group::Groups),
+        "synced, but orgsync owns it"
+    );
+    assert!(
+        !options.writes(Group::Titles),
+        "Justworks owns it, but it is not synced"
+    );
+    let stored = Config {
+        settings: Some(Settings::default()),
+        password_set: true,
+        seed_set: true,
+        ..unsaved()
+    };
+    let changed = changed_fields(&Valid::stored(&stored), &valid);
+    assert!(changed.contains(&"own_groups") && !changed.contains(&"own_titles"));
+    assert_eq!(
+        crate::apps::justworks::field_label("own_groups"),
+        "Who owns departments and locations"
+    );
+    // The form shows what is stored.
+    let again = SettingsForm::from(&Config {
+        settings: Some(valid.settings.clone()),
+        ..stored
+    });
+    assert_eq!(
+        (again.own_groups.as_str(), again.own_dates.as_str()),
+        ("orgsync", "justworks")
+    );
+}
+
+#[test]
+fn an_owner_other_than_justworks_or_orgsync_is_refused() {
+    let mut form = good_form();
+    form.own_compensation = "payroll".into();
+    let errors = validate(&form, &unsaved(), &[]).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(errors.contains_key("own_compensation"));
+}
+
+#[test]
+fn settings_stored_before_owners_existed_read_as_justworks_owning_everything() {
+    let mut json = serde_json::to_value(Settings::default()).unwrap();
+    json.as_object_mut().unwrap().remove("owners");
+    let read: Settings = serde_json::from_value(json).unwrap();
+    assert_eq!(read.owners, Owners::default());
+    assert!(
+        Group::ALL
+            .iter()
+            .all(|&g| read.owners.of(g) == Owner::Justworks)
+    );
+}

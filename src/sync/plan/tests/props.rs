@@ -87,10 +87,26 @@ proptest! {
     }
 
     #[test]
-    fn people_and_jobs_not_from_justworks_are_unchanged(case in case()) {
-        prop_assert_eq!(manual_part(&case.after), manual_part(&case.org));
-        let (people, jobs) = changed_ids(&case.plan);
-        prop_assert!(people.iter().chain(&jobs).all(|id| !id.starts_with("hand-")));
+    fn people_and_jobs_not_from_justworks_are_unchanged_but_for_a_gone_manager(case in case()) {
+        let (before, after) = (manual_part(&case.org), manual_part(&case.after));
+        prop_assert_eq!(&after.people, &before.people);
+        let head = seat(&case.after, "m0").id.clone();
+        for (was, now) in before.jobs.iter().zip(&after.jobs) {
+            if was.manager_job_id == now.manager_job_id {
+                prop_assert_eq!(was, now);
+                continue;
+            }
+            // Re-attached to the org head only because its manager job is gone.
+            let gone = was.manager_job_id.as_deref().is_some_and(|m| {
+                case.after.jobs.iter().find(|j| j.id == m).is_none_or(|j| j.status == JobStatus::Closed)
+            });
+            prop_assert!(gone, "hand-added job {} moved: {:?}", was.id, now.manager_job_id);
+            prop_assert_eq!(now.manager_job_id.as_deref(), Some(head.as_str()));
+            let unmoved = Job { manager_job_id: was.manager_job_id.clone(), ..now.clone() };
+            prop_assert_eq!(&unmoved, was);
+        }
+        let (people, _) = changed_ids(&case.plan);
+        prop_assert!(people.iter().all(|id| !id.starts_with("hand-")));
     }
 
     #[test]
