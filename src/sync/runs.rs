@@ -454,8 +454,8 @@ pub async fn as_seen(
     if sensitive == Sensitive::Hidden {
         // Only the conflicts they may learn of (a later run may have replaced some of
         // this run's: then fewer, never a hint of a sensitive one).
-        let seen = conflicts::of_run(&mut conn, &run.id, sensitive).await?;
-        run.counts.conflicts = run.counts.conflicts.min(seen.len() as i64);
+        let visible = conflicts::count_of_run(&mut conn, &run.id, sensitive).await?;
+        run.counts.conflicts = run.counts.conflicts.min(visible);
     }
     Ok((run, seen.kinds))
 }

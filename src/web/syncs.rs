@@ -157,11 +157,21 @@ pub fn summary(run: &Run, kinds: &[(ChangeKind, i64)]) -> String {
         }
         _ => {}
     }
-    match (Tally::from_rows(kinds).phrase(), run.counts.owner_only) {
-        (Some(phrase), _) => phrase,
+    let conflicts = match run.counts.conflicts {
+        0 => None,
+        1 => Some("1 conflict needs a decision".to_owned()),
+        n => Some(format!("{n} conflicts need a decision")),
+    };
+    let changes = match (Tally::from_rows(kinds).phrase(), run.counts.owner_only) {
+        (Some(phrase), _) => Some(phrase),
         // Read by someone who may not see them: say only that there were some.
-        (None, Some(n)) if n > 0 => "Changes visible to Owners only".into(),
-        (None, _) => "No changes".into(),
+        (None, Some(n)) if n > 0 => Some("Changes visible to Owners only".into()),
+        (None, _) => None,
+    };
+    match (changes, conflicts) {
+        (Some(changes), Some(conflicts)) => format!("{changes}; {conflicts}"),
+        (Some(one), None) | (None, Some(one)) => one,
+        (None, None) => "No changes".into(),
     }
 }
 

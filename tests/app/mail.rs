@@ -107,7 +107,7 @@ impl Sandbox {
 }
 
 /// Mail delivery on a schedule of a test: retries within half a second.
-fn quick_delivery(config: &mut Config) {
+pub(crate) fn quick_delivery(config: &mut Config) {
     config.mail_delivery = DeliveryPolicy {
         poll: Duration::from_millis(100),
         first_retry: Duration::from_millis(100),

@@ -46,6 +46,14 @@ fn member(id: &str, given: &str, family: &str, manager: Option<&str>) -> Value {
 /// Ada at the top, Ana reporting to her. A sandbox serving them, an app with Justworks
 /// installed by a signed-in Technical Owner, and its first sync done.
 async fn company_synced() -> (Sandbox, TestApp, TestClient) {
+    company_synced_with(|_| {}, |form| form).await
+}
+
+/// As [`company_synced`], with the app's configuration and the settings form tweaked.
+async fn company_synced_with(
+    tweak: impl FnOnce(&mut orgsync::Config),
+    settings: impl FnOnce(SettingsForm) -> SettingsForm,
+) -> (Sandbox, TestApp, TestClient) {
     let sandbox = Sandbox::start(3, 7).await;
     let members = [
         member("m1", "Ada", "Boss", None),
@@ -59,9 +67,10 @@ async fn company_synced() -> (Sandbox, TestApp, TestClient) {
         .await
         .expect("the sandbox answers");
     assert!(response.status().is_success());
-    let app = app_on(&sandbox, |_| {}).await;
+    let app = app_on(&sandbox, tweak).await;
     let to = app.technical_owner().await;
-    install_and_save(&to, &sandbox.settings().set("org_head", "Ada Boss")).await;
+    let form = settings(sandbox.settings().set("org_head", "Ada Boss"));
+    install_and_save(&to, &form).await;
     let (_, run) = sandbox.sync(&to).await;
     assert_completed(&run);
     assert_eq!(count(&run, "created"), 2, "{run}");
@@ -272,4 +281,139 @@ async fn departments_orgsync_owns_are_left_as_they_are_while_titles_follow_justw
         ))
         .await;
     assert_eq!(department_rows, 0);
+}
+
+#[tokio::test]
+async fn conflicts_are_shown_answered_and_counted_on_every_page_each_reader_may_see() {
+    let sink = SmtpSink::start().await;
+    let smtp = sink.url();
+    let (sandbox, app, to) = company_synced_with(
+        move |config| {
+            config.smtp_url = Some(orgsync::secrets::SecretString::new(smtp));
+            crate::mail::quick_delivery(config);
+        },
+        |form| form,
+    )
+    .await;
+    let owner = app.owner().await;
+    let owner_id = app.user_id(OWNER_EMAIL).await;
+    install_and_save(
+        &to,
+        &sandbox
+            .settings()
+            .set("org_head", "Ada Boss")
+            .add("notify_user_ids", &owner_id),
+    )
+    .await;
+    let (ana, _, _) = person_of(&app, "m2").await;
+
+    // Pinned from the page; Justworks retitles her and raises her pay.
+    owner
+        .post(&format!("/people/{ana}/pin"), &[("field", "title")])
+        .await
+        .expect(303);
+    owner
+        .post(&format!("/people/{ana}/pin"), &[("field", "compensation")])
+        .await
+        .expect(303);
+    sandbox
+        .patch(
+            "m2",
+            json!({"job_title": "Director of Sales",
+                   "current_pay": {"amount": 99_000_00, "currency": "USD", "pay_basis": "salary"}}),
+        )
+        .await;
+    let (run_id, run) = synced(&sandbox, &to).await;
+    assert!(count(&run, "conflicts") >= 1, "{run}");
+
+    // The run page: the title conflict for everyone who may open it; the pay one only
+    // for Owners.
+    let as_to = to.get(&format!("/syncs/{run_id}")).await;
+    assert!(as_to.says("Conflicts (1)"), "{}", as_to.text());
+    assert_eq!(
+        as_to.text_of_id("counts-heading").as_deref(),
+        Some("1 conflict needs a decision")
+    );
+    assert!(
+        as_to.says("Justworks says Director of Sales") && as_to.says("pinned here: Engineer"),
+        "{}",
+        as_to.text()
+    );
+    let as_owner = owner.get(&format!("/syncs/{run_id}")).await;
+    assert!(
+        as_owner.says("Compensation: Justworks says"),
+        "{}",
+        as_owner.text()
+    );
+    assert!(as_owner.says("Conflicts (2)"), "{}", as_owner.text());
+    assert!(!as_to.says("Compensation"), "{}", as_to.text());
+
+    // The email counts what its reader may learn of.
+    let mails = sink.wait_for(1, std::time::Duration::from_secs(20)).await;
+    let mail = mails[0].parsed();
+    assert!(
+        mail.subject.contains("2 conflicts need a decision"),
+        "{}",
+        mail.subject
+    );
+    assert!(
+        mail.text.contains("2 conflicts need a decision"),
+        "{}",
+        mail.text
+    );
+    assert!(!mail.text.contains("99,000"), "never a value in an email");
+
+    // The Conflicts view and the JSON: the same rule.
+    let page = to.get("/people/conflicts").await;
+    page.expect(200);
+    assert!(page.says("1 conflict needs a decision"), "{}", page.text());
+    let api: Value = serde_json::from_str(&to.get("/api/v1/conflicts").await.body).unwrap();
+    let items = api["items"].as_array().unwrap();
+    assert_eq!(items.len(), 1, "{api}");
+    assert_eq!(items[0]["field"], "title");
+    assert_eq!(items[0]["theirs"], "Director of Sales");
+    assert!(items[0].get("theirs_value").is_none(), "{api}");
+    let member = app.member().await;
+    member.get("/people/conflicts").await.expect(403);
+    member.get("/api/v1/conflicts").await.expect(403);
+
+    // A Technical Owner may not answer the pay conflict; keeping the title's works.
+    let pool = app.db().await;
+    let (pay_id,): (String,) =
+        sqlx::query_as("SELECT id FROM conflicts WHERE field = 'compensation' AND status = 'open'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    to.post(&format!("/conflicts/{pay_id}/take"), NO_FIELDS)
+        .await
+        .expect(404);
+    owner
+        .post(&format!("/conflicts/{pay_id}/take"), NO_FIELDS)
+        .await
+        .expect(303);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs WHERE comp_amount = 9900000")
+            .await,
+        1,
+        "Justworks' pay taken by the Owner"
+    );
+    let id = items[0]["id"].as_str().unwrap();
+    to.post(&format!("/conflicts/{id}/keep"), NO_FIELDS)
+        .await
+        .expect_redirect("/people/conflicts");
+    let page = to.get("/people/conflicts").await;
+    assert!(
+        page.says("Kept ours: Title stays pinned."),
+        "{}",
+        page.text()
+    );
+    assert!(page.says("No conflicts"), "{}", page.text());
+    assert_eq!(anas_seat(&app).await.0.as_deref(), Some("Engineer"));
+    // Answered twice (another tab): nothing more happens.
+    to.post(&format!("/conflicts/{id}/take"), NO_FIELDS)
+        .await
+        .expect(303);
+    assert_eq!(anas_seat(&app).await.0.as_deref(), Some("Engineer"));
+    assert!(to.get("/people/conflicts").await.says("already answered"));
 }

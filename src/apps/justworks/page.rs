@@ -56,3 +56,16 @@ pub async fn load(db: &Db, install: &Install) -> anyhow::Result<Config> {
         updated_at: install.updated_at,
     })
 }
+
+/// The sync's options as the saved settings give them, if Justworks is installed and
+/// saved: what the person page needs to say whether the next sync will write a field.
+pub async fn sync_options(db: &Db) -> anyhow::Result<Option<crate::sync::options::SyncOptions>> {
+    let Some(install) = crate::apps::installed(db, APP).await? else {
+        return Ok(None);
+    };
+    let config = load(db, &install).await?;
+    Ok(config
+        .settings
+        .as_ref()
+        .map(crate::sync::options::SyncOptions::from))
+}

@@ -12,6 +12,7 @@ use crate::org::model::{Person, Source};
 use crate::org::queries::{self, PersonRecord};
 use crate::org::store::date_text;
 use crate::state::AppState;
+use crate::sync::options::SyncOptions;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::{CurrentUser, RequireTechnicalOwner};
 use crate::web::form::Form;
@@ -597,7 +598,13 @@ pub(super) struct PinView {
     pub overwritten_next: bool,
 }
 
-pub(super) fn pin_views(record: &PersonRecord, may_see: bool) -> Vec<PinView> {
+/// `writes(group)`: whether the next sync writes a group's fields (`None`: a field in no
+/// group, which Justworks always writes); `None` when Justworks is not set up.
+pub(super) fn pin_views(
+    record: &PersonRecord,
+    may_see: bool,
+    writes: Option<&SyncOptions>,
+) -> Vec<PinView> {
     let p: &Person = &record.person;
     if p.source != Source::Justworks {
         return Vec::new();
@@ -615,7 +622,9 @@ pub(super) fn pin_views(record: &PersonRecord, may_see: bool) -> Vec<PinView> {
                 key: f.key,
                 label: f.label,
                 pinned,
-                overwritten_next: !pinned && hand.set.contains(f.key),
+                overwritten_next: !pinned
+                    && hand.set.contains(f.key)
+                    && writes.is_some_and(|o| f.group.is_none_or(|g| o.writes(g))),
             })
         })
         .collect()

@@ -224,7 +224,10 @@ pub(super) async fn person_page(
     let job = job_view(&record, may_see, &synced);
     let can_edit = user.level >= AccessLevel::TechnicalOwner;
     let pins = if can_edit {
-        pin_views(&record, user.level >= AccessLevel::Owner)
+        let options = crate::apps::justworks::sync_options(&state.db)
+            .await
+            .map_err(AppError::Internal)?;
+        pin_views(&record, user.level >= AccessLevel::Owner, options.as_ref())
     } else {
         Vec::new()
     };
