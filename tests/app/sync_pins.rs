@@ -320,7 +320,7 @@ async fn conflicts_are_shown_answered_and_counted_on_every_page_each_reader_may_
         .patch(
             "m2",
             json!({"job_title": "Director of Sales",
-                   "current_pay": {"amount": 99_000_00, "currency": "USD", "pay_basis": "salary"}}),
+                   "current_pay": {"amount": 9_900_000, "currency": "USD", "pay_basis": "salary"}}),
         )
         .await;
     let (run_id, run) = synced(&sandbox, &to).await;

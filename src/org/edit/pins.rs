@@ -6,6 +6,7 @@ use super::{EditError, Editor, Saved};
 use crate::db::Db;
 use crate::org::fields::{self, Holder};
 use crate::org::model::Source;
+use crate::org::pins::Hand;
 use crate::org::store;
 use jiff::Timestamp;
 
@@ -60,14 +61,17 @@ async fn set_pin(
         ));
     }
     let now_ms = now.as_millisecond();
+    let toggle = |hand: &mut Hand| {
+        if pinned {
+            hand.pins.pin(field.key)
+        } else {
+            hand.pins.unpin(field.key)
+        }
+    };
     let changed = match field.holder {
         Holder::Person => {
             let mut after = person.clone();
-            let changed = if pinned {
-                after.hand.pins.pin(field.key)
-            } else {
-                after.hand.pins.unpin(field.key)
-            };
+            let changed = toggle(&mut after.hand);
             if changed {
                 store::save_person_by_hand(&mut tx, &after, now_ms).await?;
             }
@@ -77,11 +81,7 @@ async fn set_pin(
             let Some(mut seat) = write::seat_of(&mut tx, person_id).await? else {
                 return Err(EditError::Forbidden("They have no job whose field to pin."));
             };
-            let changed = if pinned {
-                seat.hand.pins.pin(field.key)
-            } else {
-                seat.hand.pins.unpin(field.key)
-            };
+            let changed = toggle(&mut seat.hand);
             if changed {
                 store::save_job_by_hand(&mut tx, &seat, now_ms).await?;
             }

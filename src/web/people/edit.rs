@@ -518,15 +518,7 @@ pub(super) async fn pin(
     Path(id): Path<String>,
     Form(form): Form<FieldForm>,
 ) -> AppResult<Response> {
-    let result = edit::pin(
-        &state.db,
-        &editor(&user),
-        &id,
-        &form.field,
-        state.clock.now(),
-    )
-    .await;
-    one_step(&user, &id, result, "Pinned: syncs leave it as it is").await
+    set_pin(&state, &user, &id, &form.field, true).await
 }
 
 pub(super) async fn unpin(
@@ -535,21 +527,30 @@ pub(super) async fn unpin(
     Path(id): Path<String>,
     Form(form): Form<FieldForm>,
 ) -> AppResult<Response> {
-    let result = edit::unpin(
-        &state.db,
-        &editor(&user),
-        &id,
-        &form.field,
-        state.clock.now(),
-    )
-    .await;
-    one_step(
-        &user,
-        &id,
-        result,
-        "Unpinned: Justworks' value returns at the next sync",
-    )
-    .await
+    set_pin(&state, &user, &id, &form.field, false).await
+}
+
+async fn set_pin(
+    state: &AppState,
+    user: &CurrentUser,
+    id: &str,
+    field: &str,
+    pinned: bool,
+) -> AppResult<Response> {
+    let (db, editor, now) = (&state.db, editor(user), state.clock.now());
+    if pinned {
+        let result = edit::pin(db, &editor, id, field, now).await;
+        one_step(user, id, result, "Pinned: syncs leave it as it is").await
+    } else {
+        let result = edit::unpin(db, &editor, id, field, now).await;
+        one_step(
+            user,
+            id,
+            result,
+            "Unpinned: Justworks' value returns at the next sync",
+        )
+        .await
+    }
 }
 
 /// The answer to a one-button form on the person page: back to it, with what happened
