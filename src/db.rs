@@ -163,6 +163,35 @@ impl Db {
     }
 }
 
+/// A stored word that names no value of its type (a status, a source, a kind): the row
+/// was written by another version of orgsync or by hand. Reading it is an error, never
+/// a guess — a guess (say "failed", "manual", "active") would quietly change what the
+/// app does with the row.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} {value:?} in the database")]
+pub struct UnknownValue {
+    /// What the word should have named: "run status", "job status", …
+    pub what: &'static str,
+    pub value: String,
+}
+
+impl UnknownValue {
+    pub fn new(what: &'static str, value: &str) -> Self {
+        Self {
+            what,
+            value: value.to_owned(),
+        }
+    }
+}
+
+/// A row read with an unknown word fails as a decode error, like any other value that
+/// does not fit its column.
+impl From<UnknownValue> for sqlx::Error {
+    fn from(e: UnknownValue) -> Self {
+        sqlx::Error::Decode(Box::new(e))
+    }
+}
+
 /// A new id: a UUIDv7 (time-ordered, so indexes stay compact), as text.
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

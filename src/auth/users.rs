@@ -1,7 +1,7 @@
 //! Users of orgsync: the store and the rules about who may change whom.
 
 use super::level::AccessLevel;
-use crate::db::{Db, is_unique_violation, new_id};
+use crate::db::{Db, UnknownValue, is_unique_violation, new_id};
 use jiff::Timestamp;
 use sqlx::{AnyConnection, FromRow};
 
@@ -37,19 +37,21 @@ struct UserRow {
     person_id: Option<String>,
 }
 
-impl From<UserRow> for User {
-    fn from(r: UserRow) -> Self {
-        Self {
+impl TryFrom<UserRow> for User {
+    type Error = UnknownValue;
+    fn try_from(r: UserRow) -> Result<Self, UnknownValue> {
+        Ok(Self {
             id: r.id,
             email: r.email,
             name: r.name,
-            level: AccessLevel::parse(&r.level).unwrap_or(AccessLevel::Member),
+            level: AccessLevel::parse(&r.level)
+                .ok_or_else(|| UnknownValue::new("access level", &r.level))?,
             active: r.active != 0,
             has_password: r.has_password != 0,
             sessions_valid_after: r.sessions_valid_after,
             created_at: r.created_at,
             person_id: r.person_id,
-        }
+        })
     }
 }
 
@@ -118,7 +120,7 @@ pub async fn find(db: &Db, id: &str) -> sqlx::Result<Option<User>> {
         .bind(id)
         .fetch_optional(db.pool())
         .await?;
-    Ok(row.map(User::from))
+    Ok(row.map(User::try_from).transpose()?)
 }
 
 /// The user and stored password hash for a sign-in attempt.
@@ -134,7 +136,7 @@ pub async fn find_for_sign_in(
     row.map(|row| {
         use sqlx::Row;
         let hash: Option<String> = row.try_get("password_hash")?;
-        Ok((User::from(UserRow::from_row(&row)?), hash))
+        Ok((User::try_from(UserRow::from_row(&row)?)?, hash))
     })
     .transpose()
 }
@@ -142,7 +144,10 @@ pub async fn find_for_sign_in(
 pub async fn list(db: &Db) -> sqlx::Result<Vec<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY active DESC, name, email");
     let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(db.pool()).await?;
-    Ok(rows.into_iter().map(User::from).collect())
+    Ok(rows
+        .into_iter()
+        .map(User::try_from)
+        .collect::<Result<_, _>>()?)
 }
 
 /// The names of the active Owners: who can grant access.
@@ -264,7 +269,8 @@ pub async fn change(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(ChangeUserError::NotFound)?
-        .into();
+        .try_into()
+        .map_err(sqlx::Error::from)?;
     let stays_owner = level == AccessLevel::Owner && active;
     if user.level == AccessLevel::Owner && user.active && !stays_owner {
         let (owners,): (i64,) =
@@ -308,6 +314,26 @@ pub async fn change(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stored_access_level_orgsync_does_not_know_is_an_error_not_a_member() {
+        let row = |level: &str| UserRow {
+            id: "u1".into(),
+            email: "ana@acme.test".into(),
+            name: "Ana".into(),
+            level: level.into(),
+            active: 1,
+            has_password: 1,
+            sessions_valid_after: 0,
+            created_at: 0,
+            person_id: None,
+        };
+        assert_eq!(
+            User::try_from(row("owner")).unwrap().level,
+            AccessLevel::Owner
+        );
+        assert!(User::try_from(row("superuser")).is_err());
+    }
 
     #[test]
     fn emails_are_trimmed_and_lower_cased() {

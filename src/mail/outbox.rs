@@ -4,7 +4,7 @@
 //! then marked sent, rescheduled or failed. One row per recipient: one refused address
 //! or one retry never holds up or repeats the others.
 
-use crate::db::{Db, new_id};
+use crate::db::{Db, UnknownValue, new_id};
 use crate::mail::compose::Mail;
 use sqlx::{AnyConnection, FromRow};
 
@@ -23,11 +23,13 @@ impl MailKind {
             Self::Test => "test",
         }
     }
-    pub fn parse(s: &str) -> Self {
+    /// A stored kind; an unknown one is an error, never a guess.
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
-            "sync_failed" => Self::SyncFailed,
-            "test" => Self::Test,
-            _ => Self::SyncSummary,
+            "sync_summary" => Ok(Self::SyncSummary),
+            "sync_failed" => Ok(Self::SyncFailed),
+            "test" => Ok(Self::Test),
+            _ => Err(UnknownValue::new("mail kind", s)),
         }
     }
 }
@@ -223,7 +225,7 @@ pub async fn run_mail(db: &Db, run_id: &str) -> sqlx::Result<RunMail> {
     .await?;
     let mut mail = RunMail::default();
     for row in rows {
-        mail.kind = Some(MailKind::parse(&row.kind));
+        mail.kind = Some(MailKind::parse(&row.kind)?);
         match row.status.as_str() {
             "sent" => mail.sent += 1,
             "failed" => {
@@ -237,4 +239,17 @@ pub async fn run_mail(db: &Db, run_id: &str) -> sqlx::Result<RunMail> {
         }
     }
     Ok(mail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_mail_kind_reads_back_and_an_unknown_one_is_an_error() {
+        for kind in [MailKind::SyncSummary, MailKind::SyncFailed, MailKind::Test] {
+            assert_eq!(MailKind::parse(kind.as_str()), Ok(kind));
+        }
+        assert!(MailKind::parse("newsletter").is_err());
+    }
 }

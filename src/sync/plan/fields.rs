@@ -113,10 +113,7 @@ macro_rules! keep_text {
         if let Some(value) = $value
             && $row.$field.as_deref() != Some(value.as_str())
         {
-            let row = $row.to_mut();
-            row.$field = Some(value.into_string());
-            // Justworks' value now: no longer the one set by hand.
-            row.hand.set.clear(stringify!($field));
+            $row.to_mut().$field = Some(value.into_string());
         }
     };
 }
@@ -127,9 +124,7 @@ macro_rules! keep_value {
         if let Some(value) = $value
             && $row.$field.as_ref() != Some(&value)
         {
-            let row = $row.to_mut();
-            row.$field = Some(value);
-            row.hand.set.clear(stringify!($field));
+            $row.to_mut().$field = Some(value);
         }
     };
 }

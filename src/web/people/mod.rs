@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 mod conflicts;
 mod directory;
 mod edit;
+mod edit_form;
 mod person;
 
 pub use conflicts::ConflictView;

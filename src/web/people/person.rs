@@ -1,7 +1,7 @@
 //! The person page (`/people/{id}`). Sensitive fields reach it only through
 //! `org::visibility::can_see_sensitive`: for anyone else they are not rendered at all.
 
-use super::edit::{PinView, pin_views};
+use super::edit_form::{PinView, pin_views};
 use super::{HISTORY_SHOWN, MAX_ID_CHARS, MAX_REPORTS_SHOWN};
 use crate::auth::AccessLevel;
 use crate::org::history::{self, HistoryRow};
