@@ -46,6 +46,8 @@ pub struct NodeView {
     pub headcount: i64,
     pub reports: i64,
     pub children: Vec<NodeView>,
+    /// For Technical Owners and above: the CSRF token of the card's *Move* form.
+    pub move_token: Option<String>,
 }
 
 impl NodeView {
@@ -72,8 +74,27 @@ impl NodeView {
             headcount: job.headcount,
             reports,
             children: Vec::new(),
+            move_token: None,
             open,
         }
+    }
+
+    /// Offers the *Move* form on this card and every card below it.
+    fn with_moves(mut self, token: Option<&str>) -> Self {
+        if let Some(token) = token {
+            self.move_token = Some(token.to_owned());
+            self.children = self
+                .children
+                .into_iter()
+                .map(|c| c.with_moves(Some(token)))
+                .collect();
+        }
+        self
+    }
+
+    /// What the *Move* form moves: the person in the job, or the open job itself.
+    pub fn move_id(&self) -> &str {
+        self.person_id.as_deref().unwrap_or(&self.job_id)
     }
 
     /// Some reports were not loaded with the page (capped, or left for later).
@@ -121,6 +142,12 @@ async fn org_chart(
     let page = page_param(query.page.as_deref())?;
     let db = &state.db;
     let can_install = user.level >= crate::auth::AccessLevel::TechnicalOwner;
+    let token = if can_install {
+        Some(crate::auth::csrf::token(&user.session).await?)
+    } else {
+        None
+    };
+    let token = token.as_deref();
 
     let Some(root) = root else {
         // The whole chart: every top, its reports, and theirs.
@@ -137,7 +164,10 @@ async fn org_chart(
             chrome: Chrome::for_user(&state, &user, "org", "Org chart").await?,
             breadcrumb: Vec::new(),
             focus: None,
-            tops: tops.into_iter().map(NodeView::from_node).collect(),
+            tops: tops
+                .into_iter()
+                .map(|t| NodeView::from_node(t).with_moves(token))
+                .collect(),
             range: None,
             prev: None,
             next: None,
@@ -166,7 +196,7 @@ async fn org_chart(
         .into_iter()
         .map(|j| NodeView::from_job(j, 1))
         .collect();
-    let top = NodeView::from_node(top);
+    let top = NodeView::from_node(top).with_moves(token);
     let paged = total > REPORTS_PER_NODE;
     let link = |p: i64| {
         format!(
@@ -213,9 +243,14 @@ struct ReportsPartial {
 /// when opened). Loaded by htmx when a node is first opened.
 async fn reports_partial(
     State(state): State<AppState>,
-    RequireMember(_user): RequireMember,
+    RequireMember(user): RequireMember,
     Path(job_id): Path<String>,
 ) -> AppResult<Response> {
+    let token = if user.level >= crate::auth::AccessLevel::TechnicalOwner {
+        Some(crate::auth::csrf::token(&user.session).await?)
+    } else {
+        None
+    };
     if job_id.len() > MAX_ID_CHARS {
         return Err(AppError::NotFound);
     }
@@ -228,7 +263,7 @@ async fn reports_partial(
     let nodes: Vec<NodeView> = queries::nodes(db, reports)
         .await?
         .into_iter()
-        .map(NodeView::from_node)
+        .map(|n| NodeView::from_node(n).with_moves(token.as_deref()))
         .collect();
     let parent = NodeView::from_node(parent);
     render(&ReportsPartial {

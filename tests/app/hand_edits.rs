@@ -545,3 +545,80 @@ async fn the_edit_form_sent_back_unchanged_changes_nothing() {
     assert_eq!(table_rows(&pool, "jobs").await, jobs);
     pool.close().await;
 }
+
+#[tokio::test]
+async fn a_card_on_the_chart_moves_its_person_to_the_manager_typed_and_members_see_no_move() {
+    let (sandbox, app, to) = configured(15).await;
+    assert_completed(&sandbox.sync(&to).await.1);
+    let pool = app.db().await;
+    let (head, manager) = head_and_manager(&pool).await;
+
+    let chart = to.get("/org").await;
+    chart.expect(200);
+    let action = format!("/people/{manager}/move");
+    assert!(
+        chart.body.contains(&format!("action=\"{action}\"")),
+        "a Move form on the card"
+    );
+    assert!(chart.body.contains("<datalist id=\"manager-options\">"));
+    let member = app.member().await;
+    assert!(
+        !member.get("/org").await.body.contains("/move\""),
+        "no Move for a Member"
+    );
+
+    // Under someone in their own team: refused, back on the person page with why.
+    let (report,): (String,) = sqlx::query_as(
+        "SELECT p.name FROM people p JOIN jobs j ON j.person_id = p.id \
+         JOIN jobs m ON m.id = j.manager_job_id WHERE m.person_id = $1 LIMIT 1",
+    )
+    .bind(&manager)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    to.post(
+        &action,
+        &[("manager_id", report.as_str()), ("back", "/org")],
+    )
+    .await
+    .expect_redirect("/org");
+    assert!(to.get("/org").await.says("that would make a loop"));
+
+    let (head_name,): (String,) = sqlx::query_as("SELECT name FROM people WHERE id = $1")
+        .bind(&head)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let other = one(
+        &pool,
+        "SELECT p.id FROM people p JOIN jobs j ON j.person_id = p.id AND j.status = 'filled' \
+         WHERE p.id <> $1 AND j.manager_job_id IS NOT NULL AND p.status = 'active' \
+         AND j.manager_job_id <> (SELECT id FROM jobs WHERE person_id = $1 AND status = 'filled') \
+         ORDER BY p.id LIMIT 1",
+        &head,
+    )
+    .await
+    .expect("someone not reporting to the head");
+    to.post(
+        &format!("/people/{other}/move"),
+        &[
+            ("manager_id", head_name.as_str()),
+            ("back", "https://evil.test/"),
+        ],
+    )
+    .await
+    .expect_redirect(&format!("/people/{other}"));
+    assert_eq!(
+        one(
+            &pool,
+            "SELECT m.person_id FROM jobs j JOIN jobs m ON m.id = j.manager_job_id \
+             WHERE j.person_id = $1 AND j.status = 'filled'",
+            &other,
+        )
+        .await
+        .as_deref(),
+        Some(head.as_str())
+    );
+    assert_headcounts_right(&app).await;
+    pool.close().await;
+}

@@ -255,6 +255,9 @@ pub(super) async fn add_job(
 pub(super) struct MoveForm {
     #[serde(default)]
     manager_id: String,
+    /// Where the form was sent from, when not the person page: the org chart ("/org…").
+    #[serde(default)]
+    back: Option<String>,
 }
 
 /// `POST /people/{id}/move`: refused moves come back to the person page with the reason.
@@ -272,7 +275,14 @@ pub(super) async fn move_person(
         state.clock.now(),
     )
     .await;
-    one_step(&user, &id, result, "Moved").await
+    let answer = one_step(&user, &id, result, "Moved").await?;
+    // From the chart: back to the chart (only ever a path of ours).
+    match form.back.as_deref() {
+        Some(back) if back == "/org" || back.starts_with("/org?") => {
+            Ok(Redirect::to(back).into_response())
+        }
+        _ => Ok(answer),
+    }
 }
 
 #[derive(Debug, serde::Deserialize)]
