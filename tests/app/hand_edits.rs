@@ -183,6 +183,11 @@ async fn a_hand_edit_of_a_justworks_title_is_marked_and_the_next_sync_puts_justw
         page.text()
     );
     assert!(page.says(&format!("{justworks_title} → Head of Cartography")));
+    assert!(
+        page.says(&format!("Title change by {TECH_NAME}")),
+        "{}",
+        page.text()
+    );
 
     assert_completed(&sandbox.sync(&to).await.1);
     assert_eq!(

@@ -58,6 +58,8 @@ struct HistoryView {
     field: String,
     /// `None`: a sensitive change the viewer may not see the values of.
     values: Option<(String, String)>,
+    /// Who made it by hand (`None`: a sync).
+    by: Option<String>,
     run_href: Option<String>,
 }
 
@@ -130,6 +132,7 @@ fn history_view(row: HistoryRow, may_see: bool, runs_visible: bool) -> HistoryVi
         when: format_time(row.at),
         kind: row.kind.label(),
         field: field_label(&row.field),
+        by: row.by_name.clone(),
         values,
         run_href: row
             .run_id
