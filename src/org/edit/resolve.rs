@@ -8,6 +8,7 @@ use super::{EditError, Editor, Saved};
 use crate::db::Db;
 use crate::org::change::{ChangeKind, Entity, FieldChange};
 use crate::org::conflicts::{self, Status};
+use crate::org::pins::Hand;
 use crate::org::{fields, store, values};
 use jiff::Timestamp;
 
@@ -62,57 +63,48 @@ async fn answer(
     }
     let now_ms = now.as_millisecond();
     let theirs = conflict.theirs_value.as_deref();
-    let mut change = None;
-    match conflict.entity {
+    let kept = status == Status::Kept;
+    // Keep ours: still pinned, this value kept over. Take Justworks': unpinned, and the
+    // value is Justworks' again, no longer one set by hand.
+    let answer = |hand: &mut Hand| {
+        if kept {
+            hand.pins
+                .keep(field, conflict.theirs.clone().unwrap_or_default());
+        } else {
+            hand.pins.unpin(field);
+            hand.set.clear(field);
+        }
+    };
+    let taken = match conflict.entity {
         Entity::Person => {
             let before = write::person(&mut tx, &conflict.entity_id)
                 .await?
                 .ok_or(EditError::NotFound)?;
             let mut after = before.clone();
-            if status == Status::Kept {
-                after
-                    .hand
-                    .pins
-                    .keep(field, conflict.theirs.clone().unwrap_or_default());
-            } else {
-                after.hand.pins.unpin(field);
-                after.hand.set.clear(field);
+            answer(&mut after.hand);
+            if !kept {
                 values::set_on_person(&mut after, field, theirs)?;
-                change = Some((
-                    values::of_person(field, &before),
-                    values::of_person(field, &after),
-                ));
             }
             store::save_person_by_hand(&mut tx, &after, now_ms).await?;
+            values::of_person(field, &before) != values::of_person(field, &after)
         }
         Entity::Job => {
             let before = write::job(&mut tx, &conflict.entity_id)
                 .await?
                 .ok_or(EditError::NotFound)?;
             let mut after = before.clone();
-            if status == Status::Kept {
-                after
-                    .hand
-                    .pins
-                    .keep(field, conflict.theirs.clone().unwrap_or_default());
-            } else {
-                after.hand.pins.unpin(field);
-                after.hand.set.clear(field);
+            answer(&mut after.hand);
+            if !kept {
                 values::set_on_job(&mut after, field, theirs)?;
                 if after.manager_job_id != before.manager_job_id {
                     move_headcounts(&mut tx, &before, after.manager_job_id.as_deref()).await?;
                 }
-                change = Some((
-                    values::of_job(field, &before),
-                    values::of_job(field, &after),
-                ));
             }
             store::save_job_by_hand(&mut tx, &after, now_ms).await?;
+            values::of_job(field, &before) != values::of_job(field, &after)
         }
-    }
-    if let Some((old, new)) = change
-        && old != new
-    {
+    };
+    if taken {
         let row = FieldChange {
             entity: conflict.entity,
             entity_id: conflict.entity_id.clone(),
