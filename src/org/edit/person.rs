@@ -201,7 +201,7 @@ fn read_form(
             None => errors.add("name", "A person always has a name."),
         }
     }
-    let text_fields: [(&'static str, &Option<String>, &mut Option<String>); 2] = [
+    let text_fields: [(&'static str, &Option<String>, &mut Option<String>); 4] = [
         (
             "preferred_name",
             &form.preferred_name,
@@ -212,6 +212,8 @@ fn read_form(
             &form.employment_type,
             &mut person.employment_type,
         ),
+        ("gender", &form.gender, &mut person.gender),
+        ("ethnicity", &form.ethnicity, &mut person.ethnicity),
     ];
     for (key, sent, stored) in text_fields {
         if let Some(value) = text_field(errors, key, sent) {
@@ -224,20 +226,14 @@ fn read_form(
     if let Some(v) = email_field(errors, "personal_email", &form.personal_email) {
         person.personal_email = v;
     }
-    if let Some(v) = date_field(errors, "start_date", &form.start_date, input::date) {
-        person.start_date = v;
-    }
-    if let Some(v) = date_field(errors, "end_date", &form.end_date, input::date) {
-        person.end_date = v;
-    }
-    if let Some(v) = date_field(errors, "birthdate", &form.birthdate, input::date) {
-        person.birthdate = v;
-    }
-    if let Some(v) = text_field(errors, "gender", &form.gender) {
-        person.gender = v;
-    }
-    if let Some(v) = text_field(errors, "ethnicity", &form.ethnicity) {
-        person.ethnicity = v;
+    for (key, sent, stored) in [
+        ("start_date", &form.start_date, &mut person.start_date),
+        ("end_date", &form.end_date, &mut person.end_date),
+        ("birthdate", &form.birthdate, &mut person.birthdate),
+    ] {
+        if let Some(v) = date_field(errors, key, sent, input::date) {
+            *stored = v;
+        }
     }
     if let Some(v) = phones_field(errors, &form.phones) {
         person.phones = v;
