@@ -10,7 +10,8 @@ pub use crate::db::UnknownValue;
 
 /// Where a person or job came from. A Justworks sync never changes anything whose
 /// source is not Justworks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Source {
     Justworks,
     /// Made in orgsync by hand (or by another future integration).
@@ -33,7 +34,8 @@ impl Source {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PersonStatus {
     Active,
     Departed,
@@ -57,7 +59,8 @@ impl PersonStatus {
 
 /// Why a person from Justworks is no longer synced: their member is skipped now, so they
 /// are kept as they were, frozen, until the member is synced again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum SyncStop {
     /// Listed in *Exclude IDs*.
     Excluded,
@@ -233,7 +236,7 @@ pub fn thousands(n: i64) -> String {
 }
 
 /// Someone: who they are. Their place in the tree is their job.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Person {
     pub id: String,
     pub source: Source,
@@ -301,7 +304,8 @@ impl Person {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum JobStatus {
     /// Someone holds it.
     Filled,
@@ -331,7 +335,7 @@ impl JobStatus {
 
 /// A seat in the tree. `manager_job_id` points at the job this one reports to; the org
 /// head's job has none.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Job {
     pub id: String,
     pub source: Source,

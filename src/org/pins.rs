@@ -9,10 +9,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::org::fields::{self, Group, Holder};
+use serde::{Deserialize as _, Serialize as _};
 use crate::org::model::UnknownValue;
 
 /// What hand edits left on one row.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Hand {
     pub pins: Pins,
     /// Fields whose current value was set by hand.
@@ -197,5 +198,39 @@ mod tests {
         assert!(HandFields::from_json(Some(r#"["salary"]"#)).is_err());
         assert!(Pins::from_json(Some(r#"{"title": null, "bonus": "x"}"#)).is_err());
         assert!(Pins::from_json(Some("not json")).is_err());
+    }
+}
+
+/// As the stored plan and a run's undo record keep them: the same JSON as the columns
+/// (an empty map or list when none).
+impl serde::Serialize for Pins {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Pins {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let read = BTreeMap::<String, Option<String>>::deserialize(d)?;
+        read.into_iter()
+            .map(|(k, v)| Ok((fields::key_of(&k).map_err(serde::de::Error::custom)?, v)))
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
+impl serde::Serialize for HandFields {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for HandFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let read = Vec::<String>::deserialize(d)?;
+        read.iter()
+            .map(|k| fields::key_of(k).map_err(serde::de::Error::custom))
+            .collect::<Result<_, _>>()
+            .map(Self)
     }
 }
