@@ -13,6 +13,10 @@ pub enum MailKind {
     SyncSummary,
     SyncFailed,
     Test,
+    /// A plan waits for review.
+    SyncReview,
+    /// A waiting plan was discarded or superseded.
+    SyncDiscarded,
 }
 
 impl MailKind {
@@ -21,6 +25,8 @@ impl MailKind {
             Self::SyncSummary => "sync_summary",
             Self::SyncFailed => "sync_failed",
             Self::Test => "test",
+            Self::SyncReview => "sync_review",
+            Self::SyncDiscarded => "sync_discarded",
         }
     }
     /// A stored kind; an unknown one is an error, never a guess.
@@ -29,6 +35,8 @@ impl MailKind {
             "sync_summary" => Ok(Self::SyncSummary),
             "sync_failed" => Ok(Self::SyncFailed),
             "test" => Ok(Self::Test),
+            "sync_review" => Ok(Self::SyncReview),
+            "sync_discarded" => Ok(Self::SyncDiscarded),
             _ => Err(UnknownValue::new("mail kind", s)),
         }
     }

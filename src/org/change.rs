@@ -8,7 +8,7 @@ use std::collections::HashMap;
 /// A person to create, or a person whose row changes. Rows are boxed: a first sync of
 /// 100 000 people holds 100 000 of these, and inline rows would make every slot the
 /// size of two whole rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PersonChange {
     Create(Box<Person>),
     Update {
@@ -18,7 +18,7 @@ pub enum PersonChange {
 }
 
 /// A job to create, or a job whose row changes (boxed, as people are).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum JobChange {
     Create(Box<Job>),
     Update { before: Box<Job>, after: Box<Job> },

@@ -11,6 +11,79 @@ use crate::org::model::is_sensitive;
 use crate::org::visibility::Sensitive;
 use sqlx::{AnyConnection, FromRow};
 
+/// Which rows of a run are read: those it applied (`history`), or those its plan would
+/// write while it waits for review, or was discarded or superseded (`planned_history`).
+/// The run page, the JSON and the emails read both the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rows {
+    Applied,
+    Planned,
+}
+
+impl Rows {
+    fn table(self) -> &'static str {
+        match self {
+            Self::Applied => "history",
+            Self::Planned => "planned_history",
+        }
+    }
+}
+
+/// Writes the history rows a waiting plan would write, for its page.
+pub async fn record_planned(
+    conn: &mut AnyConnection,
+    history: &[FieldChange],
+    run_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    const COLS: usize = 12;
+    for chunk in history.chunks(MAX_BINDS / COLS) {
+        let sql = format!(
+            "INSERT INTO planned_history (id, run_id, at, entity, entity_id, person_id, \
+             person_name, kind, field, old_value, new_value, sensitive) VALUES {}",
+            values_clause(chunk.len(), COLS)
+        );
+        let mut q = sqlx::query(&sql);
+        for h in chunk {
+            q = q
+                .bind(new_id())
+                .bind(run_id)
+                .bind(now)
+                .bind(h.entity.as_str())
+                .bind(h.entity_id.clone())
+                .bind(h.person_id.clone())
+                .bind(h.person_name.clone())
+                .bind(h.kind.as_str())
+                .bind(h.field)
+                .bind(h.old.clone())
+                .bind(h.new.clone())
+                .bind(h.sensitive as i64);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Makes a waiting plan's rows the run's history, dated `now` (the plan is being applied
+/// in this transaction).
+pub async fn apply_planned(conn: &mut AnyConnection, run_id: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO history (id, run_id, at, entity, entity_id, person_id, person_name, kind, \
+         field, old_value, new_value, sensitive) SELECT id, run_id, $1, entity, entity_id, \
+         person_id, person_name, kind, field, old_value, new_value, sensitive \
+         FROM planned_history WHERE run_id = $2",
+    )
+    .bind(now)
+    .bind(run_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM planned_history WHERE run_id = $1")
+        .bind(run_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Writes a run's history rows, in the transaction that applies its plan.
 pub async fn record(
     conn: &mut AnyConnection,
@@ -143,38 +216,45 @@ pub struct SeenChanges {
 pub async fn seen_changes(
     conn: &mut AnyConnection,
     run_id: &str,
+    rows: Rows,
     sensitive: Sensitive,
 ) -> sqlx::Result<SeenChanges> {
     let sql = format!(
-        "SELECT kind, COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
+        "SELECT kind, COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM {} \
          WHERE run_id = $1{} GROUP BY kind ORDER BY kind",
+        rows.table(),
         sensitive.history_condition()
     );
-    let rows: Vec<(String, i64)> = sqlx::query_as(&sql)
+    let found: Vec<(String, i64)> = sqlx::query_as(&sql)
         .bind(run_id)
         .fetch_all(&mut *conn)
         .await?;
-    let mut kinds = Vec::with_capacity(rows.len());
-    for (kind, people) in rows {
+    let mut kinds = Vec::with_capacity(found.len());
+    for (kind, people) in found {
         kinds.push((ChangeKind::parse(&kind)?, people));
     }
     let owner_only = match sensitive {
         Sensitive::Shown => None,
-        Sensitive::Hidden => Some(owner_only_people(conn, run_id).await?),
+        Sensitive::Hidden => Some(owner_only_people(conn, run_id, rows).await?),
     };
     Ok(SeenChanges { kinds, owner_only })
 }
 
 /// People whose only changes in a run are to sensitive fields.
-async fn owner_only_people(conn: &mut AnyConnection, run_id: &str) -> sqlx::Result<i64> {
+async fn owner_only_people(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    rows: Rows,
+) -> sqlx::Result<i64> {
     let mut people = [0i64; 2];
     for (i, sensitive) in [Sensitive::Shown, Sensitive::Hidden]
         .into_iter()
         .enumerate()
     {
         let sql = format!(
-            "SELECT COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM history \
+            "SELECT COUNT(DISTINCT COALESCE(person_id, entity_id)) FROM {} \
              WHERE run_id = $1{}",
+            rows.table(),
             sensitive.history_condition()
         );
         (people[i],) = sqlx::query_as(&sql)
@@ -190,13 +270,15 @@ async fn owner_only_people(conn: &mut AnyConnection, run_id: &str) -> sqlx::Resu
 pub async fn names(
     conn: &mut AnyConnection,
     run_id: &str,
+    rows: Rows,
     kind: ChangeKind,
     limit: i64,
     sensitive: Sensitive,
 ) -> sqlx::Result<Vec<String>> {
     let sql = format!(
-        "SELECT MIN(person_name) AS name FROM history WHERE run_id = $1 AND kind = $2{} \
+        "SELECT MIN(person_name) AS name FROM {} WHERE run_id = $1 AND kind = $2{} \
          GROUP BY COALESCE(person_id, entity_id) ORDER BY name LIMIT $3",
+        rows.table(),
         sensitive.history_condition()
     );
     let rows: Vec<(String,)> = sqlx::query_as(&sql)
@@ -206,6 +288,21 @@ pub async fn names(
         .fetch_all(conn)
         .await?;
     Ok(rows.into_iter().map(|(name,)| name).collect())
+}
+
+/// People a run created already departed (members seen for the first time after they
+/// left): the "former" of an initial import.
+pub async fn first_seen_departed(db: &Db, run_id: &str, rows: Rows) -> sqlx::Result<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM {} WHERE run_id = $1 AND entity = 'person' AND field = 'status' \
+         AND old_value IS NULL AND kind = 'other'",
+        rows.table()
+    );
+    let (n,): (i64,) = sqlx::query_as(&sql)
+        .bind(run_id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n)
 }
 
 /// One changed field of a run, as its page lists it.
@@ -224,13 +321,15 @@ pub struct ChangeRow {
 pub async fn changes_of_kind(
     db: &Db,
     run_id: &str,
+    rows: Rows,
     kind: ChangeKind,
     limit: i64,
     sensitive: Sensitive,
 ) -> sqlx::Result<Vec<ChangeRow>> {
     let sql = format!(
-        "SELECT entity, person_id, person_name, field, old_value, new_value FROM history \
+        "SELECT entity, person_id, person_name, field, old_value, new_value FROM {} \
          WHERE run_id = $1 AND kind = $2{} ORDER BY person_name, person_id, id LIMIT $3",
+        rows.table(),
         sensitive.history_condition()
     );
     sqlx::query_as(&sql)

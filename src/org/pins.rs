@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::org::fields::{self, Group, Holder};
-use serde::{Deserialize as _, Serialize as _};
 use crate::org::model::UnknownValue;
 
 /// What hand edits left on one row.
@@ -205,13 +204,13 @@ mod tests {
 /// (an empty map or list when none).
 impl serde::Serialize for Pins {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
+        serde::Serialize::serialize(&self.0, s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Pins {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let read = BTreeMap::<String, Option<String>>::deserialize(d)?;
+        let read: BTreeMap<String, Option<String>> = serde::Deserialize::deserialize(d)?;
         read.into_iter()
             .map(|(k, v)| Ok((fields::key_of(&k).map_err(serde::de::Error::custom)?, v)))
             .collect::<Result<_, _>>()
@@ -221,13 +220,13 @@ impl<'de> serde::Deserialize<'de> for Pins {
 
 impl serde::Serialize for HandFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
+        serde::Serialize::serialize(&self.0, s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HandFields {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let read = Vec::<String>::deserialize(d)?;
+        let read: Vec<String> = serde::Deserialize::deserialize(d)?;
         read.iter()
             .map(|k| fields::key_of(k).map_err(serde::de::Error::custom))
             .collect::<Result<_, _>>()

@@ -6,6 +6,7 @@ pub mod notify;
 pub mod options;
 pub mod pipeline;
 pub mod plan;
+pub mod review;
 pub mod runs;
 pub mod scheduler;
 pub mod summary;

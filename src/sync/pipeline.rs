@@ -8,12 +8,13 @@ use crate::justworks::{ClientOptions, Credentials, JustworksClient};
 use crate::link_base;
 use crate::org::change::{Counts, Plan};
 use crate::org::roster::RosterCompany;
-use crate::org::store;
+use crate::org::store::{self, Groups};
 use crate::state::AppState;
 use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{PlanInput, plan};
-use crate::sync::runs::{self, Run};
+use crate::sync::review;
+use crate::sync::runs::{self, Run, WaitReason};
 use sqlx::Connection;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -102,7 +103,7 @@ pub async fn record_failure(state: &AppState, run: &Run, message: &str) -> sqlx:
 /// Queues the run's notice (see [`notify::queue_run_email`]), its links pointing where
 /// people reach this server. Like the notice itself, never fails the caller: the link
 /// base is read in a savepoint, so a failed read leaves the transaction usable.
-async fn queue_notice(
+pub(crate) async fn queue_notice(
     conn: &mut sqlx::AnyConnection,
     state: &AppState,
     run: &Run,
@@ -206,14 +207,16 @@ async fn run_steps(
     runs::lock_for_apply(&mut tx, &run.id).await?;
     // A hand edit committing now would be planned over: the org's revision row makes
     // hand edits wait for this transaction (PostgreSQL; SQLite's write lock already does).
-    crate::org::edit::bump_revision(&mut tx).await?;
+    // A plan that waits for review remembers the revision it was made against.
+    let rev = crate::org::edit::bump_revision(&mut tx).await?;
     let org = store::load_org(&mut tx).await?;
     phases.mark("load");
     // "Today" is the org's date in its own time zone, not the server's or UTC's.
     let today = crate::org_settings::today(&mut tx, state.clock.now()).await?;
+    let first_sync = !runs::applied_since(&mut tx, &run.app, install.installed_at).await?;
     // The plan takes the roster (and frees it); the company's groups are kept for the
     // directory.
-    let company = roster.company.clone();
+    let groups = groups_of(&roster.company);
     let (plan, org) = tokio::task::spawn_blocking(move || {
         let mut next_id = crate::db::new_id;
         let input = PlanInput {
@@ -228,33 +231,78 @@ async fn run_steps(
     .map_err(|e| internal(anyhow::anyhow!("the plan task failed: {e}")))?;
     let plan: Plan = plan.map_err(|e| RunFailure(e.to_string()))?;
     phases.mark("plan");
-    // The plan's conflicts (pinned fields Justworks differs on) are recorded by the apply,
-    // in this transaction: a run's conflicts commit with it or not at all.
+    let guards: Vec<String> = Vec::new();
+    let wait = review_reason(run, first_sync, &guards);
     // Keep only what the writes need: the tree's shape.
-    let mut tree = store::TreeShape::of(&org);
+    let tree = store::TreeShape::of(&org);
     drop(org);
     let now = state.clock.now_ms();
-    store::apply_plan(&mut tx, &plan, &run.id, now).await?;
-    phases.mark("write");
-    tree.apply(&plan);
-    store::write_headcounts(&mut tx, &tree).await?;
-    drop(tree);
-    record_groups(&mut tx, &company, now).await?;
-    phases.mark("headcounts");
-    let finished = state.clock.now_ms();
-    let (counts, warnings) = (&plan.counts, &plan.warnings);
-    if !runs::finish(
-        &mut tx, &run.id, worker, counts, warnings, fetched, finished,
-    )
-    .await?
-    {
-        // The run was marked interrupted meanwhile (another instance thought us dead):
-        // its verdict stands, and nothing of ours commits.
-        return Err(RunFailure(runs::INTERRUPTED.into()));
+    // A newer plan makes any plan still waiting stale: it is superseded, and told so.
+    let superseded = runs::supersede_waiting(&mut tx, &run.app, &run.id, now).await?;
+    let fetched_now = fetched;
+    let end = if let Some(reason) = wait {
+        review::store_plan(&mut tx, &run.id, &plan, &groups, now).await?;
+        phases.mark("store");
+        let (counts, warnings) = (&plan.counts, &plan.warnings);
+        if !runs::wait_for_review(
+            &mut tx,
+            &run.id,
+            worker,
+            counts,
+            warnings,
+            fetched_now,
+            reason,
+            &guards,
+            rev,
+            now,
+        )
+        .await?
+        {
+            return Err(RunFailure(runs::INTERRUPTED.into()));
+        }
+        Outcome::Waiting(reason)
+    } else {
+        write_plan(&mut tx, &plan, tree, &groups, &run.id, now).await?;
+        phases.mark("write");
+        let finished = state.clock.now_ms();
+        let (counts, warnings) = (&plan.counts, &plan.warnings);
+        if !runs::finish(
+            &mut tx,
+            &run.id,
+            worker,
+            counts,
+            warnings,
+            fetched_now,
+            finished,
+        )
+        .await?
+        {
+            // The run was marked interrupted meanwhile (another instance thought us dead):
+            // its verdict stands, and nothing of ours commits.
+            return Err(RunFailure(runs::INTERRUPTED.into()));
+        }
+        Outcome::Applied
+    };
+    // The notices commit with what they report, or not at all.
+    let mut queued = 0;
+    for old in &superseded {
+        queued += queue_notice(&mut tx, state, old, RunEnd::Superseded { by: &run.id }).await;
     }
-    // The summary commits with the changes it reports, or not at all.
-    let warnings = &plan.warnings;
-    let queued = queue_notice(&mut tx, state, run, RunEnd::Finished { warnings }).await;
+    let Some(this) = runs::find_in(&mut tx, &run.id).await? else {
+        return Err(RunFailure(runs::INTERRUPTED.into()));
+    };
+    queued += match end {
+        Outcome::Applied => {
+            let warnings = &plan.warnings;
+            queue_notice(&mut tx, state, &this, RunEnd::Finished { warnings }).await
+        }
+        // Someone who pressed Preview (or Approve, or Revert) is looking at the page; a
+        // sync that stopped on its own tells the notification list.
+        Outcome::Waiting(
+            WaitReason::FirstSync | WaitReason::Safeguard | WaitReason::AlwaysReview,
+        ) => queue_notice(&mut tx, state, &this, RunEnd::Waiting).await,
+        Outcome::Waiting(_) => 0,
+    };
     phases.mark("mail");
     tx.commit().await?;
     phases.mark("commit");
@@ -263,6 +311,43 @@ async fn run_steps(
     }
     tracing::info!(run_id = %run.id, phases = %phases, "sync timing");
     Ok(plan.counts)
+}
+
+/// How a run's work ended.
+enum Outcome {
+    Applied,
+    Waiting(WaitReason),
+}
+
+/// Whether a planned run waits for review, and why: it was queued to (a preview, a
+/// re-plan, a revert), it is the install's first sync, the settings say always, or a
+/// safeguard tripped (unless the settings say never).
+fn review_reason(run: &Run, first_sync: bool, guards: &[String]) -> Option<WaitReason> {
+    if let Some(reason) = run.waits_for {
+        return Some(reason);
+    }
+    if first_sync {
+        return Some(WaitReason::FirstSync);
+    }
+    (!guards.is_empty()).then_some(WaitReason::Safeguard)
+}
+
+/// Writes a plan to the org on the caller's transaction: people, jobs, their history
+/// (those the plan carries) and conflicts, the tree's headcounts, the departments and
+/// offices the pull named. Shared by a run that applies at once and an approval.
+pub(crate) async fn write_plan(
+    tx: &mut sqlx::AnyConnection,
+    plan: &Plan,
+    mut tree: store::TreeShape,
+    groups: &Groups,
+    run_id: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    store::apply_plan(tx, plan, run_id, now).await?;
+    tree.apply(plan);
+    store::write_headcounts(tx, &tree).await?;
+    drop(tree);
+    store::upsert_groups(tx, groups, now).await
 }
 
 /// Wall time per phase of a run, for the log and the benchmark.
@@ -315,17 +400,13 @@ impl std::fmt::Display for Phases {
 }
 
 /// The departments and offices this pull named, for the directory's filters.
-async fn record_groups(
-    conn: &mut sqlx::AnyConnection,
-    company: &RosterCompany,
-    now: i64,
-) -> sqlx::Result<()> {
-    let departments: Vec<(String, Option<String>)> = company
+fn groups_of(company: &RosterCompany) -> Groups {
+    let departments = company
         .departments
         .iter()
         .filter_map(|d| d.name.clone().map(|n| (n, Some(d.id.clone()))))
         .collect();
-    let locations: Vec<(String, Option<String>, Option<String>)> = company
+    let locations = company
         .offices
         .iter()
         .filter_map(|o| {
@@ -339,7 +420,10 @@ async fn record_groups(
             o.name.clone().map(|n| (n, Some(o.id.clone()), address))
         })
         .collect();
-    store::upsert_groups(conn, &departments, &locations, now).await
+    Groups {
+        departments,
+        locations,
+    }
 }
 
 fn not_configured() -> RunFailure {

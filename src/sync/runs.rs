@@ -19,6 +19,12 @@ pub enum RunStatus {
     Complete,
     CompleteWithWarnings,
     Failed,
+    /// Planned, and waiting for a Technical Owner or Owner to apply or discard it.
+    NeedsReview,
+    /// Its plan was discarded (by someone, or after waiting 7 days): nothing applied.
+    Discarded,
+    /// A newer plan replaced it while it waited: nothing applied.
+    Superseded,
 }
 
 impl RunStatus {
@@ -29,6 +35,9 @@ impl RunStatus {
             Self::Complete => "complete",
             Self::CompleteWithWarnings => "complete_with_warnings",
             Self::Failed => "failed",
+            Self::NeedsReview => "needs_review",
+            Self::Discarded => "discarded",
+            Self::Superseded => "superseded",
         }
     }
     pub fn parse(s: &str) -> Result<Self, UnknownValue> {
@@ -38,6 +47,9 @@ impl RunStatus {
             "complete" => Ok(Self::Complete),
             "complete_with_warnings" => Ok(Self::CompleteWithWarnings),
             "failed" => Ok(Self::Failed),
+            "needs_review" => Ok(Self::NeedsReview),
+            "discarded" => Ok(Self::Discarded),
+            "superseded" => Ok(Self::Superseded),
             _ => Err(UnknownValue::new("run status", s)),
         }
     }
@@ -49,10 +61,23 @@ impl RunStatus {
             Self::Complete => "Complete",
             Self::CompleteWithWarnings => "Complete with warnings",
             Self::Failed => "Failed",
+            Self::NeedsReview => "Waiting for review",
+            Self::Discarded => "Discarded",
+            Self::Superseded => "Superseded",
         }
     }
+    /// Neither queued nor running (a run waiting for review has stopped working).
     pub fn is_finished(self) -> bool {
         !matches!(self, Self::Queued | Self::Running)
+    }
+    /// Whether its plan was applied to the org.
+    pub fn is_applied(self) -> bool {
+        matches!(self, Self::Complete | Self::CompleteWithWarnings)
+    }
+    /// Whether its changes are a plan that was not (yet) applied: its rows are in
+    /// `planned_history`, not `history`.
+    pub fn is_planned_only(self) -> bool {
+        matches!(self, Self::NeedsReview | Self::Discarded | Self::Superseded)
     }
 }
 
@@ -60,6 +85,12 @@ impl RunStatus {
 pub enum Cause {
     Manual,
     Scheduled,
+    /// *Preview changes*: fetch and plan, then wait for review.
+    Preview,
+    /// Undo an applied run (`Run::reverts`).
+    Revert,
+    /// Asked for by a Justworks webhook.
+    Webhook,
 }
 
 impl Cause {
@@ -67,18 +98,27 @@ impl Cause {
         match self {
             Self::Manual => "manual",
             Self::Scheduled => "scheduled",
+            Self::Preview => "preview",
+            Self::Revert => "revert",
+            Self::Webhook => "webhook",
         }
     }
     pub fn label(self) -> &'static str {
         match self {
             Self::Manual => "Sync To Primary",
             Self::Scheduled => "Run Daily",
+            Self::Preview => "Preview changes",
+            Self::Revert => "Revert",
+            Self::Webhook => "Justworks webhook",
         }
     }
     pub fn parse(s: &str) -> Result<Self, UnknownValue> {
         match s {
             "manual" => Ok(Self::Manual),
             "scheduled" => Ok(Self::Scheduled),
+            "preview" => Ok(Self::Preview),
+            "revert" => Ok(Self::Revert),
+            "webhook" => Ok(Self::Webhook),
             _ => Err(UnknownValue::new("run trigger", s)),
         }
     }
@@ -101,6 +141,90 @@ pub struct Run {
     pub counts: Counts,
     pub warnings: Vec<String>,
     pub error: Option<String>,
+    /// Why it waits (or waited) for review; set when queued for previews, re-plans and
+    /// reverts, when planned for the rest.
+    pub waits_for: Option<WaitReason>,
+    /// The safeguards' sentences that stopped it.
+    pub guards: Vec<String>,
+    pub planned_at: Option<i64>,
+    /// The org's revision its plan was made against.
+    pub plan_rev: Option<i64>,
+    pub decided_by: Option<String>,
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<i64>,
+    /// The applied run this one reverts.
+    pub reverts: Option<String>,
+    /// The newer run that replaced this one while it waited.
+    pub superseded_by: Option<String>,
+}
+
+impl Run {
+    /// Where its changes are: applied (history), or only planned.
+    pub fn rows(&self) -> history::Rows {
+        if self.status.is_planned_only() {
+            history::Rows::Planned
+        } else {
+            history::Rows::Applied
+        }
+    }
+}
+
+/// Why a run waits for review (docs/design.md → *Reviewable, guarded, reversible syncs*).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitReason {
+    /// *Preview changes* was pressed.
+    Preview,
+    /// The first sync of an install always waits.
+    FirstSync,
+    /// A safeguard tripped (`Run::guards` says which).
+    Safeguard,
+    /// The apply mode is *Always wait for review*.
+    AlwaysReview,
+    /// Approved, but the org had changed since it was planned: planned again.
+    Replan,
+    /// A revert is always shown before it is applied.
+    Revert,
+}
+
+impl WaitReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Preview => "preview",
+            Self::FirstSync => "first_sync",
+            Self::Safeguard => "safeguard",
+            Self::AlwaysReview => "always_review",
+            Self::Replan => "replan",
+            Self::Revert => "revert",
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self, UnknownValue> {
+        match s {
+            "preview" => Ok(Self::Preview),
+            "first_sync" => Ok(Self::FirstSync),
+            "safeguard" => Ok(Self::Safeguard),
+            "always_review" => Ok(Self::AlwaysReview),
+            "replan" => Ok(Self::Replan),
+            "revert" => Ok(Self::Revert),
+            _ => Err(UnknownValue::new("review reason", s)),
+        }
+    }
+    /// Why it waits, as its page says it.
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Self::Preview => "A preview: nothing is written until you apply it.",
+            Self::FirstSync => {
+                "The first sync of Justworks always waits for review: check the import \
+                 before anything is written."
+            }
+            Self::Safeguard => "A safeguard stopped this sync before anything was written.",
+            Self::AlwaysReview => "The Justworks settings ask for every sync to wait for review.",
+            Self::Replan => {
+                "The org changed after the earlier plan was made (a hand edit or another \
+                 sync), so orgsync planned again: review the new plan."
+            }
+            Self::Revert => "A revert is shown for review before anything is written.",
+        }
+    }
 }
 
 #[derive(FromRow)]
@@ -127,12 +251,22 @@ struct RunRow {
     conflicts_count: i64,
     warnings: String,
     error: Option<String>,
+    waits_for: Option<String>,
+    guards: String,
+    planned_at: Option<i64>,
+    plan_rev: Option<i64>,
+    decided_by: Option<String>,
+    decided_by_name: Option<String>,
+    decided_at: Option<i64>,
+    reverts: Option<String>,
+    superseded_by: Option<String>,
 }
 
 const RUN_COLUMNS: &str = "id, app, status, cause, requested_by, requested_by_name, queued_at, \
     started_at, finished_at, heartbeat_at, step, members_fetched, created_count, updated_count, \
     departed_count, rehired_count, unchanged_count, excluded_count, warnings_count, \
-    conflicts_count, warnings, error";
+    conflicts_count, warnings, error, waits_for, guards, planned_at, plan_rev, decided_by, \
+    decided_by_name, decided_at, reverts, superseded_by";
 
 impl TryFrom<RunRow> for Run {
     type Error = UnknownValue;
@@ -163,6 +297,15 @@ impl TryFrom<RunRow> for Run {
             },
             warnings: serde_json::from_str(&r.warnings).unwrap_or_default(),
             error: r.error,
+            waits_for: r.waits_for.as_deref().map(WaitReason::parse).transpose()?,
+            guards: serde_json::from_str(&r.guards).unwrap_or_default(),
+            planned_at: r.planned_at,
+            plan_rev: r.plan_rev,
+            decided_by: r.decided_by,
+            decided_by_name: r.decided_by_name,
+            decided_at: r.decided_at,
+            reverts: r.reverts,
+            superseded_by: r.superseded_by,
         })
     }
 }
@@ -202,10 +345,31 @@ pub async fn enqueue(
     requested_by: Option<(&str, &str)>,
     now: i64,
 ) -> sqlx::Result<Enqueued> {
+    enqueue_for_review(conn, app, cause, requested_by, ForReview::default(), now).await
+}
+
+/// What a run queued to be reviewed carries: why it will wait, and the run it reverts.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ForReview<'a> {
+    pub waits_for: Option<WaitReason>,
+    pub reverts: Option<&'a str>,
+}
+
+/// [`enqueue`], for a run that waits for review once planned (a preview, a re-plan, a
+/// revert).
+pub async fn enqueue_for_review(
+    conn: &mut AnyConnection,
+    app: &str,
+    cause: Cause,
+    requested_by: Option<(&str, &str)>,
+    review: ForReview<'_>,
+    now: i64,
+) -> sqlx::Result<Enqueued> {
     let id = new_id();
     let inserted = sqlx::query(
         "INSERT INTO sync_runs (id, app, status, cause, requested_by, requested_by_name, \
-         queued_at, active_app) VALUES ($1, $2, 'queued', $3, $4, $5, $6, $2) \
+         queued_at, active_app, waits_for, reverts) \
+         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $2, $7, $8) \
          ON CONFLICT (active_app) DO NOTHING",
     )
     .bind(&id)
@@ -214,6 +378,8 @@ pub async fn enqueue(
     .bind(requested_by.map(|(id, _)| id))
     .bind(requested_by.map(|(_, name)| name))
     .bind(now)
+    .bind(review.waits_for.map(WaitReason::as_str))
+    .bind(review.reverts)
     .execute(&mut *conn)
     .await;
     match inserted {
@@ -230,7 +396,17 @@ pub async fn enqueue(
     match active {
         Some((id,)) => Ok(Enqueued::AlreadyActive(id)),
         // The other run finished between our insert and this read: try once more.
-        None => Box::pin(enqueue(conn, app, cause, requested_by, now)).await,
+        None => {
+            Box::pin(enqueue_for_review(
+                conn,
+                app,
+                cause,
+                requested_by,
+                review,
+                now,
+            ))
+            .await
+        }
     }
 }
 
@@ -243,26 +419,65 @@ pub async fn request_manual(
     user: &User,
     now: jiff::Timestamp,
 ) -> sqlx::Result<Enqueued> {
+    request(
+        db,
+        app,
+        label,
+        user,
+        Cause::Manual,
+        ForReview::default(),
+        now,
+    )
+    .await
+}
+
+/// *Preview changes*: a run that fetches and plans, then waits for review.
+pub async fn request_preview(
+    db: &Db,
+    app: &str,
+    label: &str,
+    user: &User,
+    now: jiff::Timestamp,
+) -> sqlx::Result<Enqueued> {
+    let review = ForReview {
+        waits_for: Some(WaitReason::Preview),
+        reverts: None,
+    };
+    request(db, app, label, user, Cause::Preview, review, now).await
+}
+
+/// A run asked for by `user` on a page (Sync To Primary, Preview changes, Revert, an
+/// approval that must plan again), queued and audit-logged together.
+pub async fn request(
+    db: &Db,
+    app: &str,
+    label: &str,
+    user: &User,
+    cause: Cause,
+    review: ForReview<'_>,
+    now: jiff::Timestamp,
+) -> sqlx::Result<Enqueued> {
     let mut tx = db.begin().await?;
     let requested_by = Some((user.id.as_str(), user.name.as_str()));
-    let enqueued = enqueue(
+    let enqueued = enqueue_for_review(
         &mut tx,
         app,
-        Cause::Manual,
+        cause,
         requested_by,
+        review,
         now.as_millisecond(),
     )
     .await?;
     if let Enqueued::New(id) = &enqueued {
-        audit::record(
-            &mut tx,
-            &Actor::user(user),
-            "sync.requested",
-            label,
-            &format!("run {id}"),
-            now,
-        )
-        .await?;
+        let (action, detail) = match (cause, review.reverts) {
+            (Cause::Preview, _) => ("sync.preview_requested", format!("run {id}")),
+            (Cause::Revert, Some(of)) => (
+                "sync.revert_requested",
+                format!("run {id} reverts run {of}"),
+            ),
+            _ => ("sync.requested", format!("run {id}")),
+        };
+        audit::record(&mut tx, &Actor::user(user), action, label, &detail, now).await?;
     }
     tx.commit().await?;
     Ok(enqueued)
@@ -418,6 +633,173 @@ pub async fn finish(
     Ok(done.rows_affected() == 1)
 }
 
+/// Ends a run's work in `needs_review` inside the transaction that stores its plan: the
+/// plan's counts and warnings, why it waits, the safeguards' sentences, the org revision
+/// it was made against. False if the run is no longer this worker's.
+#[allow(clippy::too_many_arguments)]
+pub async fn wait_for_review(
+    conn: &mut AnyConnection,
+    id: &str,
+    worker: &str,
+    counts: &Counts,
+    warnings: &[String],
+    members_fetched: i64,
+    reason: WaitReason,
+    guards: &[String],
+    plan_rev: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sync_runs SET status = 'needs_review', finished_at = NULL, heartbeat_at = $1, \
+         planned_at = $1, active_app = NULL, step = NULL, members_fetched = $2, \
+         created_count = $3, updated_count = $4, departed_count = $5, rehired_count = $6, \
+         unchanged_count = $7, excluded_count = $8, warnings_count = $9, warnings = $10, \
+         conflicts_count = $11, waits_for = $12, guards = $13, plan_rev = $14 \
+         WHERE id = $15 AND worker = $16 AND status = 'running'",
+    )
+    .bind(now)
+    .bind(members_fetched)
+    .bind(counts.created)
+    .bind(counts.updated)
+    .bind(counts.departed)
+    .bind(counts.rehired)
+    .bind(counts.unchanged)
+    .bind(counts.excluded)
+    .bind(warnings.len() as i64)
+    .bind(serde_json::to_string(warnings).expect("json"))
+    .bind(counts.conflicts)
+    .bind(reason.as_str())
+    .bind(serde_json::to_string(guards).expect("json"))
+    .bind(plan_rev)
+    .bind(id)
+    .bind(worker)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Marks the plan of `app` waiting for review, other than `by`'s, superseded by run
+/// `by` (a newer plan was made: the old one is stale). Returns the runs it superseded.
+pub async fn supersede_waiting(
+    conn: &mut AnyConnection,
+    app: &str,
+    by: &str,
+    now: i64,
+) -> sqlx::Result<Vec<Run>> {
+    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM sync_runs WHERE app = $1 AND status = 'needs_review' \
+         AND id <> $2"
+    ))
+    .bind(app)
+    .bind(by)
+    .fetch_all(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE sync_runs SET status = 'superseded', superseded_by = $1, finished_at = $2 \
+         WHERE app = $3 AND status = 'needs_review' AND id <> $1",
+    )
+    .bind(by)
+    .bind(now)
+    .bind(app)
+    .execute(&mut *conn)
+    .await?;
+    runs_of(rows)
+}
+
+/// Takes the decision on a waiting run, as the first write of the transaction that
+/// applies or discards it: true for exactly one caller however many press at once (the
+/// database decides: the row's status changes once).
+pub async fn decide(
+    conn: &mut AnyConnection,
+    id: &str,
+    decision: RunStatus,
+    by: Option<(&str, &str)>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sync_runs SET status = $1, decided_by = $2, decided_by_name = $3, \
+         decided_at = $4, finished_at = $4 WHERE id = $5 AND status = 'needs_review'",
+    )
+    .bind(decision.as_str())
+    .bind(by.map(|(id, _)| id))
+    .bind(by.map(|(_, name)| name))
+    .bind(now)
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Sets the sentence that says why a run ended as it did (a plan discarded after waiting
+/// too long).
+pub async fn set_error(conn: &mut AnyConnection, id: &str, error: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sync_runs SET error = $1 WHERE id = $2")
+        .bind(error)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A run read on the caller's connection or transaction.
+pub async fn find_in(conn: &mut AnyConnection, id: &str) -> sqlx::Result<Option<Run>> {
+    let row: Option<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM sync_runs WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(Run::try_from).transpose()?)
+}
+
+/// The run of `app` waiting for review, if any (at most one: the database sees to it).
+pub async fn waiting(db: &Db, app: &str) -> sqlx::Result<Option<Run>> {
+    let row: Option<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM sync_runs WHERE app = $1 AND status = 'needs_review'"
+    ))
+    .bind(app)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(Run::try_from).transpose()?)
+}
+
+/// Runs waiting for review since before `planned_before`.
+pub async fn waiting_since(db: &Db, planned_before: i64) -> sqlx::Result<Vec<Run>> {
+    let rows: Vec<RunRow> = sqlx::query_as(&format!(
+        "SELECT {RUN_COLUMNS} FROM sync_runs WHERE status = 'needs_review' AND planned_at < $1"
+    ))
+    .bind(planned_before)
+    .fetch_all(db.pool())
+    .await?;
+    runs_of(rows)
+}
+
+/// Whether a run of `app` other than a revert has been applied since `since` (the
+/// install): the first sync of an install always waits for review.
+pub async fn applied_since(conn: &mut AnyConnection, app: &str, since: i64) -> sqlx::Result<bool> {
+    let found: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM sync_runs WHERE app = $1 AND status IN ('complete', \
+         'complete_with_warnings') AND queued_at >= $2 LIMIT 1",
+    )
+    .bind(app)
+    .bind(since)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// The latest applied run that reverts `id`, if any.
+pub async fn reverted_by(db: &Db, id: &str) -> sqlx::Result<Option<String>> {
+    let found: Option<(String,)> = sqlx::query_as(
+        "SELECT id FROM sync_runs WHERE reverts = $1 AND status IN ('complete', \
+         'complete_with_warnings') ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(found.map(|(id,)| id))
+}
+
 pub const INTERRUPTED: &str = "The sync was interrupted (the server stopped or lost contact while \
     it ran). Nothing was changed by it; press Sync To Primary to run it again.";
 
@@ -446,7 +828,7 @@ pub async fn as_seen(
     sensitive: Sensitive,
 ) -> sqlx::Result<(Run, Vec<(ChangeKind, i64)>)> {
     let mut conn = db.pool().acquire().await?;
-    let seen = history::seen_changes(&mut conn, &run.id, sensitive).await?;
+    let seen = history::seen_changes(&mut conn, &run.id, run.rows(), sensitive).await?;
     if let Some(owner_only) = seen.owner_only {
         run.counts.updated = (run.counts.updated - owner_only).max(0);
         run.counts.owner_only = Some(owner_only);
@@ -467,11 +849,36 @@ mod tests {
     #[test]
     fn a_stored_run_status_or_trigger_reads_back_and_an_unknown_one_is_an_error() {
         use RunStatus::*;
-        for status in [Queued, Running, Complete, CompleteWithWarnings, Failed] {
+        for status in [
+            Queued,
+            Running,
+            Complete,
+            CompleteWithWarnings,
+            Failed,
+            NeedsReview,
+            Discarded,
+            Superseded,
+        ] {
             assert_eq!(RunStatus::parse(status.as_str()), Ok(status));
         }
-        for cause in [Cause::Manual, Cause::Scheduled] {
+        for cause in [
+            Cause::Manual,
+            Cause::Scheduled,
+            Cause::Preview,
+            Cause::Revert,
+            Cause::Webhook,
+        ] {
             assert_eq!(Cause::parse(cause.as_str()), Ok(cause));
+        }
+        for reason in [
+            WaitReason::Preview,
+            WaitReason::FirstSync,
+            WaitReason::Safeguard,
+            WaitReason::AlwaysReview,
+            WaitReason::Replan,
+            WaitReason::Revert,
+        ] {
+            assert_eq!(WaitReason::parse(reason.as_str()), Ok(reason));
         }
         // Never quietly "failed" or "manual".
         let unknown = RunStatus::parse("paused").unwrap_err();
@@ -479,7 +886,8 @@ mod tests {
             unknown.to_string(),
             r#"unknown run status "paused" in the database"#
         );
-        assert!(Cause::parse("webhook").is_err());
+        assert!(Cause::parse("email").is_err());
+        assert!(WaitReason::parse("later").is_err());
         assert!(Cause::parse("").is_err());
     }
 }

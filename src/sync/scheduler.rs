@@ -268,6 +268,11 @@ pub async fn run(state: AppState, stop: watch::Receiver<bool>) {
             if let Err(e) = tick(&state).await {
                 tracing::warn!(error = %e, "the daily scheduler could not check for due syncs");
             }
+            // Plans left waiting for review too long are discarded (and their
+            // recipients told).
+            if let Err(e) = crate::sync::review::expire_waiting(&state).await {
+                tracing::warn!(error = %format!("{e:#}"), "could not discard expired sync plans");
+            }
             Step::Idle
         }
     })

@@ -32,9 +32,22 @@ pub struct RunJson {
     started_at: Option<String>,
     finished_at: Option<String>,
     members_fetched: i64,
+    /// What it applied (zero for a plan that was not applied: see `plan_summary`).
     counts: Counts,
     warnings: Vec<String>,
     error: Option<String>,
+    /// The counts its plan would apply (or applied); null if it never planned.
+    plan_summary: Option<Counts>,
+    /// Why it waits or waited for review: `preview`, `first_sync`, `safeguard`,
+    /// `always_review`, `replan`, `revert`; null if it did not.
+    waits_for: Option<&'static str>,
+    /// The safeguards' sentences that stopped it.
+    guards: Vec<String>,
+    decided_by: Option<String>,
+    decided_at: Option<String>,
+    /// The run this one reverts.
+    reverts: Option<String>,
+    superseded_by: Option<String>,
 }
 
 fn rfc3339(ms: i64) -> String {
@@ -45,7 +58,26 @@ fn rfc3339(ms: i64) -> String {
 
 impl From<Run> for RunJson {
     fn from(r: Run) -> Self {
+        let planned = r.planned_at.is_some() || r.status.is_applied();
+        let plan_summary = planned.then_some(r.counts);
+        let counts = if r.status.is_planned_only() {
+            Counts {
+                excluded: r.counts.excluded,
+                warnings: r.counts.warnings,
+                owner_only: r.counts.owner_only.map(|_| 0),
+                ..Counts::default()
+            }
+        } else {
+            r.counts
+        };
         RunJson {
+            plan_summary,
+            waits_for: r.waits_for.map(|w| w.as_str()),
+            guards: r.guards,
+            decided_by: r.decided_by_name,
+            decided_at: r.decided_at.map(rfc3339),
+            reverts: r.reverts,
+            superseded_by: r.superseded_by,
             id: r.id,
             app: r.app,
             status: r.status.as_str(),
@@ -55,7 +87,7 @@ impl From<Run> for RunJson {
             started_at: r.started_at.map(rfc3339),
             finished_at: r.finished_at.map(rfc3339),
             members_fetched: r.members_fetched,
-            counts: r.counts,
+            counts,
             warnings: r.warnings,
             error: r.error,
         }

@@ -65,6 +65,9 @@ pub struct Chrome {
     pub flash: Option<Flash>,
     pub sandbox: bool,
     pub nav: Vec<NavItem>,
+    /// For Technical Owners and Owners on People, the org chart and the apps' pages: the
+    /// run of a sync waiting for review, if one waits.
+    pub review_waiting: Option<String>,
 }
 
 impl Chrome {
@@ -122,9 +125,19 @@ impl Chrome {
             label: "Your account",
             href: "/settings/account",
         });
+        let review_waiting = if level >= AccessLevel::TechnicalOwner
+            && matches!(current, "people" | "org" | "apps")
+        {
+            crate::sync::runs::waiting(&state.db, crate::apps::justworks::APP)
+                .await?
+                .map(|run| run.id)
+        } else {
+            None
+        };
         Ok(Self {
             title: title.into(),
             current,
+            review_waiting,
             user_name: Some(user.name.clone()),
             user_level: Some(level),
             csrf_token: csrf::token(&user.session).await?,
@@ -163,6 +176,7 @@ impl Chrome {
             flash,
             sandbox: state.justworks.sandbox,
             nav: Vec::new(),
+            review_waiting: None,
         })
     }
 }

@@ -9,10 +9,11 @@ use crate::org::change::ChangeKind;
 use crate::org::history;
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
-use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus};
+use crate::sync::review::{self, Approved, RevertRefused};
+use crate::sync::runs::{self, Cause, Enqueued, Run, RunStatus, WaitReason};
 use crate::sync::summary::{KIND_ORDER, Tally};
 use crate::web::error::{AppError, AppResult};
-use crate::web::extract::RequireTechnicalOwner;
+use crate::web::extract::{CurrentUser, RequireTechnicalOwner};
 use crate::web::format_time;
 use crate::web::page::{Chrome, flash, render};
 use crate::web::params::{Path, Query};
@@ -33,6 +34,10 @@ const PAGE_SIZE: i64 = 50;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/apps/justworks/sync", post(sync_to_primary))
+        .route("/apps/justworks/preview", post(preview))
+        .route("/syncs/{id}/apply", post(apply))
+        .route("/syncs/{id}/discard", post(discard))
+        .route("/syncs/{id}/revert", post(revert))
         .route("/syncs", get(history_page))
         .route("/syncs/{id}", get(run_page))
         .route("/syncs/{id}/live", get(run_live))
@@ -42,6 +47,24 @@ async fn sync_to_primary(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
     headers: HeaderMap,
+) -> AppResult<Response> {
+    request_run(&state, &user, &headers, Cause::Manual).await
+}
+
+/// *Preview changes*: fetch and plan, then wait for review (303 to the run).
+async fn preview(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    request_run(&state, &user, &headers, Cause::Preview).await
+}
+
+async fn request_run(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    cause: Cause,
 ) -> AppResult<Response> {
     let Some(install) = apps::installed(&state.db, justworks::APP).await? else {
         flash(&user.session, "error", "Install Justworks first.").await?;
@@ -58,15 +81,13 @@ async fn sync_to_primary(
         return Ok(Redirect::to("/apps/justworks").into_response());
     }
     // The run's email links to it on the address used here.
-    link_base::remember_alone(&state, &headers, justworks::APP).await?;
-    let enqueued = runs::request_manual(
-        &state.db,
-        justworks::APP,
-        "Justworks",
-        &user,
-        state.clock.now(),
-    )
-    .await?;
+    link_base::remember_alone(state, headers, justworks::APP).await?;
+    let now = state.clock.now();
+    let enqueued = if cause == Cause::Preview {
+        runs::request_preview(&state.db, justworks::APP, "Justworks", user, now).await?
+    } else {
+        runs::request_manual(&state.db, justworks::APP, "Justworks", user, now).await?
+    };
     match &enqueued {
         Enqueued::New(_) => state.sync_wake.notify_one(),
         Enqueued::AlreadyActive(_) => {
@@ -79,6 +100,116 @@ async fn sync_to_primary(
         }
     }
     Ok(Redirect::to(&format!("/syncs/{}", enqueued.run_id())).into_response())
+}
+
+/// **Apply these changes** on a run waiting for review.
+async fn apply(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let run = find_run(&state, &id).await?;
+    let to_run = format!("/syncs/{}", run.id);
+    match review::approve(&state, &run.id, &user).await? {
+        Approved::Applied => {
+            flash(
+                &user.session,
+                "success",
+                "Applied: the org now has these changes.",
+            )
+            .await?;
+        }
+        Approved::Replanned(new) => {
+            flash(
+                &user.session,
+                "info",
+                "The org changed after this plan was made (a hand edit or another sync), so \
+                 nothing was applied: orgsync is planning again. Review the new plan.",
+            )
+            .await?;
+            return Ok(Redirect::to(&format!("/syncs/{new}")).into_response());
+        }
+        Approved::NotWaiting(status) => {
+            flash(&user.session, "info", not_waiting(status)).await?;
+        }
+    }
+    Ok(Redirect::to(&to_run).into_response())
+}
+
+/// **Discard** on a run waiting for review.
+async fn discard(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let run = find_run(&state, &id).await?;
+    if review::discard(&state, &run.id, &user).await? {
+        flash(
+            &user.session,
+            "success",
+            "Discarded: nothing of this plan was applied.",
+        )
+        .await?;
+    } else {
+        let now = runs::find(&state.db, &run.id)
+            .await?
+            .map_or(run.status, |r| r.status);
+        flash(&user.session, "info", not_waiting(now)).await?;
+    }
+    Ok(Redirect::to(&format!("/syncs/{}", run.id)).into_response())
+}
+
+/// **Revert** on an applied run: a new run builds its inverse and waits for review.
+async fn revert(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let run = find_run(&state, &id).await?;
+    match review::request_revert(&state, &run, &user).await? {
+        Ok(Enqueued::New(new)) => Ok(Redirect::to(&format!("/syncs/{new}")).into_response()),
+        Ok(Enqueued::AlreadyActive(active)) => {
+            flash(
+                &user.session,
+                "info",
+                "A Justworks sync is under way: revert when it has finished.",
+            )
+            .await?;
+            Ok(Redirect::to(&format!("/syncs/{active}")).into_response())
+        }
+        Err(refused) => {
+            let message = match refused {
+                RevertRefused::NotApplied => "Only a sync that was applied can be reverted.",
+                RevertRefused::NoRecord => {
+                    "This sync ran before orgsync kept what each sync changed, so it cannot \
+                     be reverted."
+                }
+            };
+            flash(&user.session, "error", message).await?;
+            Ok(Redirect::to(&format!("/syncs/{}", run.id)).into_response())
+        }
+    }
+}
+
+async fn find_run(state: &AppState, id: &str) -> AppResult<Run> {
+    if id.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    runs::find(&state.db, id).await?.ok_or(AppError::NotFound)
+}
+
+/// Why a decision on a run that no longer waits did nothing.
+fn not_waiting(status: RunStatus) -> &'static str {
+    match status {
+        RunStatus::Complete | RunStatus::CompleteWithWarnings => {
+            "This plan has already been applied."
+        }
+        RunStatus::Discarded => "This plan was discarded: nothing of it was applied.",
+        RunStatus::Superseded => {
+            "A newer plan replaced this one: nothing of it was applied. Review the newer one."
+        }
+        _ => "This run is not waiting for review.",
+    }
 }
 
 /// A run as the pages show it.
@@ -103,6 +234,8 @@ impl RunView {
             RunStatus::Complete => ("status-ok", "✓"),
             RunStatus::CompleteWithWarnings => ("status-warn", "⚠"),
             RunStatus::Failed => ("status-failed", "✗"),
+            RunStatus::NeedsReview => ("status-warn", "◆"),
+            RunStatus::Discarded | RunStatus::Superseded => ("status-muted", "–"),
         };
         let duration = match (run.started_at, run.finished_at) {
             (Some(s), Some(f)) => Some(human_duration(f - s)),
@@ -175,6 +308,18 @@ pub fn summary(run: &Run, kinds: &[(ChangeKind, i64)]) -> String {
     }
 }
 
+/// "Initial import: 250 people — 237 active, 13 former" for the first sync of an install
+/// (it created everyone; `former` of them were departed members seen for the first time).
+pub fn initial_import(run: &Run, former: i64) -> String {
+    let total = run.counts.created;
+    let former = former.min(total);
+    format!(
+        "Initial import: {total} {} — {} active, {former} former",
+        if total == 1 { "person" } else { "people" },
+        total - former
+    )
+}
+
 /// One person's changes of one kind.
 pub struct PersonChanges {
     pub person_id: Option<String>,
@@ -240,6 +385,7 @@ pub fn field_label(field: &str) -> String {
 async fn change_groups(
     state: &AppState,
     run_id: &str,
+    rows: history::Rows,
     kinds: &[(ChangeKind, i64)],
     sensitive: Sensitive,
 ) -> AppResult<Vec<ChangeGroup>> {
@@ -249,10 +395,11 @@ async fn change_groups(
             continue;
         };
         // Enough rows for LIST_LIMIT people with a handful of fields each.
-        let rows =
-            history::changes_of_kind(&state.db, run_id, kind, LIST_LIMIT * 8, sensitive).await?;
+        let found =
+            history::changes_of_kind(&state.db, run_id, rows, kind, LIST_LIMIT * 8, sensitive)
+                .await?;
         let mut people: Vec<PersonChanges> = Vec::new();
-        for row in rows {
+        for row in found {
             let same = people
                 .last()
                 .is_some_and(|p| p.person_id == row.person_id && p.name == row.person_name);
@@ -298,6 +445,8 @@ struct RunPage {
     groups: Vec<ChangeGroup>,
     delivery: Option<DeliveryNote>,
     conflicts: Vec<ConflictView>,
+    review: ReviewView,
+    csrf_token: String,
 }
 
 #[derive(Template)]
@@ -308,6 +457,45 @@ struct RunLive {
     delivery: Option<DeliveryNote>,
     /// Pinned fields Justworks disagreed with in this run (what the reader may learn of).
     conflicts: Vec<ConflictView>,
+    review: ReviewView,
+    csrf_token: String,
+}
+
+/// The review side of a run's page: why it waits, who decided, what reverts it.
+#[derive(Default)]
+pub struct ReviewView {
+    /// While it waits: why, in a sentence.
+    pub waiting: Option<&'static str>,
+    /// "Applied after review by Ada Admin on …", "Discarded by …".
+    pub decided: Option<String>,
+    /// An applied run orgsync can revert.
+    pub can_revert: bool,
+    /// The applied run that reverted this one.
+    pub reverted_by: Option<String>,
+    /// Fields a revert leaves alone, as the reader may learn of them.
+    pub kept: Vec<review::KeptLine>,
+}
+
+async fn review_view(state: &AppState, run: &Run, sensitive: Sensitive) -> AppResult<ReviewView> {
+    let mut view = ReviewView::default();
+    if run.status == RunStatus::NeedsReview {
+        view.waiting = Some(run.waits_for.map_or("", WaitReason::sentence));
+    }
+    if let (Some(name), Some(at)) = (&run.decided_by_name, run.decided_at) {
+        let what = match run.status {
+            RunStatus::Discarded => "Discarded",
+            _ => "Applied after review",
+        };
+        view.decided = Some(format!("{what} by {name}, {}", format_time(at)));
+    }
+    if run.status.is_applied() {
+        view.can_revert = review::has_undo(&state.db, &run.id).await?;
+        view.reverted_by = runs::reverted_by(&state.db, &run.id).await?;
+    }
+    if run.cause == Cause::Revert {
+        view.kept = review::kept_lines(&state.db, &run.id, sensitive).await?;
+    }
+    Ok(view)
 }
 
 /// Where a finished run's email is (sent, queued, retrying, failed, nobody to send to).
@@ -329,25 +517,38 @@ async fn load_run(
     }
     let run = runs::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let (run, kinds) = runs::as_seen(&state.db, run, sensitive).await?;
-    Ok((RunView::new(run, &kinds, state.clock.now()), kinds))
+    let mut view = RunView::new(run, &kinds, state.clock.now());
+    if view.run.waits_for == Some(WaitReason::FirstSync) && view.run.error.is_none() {
+        let former = history::first_seen_departed(&state.db, &view.run.id, view.run.rows()).await?;
+        view.summary = initial_import(&view.run, former);
+    }
+    Ok((view, kinds))
 }
 
 /// What the run page and its polled part both show, as the viewer may see it.
-async fn load_run_live(state: &AppState, id: &str, owner: bool) -> AppResult<RunLive> {
+async fn load_run_live(
+    state: &AppState,
+    id: &str,
+    owner: bool,
+    csrf_token: String,
+) -> AppResult<RunLive> {
     let sensitive = Sensitive::for_owner(owner);
     let (view, kinds) = load_run(state, id, sensitive).await?;
-    let groups = change_groups(state, &view.run.id, &kinds, sensitive).await?;
+    let groups = change_groups(state, &view.run.id, view.run.rows(), &kinds, sensitive).await?;
     let delivery = delivery(state, &view).await?;
     let conflicts = crate::org::conflicts::of_run(&state.db, &view.run.id, sensitive)
         .await?
         .into_iter()
         .map(ConflictView::from)
         .collect();
+    let review = review_view(state, &view.run, sensitive).await?;
     Ok(RunLive {
         view,
         groups,
         delivery,
         conflicts,
+        review,
+        csrf_token,
     })
 }
 
@@ -356,18 +557,23 @@ async fn run_page(
     RequireTechnicalOwner(user): RequireTechnicalOwner,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
+    let chrome = Chrome::for_user(&state, &user, "syncs", "Justworks sync").await?;
     let RunLive {
         view,
         groups,
         delivery,
         conflicts,
-    } = load_run_live(&state, &id, user.is_owner()).await?;
+        review,
+        csrf_token,
+    } = load_run_live(&state, &id, user.is_owner(), chrome.csrf_token.clone()).await?;
     render(&RunPage {
-        chrome: Chrome::for_user(&state, &user, "syncs", "Justworks sync").await?,
+        chrome,
         view,
         groups,
         delivery,
         conflicts,
+        review,
+        csrf_token,
     })
 }
 
@@ -378,7 +584,8 @@ async fn run_live(
     RequireTechnicalOwner(user): RequireTechnicalOwner,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    render(&load_run_live(&state, &id, user.is_owner()).await?)
+    let csrf_token = crate::auth::csrf::token(&user.session).await?;
+    render(&load_run_live(&state, &id, user.is_owner(), csrf_token).await?)
 }
 
 #[derive(Template)]

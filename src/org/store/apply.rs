@@ -251,13 +251,24 @@ pub async fn insert_job_by_hand(conn: &mut AnyConnection, j: &Job, now: i64) -> 
     Ok(())
 }
 
+/// The departments (name, Justworks id) and offices (name, id, address JSON) a pull
+/// named, recorded when its plan is applied (kept with a plan that waits).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Groups {
+    pub departments: Vec<(String, Option<String>)>,
+    pub locations: Vec<(String, Option<String>, Option<String>)>,
+}
+
 /// Records the departments and offices a pull named, so filters can list them.
 pub async fn upsert_groups(
     conn: &mut AnyConnection,
-    departments: &[(String, Option<String>)],
-    locations: &[(String, Option<String>, Option<String>)],
+    groups: &Groups,
     now: i64,
 ) -> sqlx::Result<()> {
+    let Groups {
+        departments,
+        locations,
+    } = groups;
     for (name, external_id) in departments {
         sqlx::query(
             "INSERT INTO departments (name, source, external_id, updated_at) \

@@ -20,8 +20,22 @@ use std::collections::HashMap;
 
 /// How a run ended, as its email reports it.
 pub enum RunEnd<'a> {
-    Finished { warnings: &'a [String] },
-    Failed { reason: &'a str },
+    Finished {
+        warnings: &'a [String],
+    },
+    Failed {
+        reason: &'a str,
+    },
+    /// Its plan waits for review (the run's `waits_for` and `guards` say why).
+    Waiting,
+    /// Its plan was discarded (by `run.decided_by_name`, or after waiting too long).
+    Discarded {
+        reason: &'a str,
+    },
+    /// A newer plan (run `by`) replaced it.
+    Superseded {
+        by: &'a str,
+    },
 }
 
 /// Queues the email reporting how `run` ended, one per recipient, inside the caller's
@@ -113,14 +127,20 @@ async fn compose_for(
 ) -> sqlx::Result<Result<(MailKind, Mail), askama::Error>> {
     Ok(match end {
         RunEnd::Finished { warnings } => {
-            let seen = history::seen_changes(conn, &run.id, sensitive).await?;
+            let seen = history::seen_changes(conn, &run.id, run.rows(), sensitive).await?;
             let tally = Tally::from_rows(&seen.kinds);
             let mut names = HashMap::new();
             for kind in KIND_ORDER {
                 if tally.count(kind) > 0 {
-                    let listed =
-                        history::names(conn, &run.id, kind, NAMES_PER_KIND as i64, sensitive)
-                            .await?;
+                    let listed = history::names(
+                        conn,
+                        &run.id,
+                        run.rows(),
+                        kind,
+                        NAMES_PER_KIND as i64,
+                        sensitive,
+                    )
+                    .await?;
                     names.insert(kind, listed);
                 }
             }
@@ -139,14 +159,82 @@ async fn compose_for(
         RunEnd::Failed { reason } => {
             report::sync_failed(reason, started_by, link).map(|mail| (MailKind::SyncFailed, mail))
         }
+        RunEnd::Waiting => {
+            let seen = history::seen_changes(conn, &run.id, run.rows(), sensitive).await?;
+            let counts = planned_counts(run, &seen);
+            let mut lines = run.guards.clone();
+            if lines.is_empty() {
+                lines.extend(run.waits_for.map(|w| w.sentence().to_owned()));
+            }
+            let notice = report::Notice {
+                subject: "A Justworks sync is waiting for review".into(),
+                heading: "A Justworks sync is waiting for review".into(),
+                started_by: Some(started_by.to_owned()),
+                lines,
+                counts: Some(counts),
+                footer: "Nothing has been written to the org. A Technical Owner or Owner can \
+                         apply these changes or discard them on the run's page; a plan not \
+                         decided within 7 days is discarded."
+                    .into(),
+                link: link.to_owned(),
+            };
+            report::sync_notice(notice).map(|mail| (MailKind::SyncReview, mail))
+        }
+        RunEnd::Discarded { reason } => {
+            let notice = report::Notice {
+                subject: "A Justworks sync plan was discarded".into(),
+                heading: "A Justworks sync plan was discarded".into(),
+                started_by: Some(started_by.to_owned()),
+                lines: vec![(*reason).to_owned()],
+                counts: None,
+                footer: "Nothing of it was written to the org.".into(),
+                link: link.to_owned(),
+            };
+            report::sync_notice(notice).map(|mail| (MailKind::SyncDiscarded, mail))
+        }
+        RunEnd::Superseded { by } => {
+            let base = link.rsplit_once("/syncs/").map_or(link, |(base, _)| base);
+            let notice = report::Notice {
+                subject: "A waiting Justworks sync plan was replaced".into(),
+                heading: "A waiting Justworks sync plan was replaced by a newer one".into(),
+                started_by: Some(started_by.to_owned()),
+                lines: vec![format!(
+                    "A newer sync planned afresh from what Justworks says now: {base}/syncs/{by}"
+                )],
+                counts: None,
+                footer: "Nothing of the older plan was written to the org.".into(),
+                link: link.to_owned(),
+            };
+            report::sync_notice(notice).map(|mail| (MailKind::SyncDiscarded, mail))
+        }
     })
+}
+
+/// "The plan would create 250 people, update 3, depart 1." as the reader may learn it.
+fn planned_counts(run: &Run, seen: &history::SeenChanges) -> String {
+    let c = &run.counts;
+    let owner_only = seen.owner_only.unwrap_or(0);
+    let updated = (c.updated - owner_only).max(0);
+    let mut parts = vec![
+        format!("create {}", c.created),
+        format!("update {updated}"),
+        format!("depart {}", c.departed),
+        format!("rehire {}", c.rehired),
+    ];
+    if owner_only > 0 {
+        parts.push(format!(
+            "change fields visible to Owners only for {owner_only}"
+        ));
+    }
+    format!("If applied, it would {}.", parts.join(", "))
 }
 
 fn started_by(run: &Run) -> String {
     match (run.cause, &run.requested_by_name) {
         (Cause::Scheduled, _) => "Run Daily".into(),
-        (Cause::Manual, Some(name)) => format!("{name} (Sync To Primary)"),
-        (Cause::Manual, None) => "Sync To Primary".into(),
+        (Cause::Webhook, _) => "a Justworks webhook".into(),
+        (cause, Some(name)) => format!("{name} ({})", cause.label()),
+        (cause, None) => cause.label().into(),
     }
 }
 

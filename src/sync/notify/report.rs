@@ -230,6 +230,53 @@ pub fn sync_failed(reason: &str, started_by: &str, link: &str) -> Result<Mail, a
     })
 }
 
+/// A short notice about a plan: it waits for review, or it was discarded or superseded.
+/// Lines and counts are built for the recipient's level by the caller.
+pub struct Notice {
+    pub subject: String,
+    pub heading: String,
+    pub started_by: Option<String>,
+    pub lines: Vec<String>,
+    pub counts: Option<String>,
+    pub footer: String,
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "mail/sync_notice.txt")]
+struct NoticeText<'a> {
+    n: &'a Notice,
+}
+
+#[derive(Template)]
+#[template(path = "mail/sync_notice.html")]
+struct NoticeHtml<'a> {
+    n: &'a Notice,
+    subject: &'a str,
+}
+
+/// A notice about a waiting, discarded or superseded plan.
+pub fn sync_notice(notice: Notice) -> Result<Mail, askama::Error> {
+    let n = Notice {
+        subject: line(&notice.subject),
+        heading: line(&notice.heading),
+        started_by: notice.started_by.as_deref().map(line),
+        lines: notice.lines.iter().map(|l| line(l)).collect(),
+        counts: notice.counts.as_deref().map(line),
+        footer: line(&notice.footer),
+        link: notice.link,
+    };
+    Ok(Mail {
+        text: NoticeText { n: &n }.render()?,
+        html: NoticeHtml {
+            n: &n,
+            subject: &n.subject,
+        }
+        .render()?,
+        subject: n.subject.clone(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,6 +31,20 @@ pub(crate) fn is_finished(run: &Value) -> bool {
     )
 }
 
+/// Finished, or stopped to wait for review.
+pub(crate) fn has_stopped(run: &Value) -> bool {
+    is_finished(run) || run["status"] == "needs_review"
+}
+
+/// Presses **Apply these changes** on a run waiting for review; the run's JSON after.
+pub(crate) async fn approve(client: &TestClient, id: &str) -> Value {
+    client
+        .post(&format!("/syncs/{id}/apply"), NO_FIELDS)
+        .await
+        .expect(303);
+    run_json(client, id).await
+}
+
 /// Polls the run's JSON until `until` holds (at most [`RUN_DEADLINE`]).
 pub(crate) async fn wait_for_run(
     client: &TestClient,
@@ -52,10 +66,14 @@ pub(crate) async fn wait_for_run(
 }
 
 /// Presses Sync To Primary, follows to the run's page and waits until the run ends.
-/// The run's id and final JSON.
+/// The first sync of an install waits for review: this applies it, as the person who
+/// pressed would. The run's id and final JSON.
 pub(crate) async fn sync_and_wait(client: &TestClient) -> (String, Value) {
     let id = press_sync(client).await;
-    let run = wait_for_run(client, &id, is_finished).await;
+    let mut run = wait_for_run(client, &id, has_stopped).await;
+    if run["status"] == "needs_review" && run["waits_for"] == "first_sync" {
+        run = approve(client, &id).await;
+    }
     (id, run)
 }
 
