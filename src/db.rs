@@ -129,12 +129,34 @@ impl Db {
     /// keyed by the database's name) from before it reads `_sqlx_migrations` until the
     /// last migration is applied, each in its own transaction — the second instance
     /// waits, then finds nothing left to do.
+    ///
+    /// On SQLite they run on one connection with foreign keys off, as SQLite asks for
+    /// schema changes that rebuild a table (its CHECK constraints cannot be altered in
+    /// place, and dropping the old table must not cascade to the rows that point at
+    /// it); a foreign-key check after them refuses to start on a broken database.
     async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
-            Backend::Postgres => sqlx::migrate!("migrations/postgres"),
-        };
-        migrator.run(&self.pool).await?;
+        match self.backend {
+            Backend::Sqlite => {
+                let mut conn = self.pool.acquire().await?;
+                conn.execute("PRAGMA foreign_keys = OFF").await?;
+                let run = sqlx::migrate!("migrations/sqlite").run(&mut *conn).await;
+                let broken: Vec<(String,)> = match &run {
+                    Ok(()) => sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                        .fetch_all(&mut *conn)
+                        .await?,
+                    Err(_) => Vec::new(),
+                };
+                conn.execute("PRAGMA foreign_keys = ON").await?;
+                run?;
+                anyhow::ensure!(
+                    broken.is_empty(),
+                    "the database has rows pointing at rows that do not exist (in {}); \
+                     restore a backup",
+                    broken.into_iter().map(|(t,)| t).collect::<Vec<_>>().join(", ")
+                );
+            }
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+        }
         Ok(())
     }
 

@@ -1,13 +1,10 @@
--- no-transaction
 -- Reviewable, guarded, reversible syncs (docs/design.md → *Reviewable, guarded,
 -- reversible syncs*): runs that wait for review, are discarded or superseded; previews,
 -- reverts and webhook-triggered runs; the plan kept with its run.
 --
 -- SQLite cannot change a CHECK constraint in place, so `sync_runs` and `mail_outbox` are
--- rebuilt the documented way: foreign keys off (outside a transaction, hence
--- no-transaction), the copy in one transaction, foreign keys back on.
-PRAGMA foreign_keys = OFF;
-BEGIN;
+-- rebuilt the documented way (orgsync runs SQLite migrations with foreign keys off, and
+-- checks them after): a new table, the rows copied, the old one dropped, the new renamed.
 
 CREATE TABLE sync_runs_new (
     id TEXT PRIMARY KEY,
@@ -121,6 +118,3 @@ CREATE TABLE planned_history (
     sensitive INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX planned_history_run ON planned_history (run_id, kind);
-
-COMMIT;
-PRAGMA foreign_keys = ON;
