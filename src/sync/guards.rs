@@ -88,6 +88,15 @@ pub struct ReviewOptions {
     pub safeguards: Safeguards,
 }
 
+impl From<&crate::apps::justworks::Settings> for ReviewOptions {
+    fn from(s: &crate::apps::justworks::Settings) -> Self {
+        Self {
+            mode: s.apply_mode,
+            safeguards: s.safeguards,
+        }
+    }
+}
+
 /// The sentence of each safeguard the facts trip, in a fixed order (departures,
 /// managers, missing, swaps); empty when none does. The apply mode is the caller's.
 pub fn check(facts: &GuardFacts, s: &Safeguards) -> Vec<String> {
