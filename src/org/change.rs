@@ -213,6 +213,27 @@ pub struct Counts {
     pub owner_only: Option<i64>,
 }
 
+/// What the safeguards weigh (`sync::guards`): how much of the org a plan moves, and
+/// the base each amount is a share of. Counted by the plan, in people.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GuardFacts {
+    /// Active people in the org before the plan (every source).
+    pub active_before: u64,
+    /// People the plan departs (`Counts::departed`).
+    pub departures: u64,
+    /// People active before, neither hired nor departing in this plan, whose job gets
+    /// another manager job.
+    pub manager_changes: u64,
+    /// Active, unfrozen people from Justworks linked to a member, before the plan.
+    pub synced_before: u64,
+    /// Of those, the ones whose member is not in this pull (the "no longer in the
+    /// Justworks data" warnings).
+    pub missing: u64,
+    /// People already in the org whose work email or employee ID changes to one that
+    /// another person held before the plan (emails compared case-insensitively).
+    pub swaps: u64,
+}
+
 /// Everything a sync will do. Empty when the org already matches the roster.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Plan {
@@ -223,6 +244,8 @@ pub struct Plan {
     pub conflicts: Vec<Conflict>,
     pub warnings: Vec<String>,
     pub counts: Counts,
+    /// What the safeguards weigh before the plan is applied.
+    pub facts: GuardFacts,
 }
 
 impl Plan {

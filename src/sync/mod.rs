@@ -2,6 +2,7 @@
 //! scheduler, the pure plan, and the one-transaction apply.
 
 pub mod daily_at;
+pub mod guards;
 pub mod notify;
 pub mod options;
 pub mod pipeline;

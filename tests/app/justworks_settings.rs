@@ -486,3 +486,138 @@ async fn names_that_look_like_html_are_shown_as_text() {
         Some("<img src=x> \"Bobby\" O'Brien")
     );
 }
+
+/// Whether the page's `<option value=…>` is the selected one.
+fn selected(page: &Page, value: &str) -> bool {
+    tags(&page.body).any(|t| {
+        t.starts_with("<option")
+            && attr(t, "value").as_deref() == Some(value)
+            && t.contains(" selected")
+    })
+}
+
+#[tokio::test]
+async fn the_apply_mode_and_safeguards_are_saved_and_shown_back_and_a_bad_percentage_saves_nothing()
+{
+    let app = spawn_app().await;
+    let owner = app.owner().await;
+    install_and_save(&owner, &SettingsForm::valid()).await;
+    // Saved without them: the defaults.
+    let page = owner.get("/apps/justworks").await;
+    let limits = |page: &Page| {
+        [
+            "guard_departures_pct",
+            "guard_managers_pct",
+            "guard_missing_pct",
+            "guard_swaps_pct",
+        ]
+        .map(|name| page.input_value(name).unwrap_or_default())
+    };
+    assert_eq!(limits(&page), ["10", "25", "10", "5"]);
+    assert!(selected(&page, "auto"));
+    assert!(page.says("The very first sync always waits for review"));
+
+    let form = SettingsForm::valid()
+        .set("password", "")
+        .set("totp_secret", "")
+        .set("apply_mode", "always_review")
+        .set("guard_departures_pct", "15")
+        .set("guard_managers_pct", "30")
+        .set("guard_missing_pct", " 20 ")
+        .set("guard_swaps_pct", "");
+    owner
+        .post("/apps/justworks/settings", form.fields())
+        .await
+        .expect_redirect("/apps/justworks");
+    let page = owner.get("/apps/justworks").await;
+    assert!(
+        page.says(
+            "Changed: When a sync has changes, Departures safeguard, Manager changes \
+             safeguard, Missing members safeguard."
+        ),
+        "{}",
+        page.text()
+    );
+    assert_eq!(limits(&page), ["15", "30", "20", "5"]);
+    assert!(selected(&page, "always_review") && !selected(&page, "auto"));
+    // The stored settings JSON, as the rows' debug text quotes it.
+    let stored = app.justworks_rows().await.replace("\\\"", "\"");
+    for part in [
+        r#""apply_mode":"always_review""#,
+        r#""departures_pct":15"#,
+        r#""managers_pct":30"#,
+        r#""missing_pct":20"#,
+        r#""swaps_pct":5"#,
+    ] {
+        assert!(stored.contains(part), "{part} not in {stored}");
+    }
+    let audit = owner.get("/settings/audit").await.text();
+    for field in [
+        "apply_mode",
+        "guard_departures_pct",
+        "guard_managers_pct",
+        "guard_missing_pct",
+    ] {
+        assert!(
+            audit.contains(field),
+            "{field} not in the audit log: {audit}"
+        );
+    }
+    assert!(!audit.contains("guard_swaps_pct"), "{audit}");
+
+    assert_each_is_refused(
+        &app,
+        &owner,
+        &form,
+        &[
+            bad(
+                "guard_departures_pct",
+                "12.5",
+                "guard_departures_pct-error",
+                "a whole number from 1 to 100",
+            ),
+            bad(
+                "guard_managers_pct",
+                "250",
+                "guard_managers_pct-error",
+                "a whole number from 1 to 100",
+            ),
+            bad(
+                "guard_missing_pct",
+                "ten",
+                "guard_missing_pct-error",
+                "the default, 10",
+            ),
+            bad(
+                "guard_swaps_pct",
+                "0",
+                "guard_swaps_pct-error",
+                "a whole number from 1 to 100",
+            ),
+            bad(
+                "apply_mode",
+                "sometimes",
+                "apply_mode-error",
+                "Choose one of the three options",
+            ),
+        ],
+    )
+    .await;
+    let refused = owner
+        .post(
+            "/apps/justworks/settings",
+            form.clone().set("guard_swaps_pct", "101").fields(),
+        )
+        .await;
+    assert!(
+        refused.body.contains(r#"<details class="advanced" open>"#),
+        "the advanced options open on the message"
+    );
+    assert_eq!(
+        refused.input_value("guard_swaps_pct").as_deref(),
+        Some("101"),
+        "what was typed is shown back to be corrected"
+    );
+    let page = owner.get("/apps/justworks").await;
+    assert_eq!(limits(&page), ["15", "30", "20", "5"]);
+}

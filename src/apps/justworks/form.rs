@@ -4,7 +4,9 @@
 //! answers a [`Valid`] save or a message per field.
 
 use super::page::Config;
-use super::settings::{Departures, MissingLocation, Owner, Owners, Settings, Valid};
+use super::settings::{
+    ApplyMode, Departures, MissingLocation, Owner, Owners, Safeguards, Settings, Valid,
+};
 use crate::auth::users::User;
 use crate::justworks::{SeedError, TotpSeed};
 use crate::org::fields::Group;
@@ -60,6 +62,13 @@ pub struct SettingsForm {
     pub own_contact: String,
     pub own_demographics: String,
     pub own_compensation: String,
+    /// `auto` (blank: the default), `always_review` or `never_guard`.
+    pub apply_mode: String,
+    /// The safeguards' limits, whole percentages; blank is the default.
+    pub guard_departures_pct: String,
+    pub guard_managers_pct: String,
+    pub guard_missing_pct: String,
+    pub guard_swaps_pct: String,
 }
 
 /// A ticked box posts `on` (scripts may say `true` or `1`); any other value is unticked.
@@ -104,6 +113,11 @@ impl From<&Config> for SettingsForm {
             own_contact: s.owners.contact.as_str().into(),
             own_demographics: s.owners.demographics.as_str().into(),
             own_compensation: s.owners.compensation.as_str().into(),
+            apply_mode: s.apply_mode.as_str().into(),
+            guard_departures_pct: s.safeguards.departures_pct.to_string(),
+            guard_managers_pct: s.safeguards.managers_pct.to_string(),
+            guard_missing_pct: s.safeguards.missing_pct.to_string(),
+            guard_swaps_pct: s.safeguards.swaps_pct.to_string(),
         }
     }
 }
@@ -193,6 +207,37 @@ impl TryFrom<&SettingsForm> for Settings {
                 None => check(key, Err("Choose Justworks or orgsync.".into())),
             }
         }
+        let apply_mode = match form.apply_mode.as_str() {
+            "" => ApplyMode::default(),
+            value => ApplyMode::parse(value).unwrap_or_else(|_| {
+                check("apply_mode", Err("Choose one of the three options.".into()));
+                ApplyMode::default()
+            }),
+        };
+        let defaults = Safeguards::default();
+        let mut pct = |key: &'static str, text: &str, default: u32| {
+            parse_pct(text, default)
+                .map_err(|message| check(key, Err(message)))
+                .unwrap_or(default)
+        };
+        let safeguards = Safeguards {
+            departures_pct: pct(
+                "guard_departures_pct",
+                &form.guard_departures_pct,
+                defaults.departures_pct,
+            ),
+            managers_pct: pct(
+                "guard_managers_pct",
+                &form.guard_managers_pct,
+                defaults.managers_pct,
+            ),
+            missing_pct: pct(
+                "guard_missing_pct",
+                &form.guard_missing_pct,
+                defaults.missing_pct,
+            ),
+            swaps_pct: pct("guard_swaps_pct", &form.guard_swaps_pct, defaults.swaps_pct),
+        };
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -211,8 +256,27 @@ impl TryFrom<&SettingsForm> for Settings {
             missing_location,
             include_contractors: form.include_contractors,
             owners,
+            apply_mode,
+            safeguards,
         })
     }
+}
+
+/// A safeguard's limit as typed: a whole percentage from 1 to 100; blank is `default`.
+fn parse_pct(text: &str, default: u32) -> Result<u32, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(default);
+    }
+    text.parse::<u32>()
+        .ok()
+        .filter(|pct| (1..=100).contains(pct) && text.bytes().all(|b| b.is_ascii_digit()))
+        .ok_or_else(|| {
+            format!(
+                "Enter a whole number from 1 to 100 (a percentage), or leave it blank for \
+                 the default, {default}."
+            )
+        })
 }
 
 fn check_username(username: &str) -> Result<(), String> {

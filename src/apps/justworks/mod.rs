@@ -15,7 +15,7 @@ pub mod settings;
 
 pub use credentials::load_credentials;
 pub use form::{FieldErrors, SettingsForm, validate};
-pub use page::{Config, load, sync_options};
+pub use page::{Config, load, review_options, sync_options};
 pub use settings::{
     Departures, MissingLocation, Owner, Owners, Settings, Valid, changed_fields, field_label, save,
 };

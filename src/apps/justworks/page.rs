@@ -1,5 +1,6 @@
 //! The installed Justworks app as its settings page shows it: the settings, whether each
-//! secret is set (never its value), Run Daily and the recipients.
+//! secret is set (never its value), Run Daily and the recipients; and what a sync reads
+//! of them (`sync_options`, `review_options`).
 
 use super::APP;
 use super::credentials;
@@ -68,4 +69,19 @@ pub async fn sync_options(db: &Db) -> anyhow::Result<Option<crate::sync::options
         .settings
         .as_ref()
         .map(crate::sync::options::SyncOptions::from))
+}
+
+/// What a run does with its plan (apply mode and safeguards) as the saved settings give
+/// them; the defaults when Justworks is not installed or not saved yet, or was saved
+/// before these settings existed.
+pub async fn review_options(db: &Db) -> anyhow::Result<crate::sync::guards::ReviewOptions> {
+    let Some(install) = crate::apps::installed(db, APP).await? else {
+        return Ok(Default::default());
+    };
+    let config = load(db, &install).await?;
+    Ok(config
+        .settings
+        .as_ref()
+        .map(crate::sync::guards::ReviewOptions::from)
+        .unwrap_or_default())
 }

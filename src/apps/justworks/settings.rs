@@ -9,6 +9,7 @@ use crate::justworks::TotpSeed;
 use crate::org::fields::Group;
 use crate::secrets::SecretString;
 use crate::sync::daily_at::DailyAt;
+pub use crate::sync::guards::{ApplyMode, Safeguards};
 pub use crate::sync::options::{Departures, MissingLocation};
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +33,12 @@ pub struct Settings {
     /// existed: Justworks owns everything).
     #[serde(default)]
     pub owners: Owners,
+    /// When a planned sync is applied (stored before this setting existed: `auto`).
+    #[serde(default)]
+    pub apply_mode: ApplyMode,
+    /// The safeguards' limits (stored before they existed: the defaults).
+    #[serde(default)]
+    pub safeguards: Safeguards,
 }
 
 /// Who owns a group of fields of a person from Justworks: Justworks (a sync writes
@@ -135,6 +142,8 @@ impl Default for Settings {
             missing_location: MissingLocation::Remote,
             include_contractors: true,
             owners: Owners::default(),
+            apply_mode: ApplyMode::default(),
+            safeguards: Safeguards::default(),
         }
     }
 }
@@ -286,6 +295,33 @@ const FIELDS: &[Field] = &[
         key: "include_contractors",
         label: "Include contractors",
         changed: |a, b| a.settings.include_contractors != b.settings.include_contractors,
+    },
+    Field {
+        key: "apply_mode",
+        label: "When a sync has changes",
+        changed: |a, b| a.settings.apply_mode != b.settings.apply_mode,
+    },
+    Field {
+        key: "guard_departures_pct",
+        label: "Departures safeguard",
+        changed: |a, b| {
+            a.settings.safeguards.departures_pct != b.settings.safeguards.departures_pct
+        },
+    },
+    Field {
+        key: "guard_managers_pct",
+        label: "Manager changes safeguard",
+        changed: |a, b| a.settings.safeguards.managers_pct != b.settings.safeguards.managers_pct,
+    },
+    Field {
+        key: "guard_missing_pct",
+        label: "Missing members safeguard",
+        changed: |a, b| a.settings.safeguards.missing_pct != b.settings.safeguards.missing_pct,
+    },
+    Field {
+        key: "guard_swaps_pct",
+        label: "Work email and ID swaps safeguard",
+        changed: |a, b| a.settings.safeguards.swaps_pct != b.settings.safeguards.swaps_pct,
     },
 ];
 

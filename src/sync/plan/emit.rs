@@ -142,6 +142,8 @@ pub(super) fn plan(
         conflicts,
         warnings,
         counts,
+        // Weighed once the plan is made (`facts`).
+        facts: Default::default(),
     }
 }
 

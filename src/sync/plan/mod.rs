@@ -13,6 +13,7 @@
 //! - `pins`: pinned fields put back (a conflict where Justworks differs), hand marks
 //!   cleared where the plan writes
 //! - `emit` + `history`: the plan, with one history row per changed field
+//! - `facts`: what the safeguards weigh (`sync::guards`)
 //!
 //! Planning again on the result of applying a plan gives an empty plan. Groups orgsync
 //! owns are never written (`SyncOptions::writes`), nor are pinned fields, nor people and
@@ -20,6 +21,7 @@
 
 mod draft;
 mod emit;
+mod facts;
 mod fields;
 mod frozen;
 mod head;
@@ -100,9 +102,9 @@ pub fn plan(input: PlanInput<'_>, new_id: &mut dyn FnMut() -> String) -> Result<
     // The roster is done with: freed before the history rows are made, not after.
     let Members { standing, .. } = members;
     drop(list);
-    Ok(emit::plan(
-        draft, &standing, &outcomes, &frozen, held, warnings,
-    ))
+    let mut plan = emit::plan(draft, &standing, &outcomes, &frozen, held, warnings);
+    plan.facts = facts::gather(org, &identity.taken, &plan);
+    Ok(plan)
 }
 
 /// Every seat under its manager's seat (or the org head's), then any chain that no

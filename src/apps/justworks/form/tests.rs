@@ -276,3 +276,145 @@ fn settings_stored_before_owners_existed_read_as_justworks_owning_everything() {
             .all(|&g| read.owners.of(g) == Owner::Justworks)
     );
 }
+
+#[test]
+fn the_apply_mode_and_safeguards_default_when_blank_and_read_what_is_typed() {
+    let valid = validate(&good_form(), &unsaved(), &[]).unwrap();
+    assert_eq!(valid.settings.apply_mode, ApplyMode::Auto);
+    assert_eq!(valid.settings.safeguards, Safeguards::default());
+
+    let mut blank = good_form();
+    blank.apply_mode = String::new();
+    blank.guard_departures_pct = String::new();
+    blank.guard_managers_pct = "  ".into();
+    let valid = validate(&blank, &unsaved(), &[]).unwrap();
+    assert_eq!(valid.settings.apply_mode, ApplyMode::Auto);
+    assert_eq!(valid.settings.safeguards, Safeguards::default());
+
+    let mut typed = good_form();
+    typed.apply_mode = "always_review".into();
+    typed.guard_departures_pct = "1".into();
+    typed.guard_managers_pct = " 100 ".into();
+    typed.guard_missing_pct = "33".into();
+    typed.guard_swaps_pct = "7".into();
+    let valid = validate(&typed, &unsaved(), &[]).unwrap();
+    assert_eq!(valid.settings.apply_mode, ApplyMode::AlwaysReview);
+    assert_eq!(
+        valid.settings.safeguards,
+        Safeguards {
+            departures_pct: 1,
+            managers_pct: 100,
+            missing_pct: 33,
+            swaps_pct: 7,
+        }
+    );
+    // The form shows back what is stored.
+    let again = SettingsForm::from(&Config {
+        settings: Some(valid.settings.clone()),
+        ..unsaved()
+    });
+    assert_eq!(
+        (
+            again.apply_mode.as_str(),
+            again.guard_departures_pct.as_str(),
+            again.guard_managers_pct.as_str(),
+            again.guard_missing_pct.as_str(),
+            again.guard_swaps_pct.as_str(),
+        ),
+        ("always_review", "1", "100", "33", "7")
+    );
+    typed.apply_mode = "never_guard".into();
+    let valid = validate(&typed, &unsaved(), &[]).unwrap();
+    assert_eq!(valid.settings.apply_mode, ApplyMode::NeverGuard);
+}
+
+#[test]
+fn a_safeguard_that_is_not_a_whole_percentage_from_1_to_100_is_refused() {
+    type Field = fn(&mut SettingsForm) -> &mut String;
+    let fields: [(&str, Field); 4] = [
+        ("guard_departures_pct", |f| &mut f.guard_departures_pct),
+        ("guard_managers_pct", |f| &mut f.guard_managers_pct),
+        ("guard_missing_pct", |f| &mut f.guard_missing_pct),
+        ("guard_swaps_pct", |f| &mut f.guard_swaps_pct),
+    ];
+    let mut failures = Vec::new();
+    for (key, field) in fields {
+        for bad in [
+            "0",
+            "101",
+            "-5",
+            "+5",
+            "12.5",
+            "10%",
+            "ten",
+            "1e2",
+            "99999999999",
+        ] {
+            let mut form = good_form();
+            *field(&mut form) = bad.into();
+            match validate(&form, &unsaved(), &[]) {
+                Err(errors) if errors.len() == 1 && errors[key].contains("from 1 to 100") => {}
+                other => failures.push(format!("{key}={bad:?}: {other:?}")),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn an_apply_mode_other_than_the_three_is_refused() {
+    let mut form = good_form();
+    form.apply_mode = "yolo".into();
+    let errors = validate(&form, &unsaved(), &[]).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert!(errors["apply_mode"].contains("Choose one of the three"));
+}
+
+#[test]
+fn changing_the_apply_mode_or_a_safeguard_is_named_in_the_audit_log() {
+    let stored = Config {
+        settings: Some(Settings::default()),
+        password_set: true,
+        seed_set: true,
+        ..unsaved()
+    };
+    let mut form = SettingsForm::from(&stored);
+    form.username = "orgsync@acme.test".into();
+    form.org_head = "Ana Souza".into();
+    let unchanged = validate(&form, &stored, &[]).unwrap();
+    let names = changed_fields(&Valid::stored(&stored), &unchanged);
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.starts_with("guard_") || *n == "apply_mode")
+    );
+    // A blank limit is its default: no change either.
+    form.guard_swaps_pct = String::new();
+    form.apply_mode = "never_guard".into();
+    form.guard_missing_pct = "20".into();
+    let valid = validate(&form, &stored, &[]).unwrap();
+    let names = changed_fields(&Valid::stored(&stored), &valid);
+    assert!(
+        names.ends_with(&["apply_mode", "guard_missing_pct"]),
+        "{names:?}"
+    );
+    assert_eq!(
+        crate::apps::justworks::field_label("guard_missing_pct"),
+        "Missing members safeguard"
+    );
+}
+
+#[test]
+fn settings_stored_before_the_safeguards_existed_read_as_the_defaults() {
+    let mut json = serde_json::to_value(Settings::default()).unwrap();
+    let object = json.as_object_mut().unwrap();
+    object.remove("apply_mode");
+    object.remove("safeguards");
+    let read: Settings = serde_json::from_value(json).unwrap();
+    assert_eq!(read.apply_mode, ApplyMode::Auto);
+    assert_eq!(read.safeguards, Safeguards::default());
+    assert_eq!(
+        crate::sync::guards::ReviewOptions::from(&read),
+        crate::sync::guards::ReviewOptions::default()
+    );
+}

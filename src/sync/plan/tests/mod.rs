@@ -2,6 +2,7 @@
 //! org" (table-driven where a rule has cases), property tests over random rosters and
 //! orgs, and a scale check.
 
+mod facts;
 mod groups;
 mod head;
 mod identity;
