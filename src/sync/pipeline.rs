@@ -13,6 +13,7 @@ use crate::state::AppState;
 use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{PlanInput, plan};
+use crate::sync::guards::{self, ApplyMode};
 use crate::sync::review;
 use crate::sync::runs::{self, Run, WaitReason};
 use sqlx::Connection;
@@ -164,6 +165,7 @@ async fn run_steps(
         })?
         .ok_or_else(not_configured)?;
     let options = SyncOptions::from(&settings);
+    let review = crate::sync::guards::ReviewOptions::from(&settings);
 
     let mut phases = Phases::start();
     progress.set("Signing in to Justworks");
@@ -231,8 +233,12 @@ async fn run_steps(
     .map_err(|e| internal(anyhow::anyhow!("the plan task failed: {e}")))?;
     let plan: Plan = plan.map_err(|e| RunFailure(e.to_string()))?;
     phases.mark("plan");
-    let guards: Vec<String> = Vec::new();
-    let wait = review_reason(run, first_sync, &guards);
+    // Safeguards are weighed on every plan (unless switched off), whatever stops it.
+    let guards = match review.mode {
+        ApplyMode::NeverGuard => Vec::new(),
+        _ => guards::check(&plan.facts, &review.safeguards),
+    };
+    let wait = review_reason(run, first_sync, review.mode, &guards);
     // Keep only what the writes need: the tree's shape.
     let tree = store::TreeShape::of(&org);
     drop(org);
@@ -321,15 +327,23 @@ enum Outcome {
 
 /// Whether a planned run waits for review, and why: it was queued to (a preview, a
 /// re-plan, a revert), it is the install's first sync, the settings say always, or a
-/// safeguard tripped (unless the settings say never).
-fn review_reason(run: &Run, first_sync: bool, guards: &[String]) -> Option<WaitReason> {
+/// safeguard tripped (`guards` is empty when the settings say never).
+fn review_reason(
+    run: &Run,
+    first_sync: bool,
+    mode: ApplyMode,
+    guards: &[String],
+) -> Option<WaitReason> {
     if let Some(reason) = run.waits_for {
         return Some(reason);
     }
     if first_sync {
         return Some(WaitReason::FirstSync);
     }
-    (!guards.is_empty()).then_some(WaitReason::Safeguard)
+    if !guards.is_empty() {
+        return Some(WaitReason::Safeguard);
+    }
+    (mode == ApplyMode::AlwaysReview).then_some(WaitReason::AlwaysReview)
 }
 
 /// Writes a plan to the org on the caller's transaction: people, jobs, their history
