@@ -9,7 +9,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::org::fields::{self, Group, Holder};
-use serde::{Deserialize as _, Serialize as _};
 use crate::org::model::UnknownValue;
 
 /// What hand edits left on one row.
@@ -171,36 +170,6 @@ pub fn pinned_fields(person: &Hand, job: Option<&Hand>, see_sensitive: bool) -> 
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pins_and_what_was_kept_read_back_as_stored() {
-        let mut pins = Pins::default();
-        assert_eq!(pins.to_json(), None);
-        assert!(pins.pin("title"));
-        assert!(!pins.pin("title"));
-        pins.keep("department", "Sales".into());
-        let json = pins.to_json();
-        assert_eq!(Pins::from_json(json.as_deref()), Ok(pins.clone()));
-        assert!(pins.is_pinned("title") && pins.kept("title").is_none());
-        assert_eq!(pins.kept("department"), Some("Sales"));
-        assert!(pins.unpin("title") && !pins.unpin("title"));
-    }
-
-    #[test]
-    fn hand_marks_read_back_and_an_unknown_field_is_an_error() {
-        let mut hand = HandFields::default();
-        hand.mark("title");
-        hand.mark("work_email");
-        assert_eq!(HandFields::from_json(hand.to_json().as_deref()), Ok(hand));
-        assert!(HandFields::from_json(Some(r#"["salary"]"#)).is_err());
-        assert!(Pins::from_json(Some(r#"{"title": null, "bonus": "x"}"#)).is_err());
-        assert!(Pins::from_json(Some("not json")).is_err());
-    }
-}
-
 /// As the stored plan and a run's undo record keep them: the same JSON as the columns
 /// (an empty map or list when none).
 impl serde::Serialize for Pins {
@@ -232,5 +201,35 @@ impl<'de> serde::Deserialize<'de> for HandFields {
             .map(|k| fields::key_of(k).map_err(serde::de::Error::custom))
             .collect::<Result<_, _>>()
             .map(Self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_and_what_was_kept_read_back_as_stored() {
+        let mut pins = Pins::default();
+        assert_eq!(pins.to_json(), None);
+        assert!(pins.pin("title"));
+        assert!(!pins.pin("title"));
+        pins.keep("department", "Sales".into());
+        let json = pins.to_json();
+        assert_eq!(Pins::from_json(json.as_deref()), Ok(pins.clone()));
+        assert!(pins.is_pinned("title") && pins.kept("title").is_none());
+        assert_eq!(pins.kept("department"), Some("Sales"));
+        assert!(pins.unpin("title") && !pins.unpin("title"));
+    }
+
+    #[test]
+    fn hand_marks_read_back_and_an_unknown_field_is_an_error() {
+        let mut hand = HandFields::default();
+        hand.mark("title");
+        hand.mark("work_email");
+        assert_eq!(HandFields::from_json(hand.to_json().as_deref()), Ok(hand));
+        assert!(HandFields::from_json(Some(r#"["salary"]"#)).is_err());
+        assert!(Pins::from_json(Some(r#"{"title": null, "bonus": "x"}"#)).is_err());
+        assert!(Pins::from_json(Some("not json")).is_err());
     }
 }
