@@ -5,6 +5,8 @@
 //!
 //! - Every person and job the run updated is put back field by field (`put_back`); a
 //!   field changed again since (by a later run, by hand) is not touched: it is *kept*.
+//!   A seat the run's departure vacated is not filled again when its person is active
+//!   again since (rehired into another seat): kept too, so no one holds two seats.
 //! - The people the run created depart today and their seats close; any other job it
 //!   created closes. Unless something else refers to them (`created`): then they stay
 //!   and are listed.
@@ -109,6 +111,9 @@ struct Work<'a> {
     job_at: HashMap<&'a str, usize>,
     touched_people: Vec<usize>,
     touched_jobs: Vec<usize>,
+    /// The people the run departed who are active again now (rehired since, with a seat
+    /// of their own): their old seats are not filled again.
+    back_since: HashSet<&'a str>,
 }
 
 impl<'a> Work<'a> {
@@ -131,6 +136,7 @@ impl<'a> Work<'a> {
                 .collect(),
             touched_people: Vec::new(),
             touched_jobs: Vec::new(),
+            back_since: HashSet::new(),
         }
     }
 
@@ -149,6 +155,11 @@ impl<'a> Work<'a> {
             return;
         };
         let now = &self.org.people[p];
+        let departed =
+            (before.status, after.status) == (PersonStatus::Active, PersonStatus::Departed);
+        if departed && now.status == PersonStatus::Active {
+            self.back_since.insert(now.id.as_str());
+        }
         let (row, changed_since) = put_back(before, after, now);
         let about = (Some(now.id.clone()), now.name.clone());
         for field in changed_since {
@@ -181,8 +192,19 @@ impl<'a> Work<'a> {
             return;
         };
         let now = &self.org.jobs[j];
-        let (row, changed_since) = put_back(before, after, now);
-        let about = self.about_job(now, [&now.person_id, &after.person_id]);
+        let (mut row, mut changed_since) = put_back(before, after, now);
+        let refilled = row
+            .person_id
+            .as_deref()
+            .filter(|_| row.person_id != now.person_id);
+        if refilled.is_some_and(|p| self.back_since.contains(p)) {
+            // A seat the run's departure left: its person is back since, elsewhere.
+            row.person_id.clone_from(&now.person_id);
+            row.status = now.status;
+            row.end_date = now.end_date;
+            changed_since.push("person");
+        }
+        let about = self.about_job(now, [&now.person_id, &before.person_id]);
         for field in changed_since {
             kept.push(keep(
                 Entity::Job,

@@ -183,6 +183,35 @@ fn a_reverted_rehire_departs_them_again_and_closes_their_new_seat() {
 }
 
 #[test]
+fn a_departure_reverted_after_a_rehire_leaves_their_old_seat_open() {
+    let org = synced(vec![ceo(), report("m1", "Ana", "m0")]);
+    let old_seat = seat(&org, "m1").id.clone();
+    let leaving = RosterMember {
+        termination_date: Some(date(2026, 1, 31)),
+        ..report("m1", "Ana", "m0")
+    };
+    let (departure, departed) = sync(&org, &roster(vec![ceo(), leaving]), &options());
+    let back = RosterMember {
+        start_date: Some(date(2026, 3, 1)),
+        ..report("m1", "Ana", "m0")
+    };
+    let (_, rehired) = sync(&departed, &roster(vec![ceo(), back]), &options());
+    let (inverse, kept, after) = reverted(&rehired, &departure, &none());
+    // Active again already, in the seat the rehire gave her: she does not get two.
+    assert_eq!(person(&after, "m1").status, PersonStatus::Active);
+    assert_ne!(seat(&after, "m1").id, old_seat);
+    assert_eq!(job(&after, &old_seat), job(&rehired, &old_seat));
+    let listed: Vec<_> = kept
+        .iter()
+        .map(|k| (k.entity_id.as_str(), k.field))
+        .collect();
+    assert_eq!(listed, [(old_seat.as_str(), "person")]);
+    assert_eq!(kept[0].person_name, "Ana Report");
+    // Her status and end date are as they were before the run already: nothing to do.
+    assert!(inverse.is_empty(), "{inverse:#?}");
+}
+
+#[test]
 fn a_field_changed_since_the_run_is_kept_and_listed() {
     let (org, plan, mut promoted) = promoted();
     let seat_id = seat(&promoted, "m1").id.clone();
