@@ -1,7 +1,8 @@
 //! The primary org: people, jobs (a seat in the tree; without a person, an open job),
 //! departments, locations and the history of every change; the roster a pull reads
-//! (source-agnostic) and the change set a sync's plan makes from it and the store
-//! applies. Nothing here knows of the sync, the apps or the web.
+//! (source-agnostic), the change set a sync's plan makes from it and the store applies,
+//! and the undo record a revert reads. Nothing here knows of the sync, the apps or the
+//! web.
 
 pub mod change;
 pub mod conflicts;
@@ -14,5 +15,6 @@ pub mod pins;
 pub mod queries;
 pub mod roster;
 pub mod store;
+pub mod undo;
 pub mod values;
 pub mod visibility;

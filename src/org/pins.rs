@@ -174,13 +174,13 @@ pub fn pinned_fields(person: &Hand, job: Option<&Hand>, see_sensitive: bool) -> 
 /// (an empty map or list when none).
 impl serde::Serialize for Pins {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&self.0, s)
+        self.0.serialize(s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for Pins {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let read: BTreeMap<String, Option<String>> = serde::Deserialize::deserialize(d)?;
+        let read = BTreeMap::<String, Option<String>>::deserialize(d)?;
         read.into_iter()
             .map(|(k, v)| Ok((fields::key_of(&k).map_err(serde::de::Error::custom)?, v)))
             .collect::<Result<_, _>>()
@@ -190,13 +190,13 @@ impl<'de> serde::Deserialize<'de> for Pins {
 
 impl serde::Serialize for HandFields {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        serde::Serialize::serialize(&self.0, s)
+        self.0.serialize(s)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for HandFields {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let read: Vec<String> = serde::Deserialize::deserialize(d)?;
+        let read = Vec::<String>::deserialize(d)?;
         read.iter()
             .map(|k| fields::key_of(k).map_err(serde::de::Error::custom))
             .collect::<Result<_, _>>()
@@ -233,4 +233,3 @@ mod tests {
         assert!(Pins::from_json(Some("not json")).is_err());
     }
 }
-

@@ -18,6 +18,9 @@
 //! Planning again on the result of applying a plan gives an empty plan. Groups orgsync
 //! owns are never written (`SyncOptions::writes`), nor are pinned fields, nor people and
 //! jobs added by hand (but for re-attaching a job whose manager job is gone).
+//!
+//! `revert` is the inverse plan of an applied run, from its undo record (`org::undo`):
+//! the same kind of plan, made as purely.
 
 mod draft;
 mod emit;
@@ -31,6 +34,8 @@ mod managers;
 mod members;
 mod names;
 mod pins;
+mod put_back;
+mod revert;
 mod row;
 mod tree;
 
@@ -43,6 +48,7 @@ use jiff::civil::Date;
 
 use self::draft::{Draft, Outcome};
 use self::members::Members;
+pub use self::revert::{Kept, KeptReason, RevertInput, revert};
 use crate::org::change::{Plan, PlanError};
 use crate::org::fields::Group;
 use crate::org::model::{Org, Person};

@@ -20,7 +20,7 @@ use crate::sync::options::SyncOptions;
 /// One hand edit: the row (by index), the field, where its value comes from (another
 /// row's), whether it is pinned, and whether some value was kept over the pin.
 #[derive(Debug, Clone)]
-struct Edit {
+pub(super) struct Edit {
     row: usize,
     field: usize,
     from: usize,
@@ -28,7 +28,7 @@ struct Edit {
     kept: bool,
 }
 
-fn edits() -> impl Strategy<Value = Vec<Edit>> {
+pub(super) fn edits() -> impl Strategy<Value = Vec<Edit>> {
     prop::collection::vec(
         (
             0..100usize,
@@ -53,7 +53,7 @@ fn owned() -> impl Strategy<Value = BTreeSet<Group>> {
 }
 
 /// Sets a field of a person or seat from Justworks by hand, as `org::edit` would.
-fn edit(org: &mut Org, e: &Edit) {
+pub(super) fn edit(org: &mut Org, e: &Edit) {
     let field = &fields::FIELDS[e.field];
     match field.holder {
         Holder::Person => {
@@ -101,14 +101,14 @@ fn pin(pins: &mut crate::org::pins::Pins, field: &Field, e: &Edit) {
 }
 
 #[derive(Debug, Clone)]
-struct Hand {
-    org: Org,
+pub(super) struct Hand {
+    pub(super) org: Org,
     roster: Roster,
     options: SyncOptions,
-    plan: Plan,
+    pub(super) plan: Plan,
 }
 
-fn hand_case() -> impl Strategy<Value = Hand> {
+pub(super) fn hand_case() -> impl Strategy<Value = Hand> {
     (
         specs(),
         options_strategy(),
