@@ -141,9 +141,11 @@ impl Db {
                 conn.execute("PRAGMA foreign_keys = OFF").await?;
                 let run = sqlx::migrate!("migrations/sqlite").run(&mut *conn).await;
                 let broken: Vec<(String,)> = match &run {
-                    Ok(()) => sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
-                        .fetch_all(&mut *conn)
-                        .await?,
+                    Ok(()) => {
+                        sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                            .fetch_all(&mut *conn)
+                            .await?
+                    }
                     Err(_) => Vec::new(),
                 };
                 conn.execute("PRAGMA foreign_keys = ON").await?;
@@ -152,10 +154,18 @@ impl Db {
                     broken.is_empty(),
                     "the database has rows pointing at rows that do not exist (in {}); \
                      restore a backup",
-                    broken.into_iter().map(|(t,)| t).collect::<Vec<_>>().join(", ")
+                    broken
+                        .into_iter()
+                        .map(|(t,)| t)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 );
             }
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.pool)
+                    .await?
+            }
         }
         Ok(())
     }

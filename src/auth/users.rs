@@ -114,6 +114,15 @@ pub async fn count(db: &Db) -> sqlx::Result<i64> {
     Ok(n)
 }
 
+/// The people users are linked to ("themself"): a revert never departs them.
+pub async fn linked_people(conn: &mut AnyConnection) -> sqlx::Result<Vec<String>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT person_id FROM users WHERE person_id IS NOT NULL")
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
 pub async fn find(db: &Db, id: &str) -> sqlx::Result<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
     let row: Option<UserRow> = sqlx::query_as(&sql)

@@ -305,6 +305,25 @@ pub async fn first_seen_departed(db: &Db, run_id: &str, rows: Rows) -> sqlx::Res
     Ok(n)
 }
 
+/// The people and jobs with history after `at` (a later sync or a hand edit touched
+/// them): a revert of a run that ended at `at` leaves the people it created among them.
+pub async fn touched_since(
+    conn: &mut AnyConnection,
+    at: i64,
+) -> sqlx::Result<std::collections::HashSet<String>> {
+    let rows: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT entity_id, person_id FROM history WHERE at > $1")
+            .bind(at)
+            .fetch_all(conn)
+            .await?;
+    let mut ids = std::collections::HashSet::with_capacity(rows.len());
+    for (entity, person) in rows {
+        ids.insert(entity);
+        ids.extend(person);
+    }
+    Ok(ids)
+}
+
 /// One changed field of a run, as its page lists it.
 #[derive(Debug, Clone, FromRow)]
 pub struct ChangeRow {

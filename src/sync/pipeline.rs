@@ -7,15 +7,17 @@ use crate::apps::{self, justworks};
 use crate::justworks::{ClientOptions, Credentials, JustworksClient};
 use crate::link_base;
 use crate::org::change::{Counts, Plan};
+use crate::org::history;
 use crate::org::roster::RosterCompany;
 use crate::org::store::{self, Groups};
+use crate::org::undo::Undo;
 use crate::state::AppState;
+use crate::sync::guards::{self, ApplyMode};
 use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
-use crate::sync::plan::{PlanInput, plan};
-use crate::sync::guards::{self, ApplyMode};
+use crate::sync::plan::{Kept, KeptReason, PlanInput, RevertInput, plan, revert};
 use crate::sync::review;
-use crate::sync::runs::{self, Run, WaitReason};
+use crate::sync::runs::{self, Cause, Run, WaitReason};
 use sqlx::Connection;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -146,6 +148,9 @@ async fn run_steps(
     worker: &str,
     progress: &Arc<Progress>,
 ) -> Result<Counts, RunFailure> {
+    if run.cause == Cause::Revert {
+        return revert_steps(state, run, worker, progress).await;
+    }
     let install = apps::installed(&state.db, &run.app)
         .await?
         .ok_or_else(|| RunFailure("Justworks is not installed any more.".into()))?;
@@ -302,11 +307,11 @@ async fn run_steps(
             let warnings = &plan.warnings;
             queue_notice(&mut tx, state, &this, RunEnd::Finished { warnings }).await
         }
-        // Someone who pressed Preview (or Approve, or Revert) is looking at the page; a
-        // sync that stopped on its own tells the notification list.
-        Outcome::Waiting(
-            WaitReason::FirstSync | WaitReason::Safeguard | WaitReason::AlwaysReview,
-        ) => queue_notice(&mut tx, state, &this, RunEnd::Waiting).await,
+        // A safeguard always tells the notification list. Otherwise only a run nobody is
+        // watching does: whoever pressed Sync, Preview, Approve or Revert is on its page.
+        Outcome::Waiting(reason) if notify_waiting(run.cause, reason) => {
+            queue_notice(&mut tx, state, &this, RunEnd::Waiting).await
+        }
         Outcome::Waiting(_) => 0,
     };
     phases.mark("mail");
@@ -317,6 +322,121 @@ async fn run_steps(
     }
     tracing::info!(run_id = %run.id, phases = %phases, "sync timing");
     Ok(plan.counts)
+}
+
+/// A revert: the inverse of an applied run, planned from what it changed against the org
+/// as it is now, stored and shown for review (never applied at once).
+async fn revert_steps(
+    state: &AppState,
+    run: &Run,
+    worker: &str,
+    progress: &Arc<Progress>,
+) -> Result<Counts, RunFailure> {
+    let of = run.reverts.clone().ok_or_else(|| {
+        RunFailure("This revert does not say which sync it undoes; nothing was changed.".into())
+    })?;
+    progress.set("Planning the revert");
+    let mut tx = state.db.begin().await?;
+    runs::lock_for_apply(&mut tx, &run.id).await?;
+    let rev = crate::org::edit::bump_revision(&mut tx).await?;
+    let reverted = runs::find_in(&mut tx, &of).await?.ok_or_else(|| {
+        RunFailure("The sync to revert no longer exists; nothing was changed.".into())
+    })?;
+    let undo = review::load_undo(&mut tx, &of).await?.ok_or_else(|| {
+        RunFailure(
+            "orgsync has no record of what that sync changed (it ran before orgsync kept \
+             one), so it cannot be reverted; nothing was changed."
+                .into(),
+        )
+    })?;
+    let undo: Undo = serde_json::from_str(&undo)
+        .map_err(|e| internal(anyhow::anyhow!("run {of}'s undo record is unreadable: {e}")))?;
+    // Touched since (a later sync, a hand edit) or someone's own person: not departed.
+    let since = reverted.finished_at.unwrap_or(reverted.queued_at);
+    let mut held = history::touched_since(&mut tx, since).await?;
+    held.extend(crate::auth::users::linked_people(&mut tx).await?);
+    let org = store::load_org(&mut tx).await?;
+    let today = crate::org_settings::today(&mut tx, state.clock.now()).await?;
+    let (plan, kept) = tokio::task::spawn_blocking(move || {
+        let input = RevertInput {
+            org: &org,
+            undo: &undo,
+            today,
+            held: &held,
+        };
+        revert(input, &mut crate::db::new_id)
+    })
+    .await
+    .map_err(|e| internal(anyhow::anyhow!("the revert task failed: {e}")))?;
+    let now = state.clock.now_ms();
+    let superseded = runs::supersede_waiting(&mut tx, &run.app, &run.id, now).await?;
+    review::store_plan(&mut tx, &run.id, &plan, &Groups::default(), now).await?;
+    let kept: Vec<review::KeptLine> = kept.iter().map(kept_line).collect();
+    let kept = serde_json::to_string(&kept).expect("kept lines serialise");
+    review::store_kept(&mut tx, &run.id, &kept, now).await?;
+    let (counts, warnings) = (&plan.counts, &plan.warnings);
+    if !runs::wait_for_review(
+        &mut tx,
+        &run.id,
+        worker,
+        counts,
+        warnings,
+        0,
+        WaitReason::Revert,
+        &[],
+        rev,
+        now,
+    )
+    .await?
+    {
+        return Err(RunFailure(runs::INTERRUPTED.into()));
+    }
+    let mut queued = 0;
+    for old in &superseded {
+        queued += queue_notice(&mut tx, state, old, RunEnd::Superseded { by: &run.id }).await;
+    }
+    tx.commit().await?;
+    if queued > 0 {
+        state.mail_wake.notify_one();
+    }
+    Ok(plan.counts)
+}
+
+/// A field a revert leaves alone, as its page lists it.
+fn kept_line(k: &Kept) -> review::KeptLine {
+    let field = crate::org::fields::find(k.field).map_or_else(
+        || match k.field {
+            "status" => "Still here".to_owned(),
+            other => other.replace('_', " "),
+        },
+        |f| f.label.to_owned(),
+    );
+    let why = match k.reason {
+        KeptReason::ChangedSince => "changed since, so left as it is",
+        KeptReason::StillReferred => {
+            "still needed (changed since, someone reports to them, or a user is linked to \
+             them), so kept"
+        }
+        KeptReason::Gone => "no longer exists",
+    };
+    review::KeptLine {
+        person_id: k.person_id.clone(),
+        person_name: k.person_name.clone(),
+        field,
+        sensitive: k.sensitive,
+        why: why.into(),
+    }
+}
+
+/// Whether a plan that stopped for review emails the notification list.
+fn notify_waiting(cause: Cause, reason: WaitReason) -> bool {
+    match reason {
+        WaitReason::Safeguard => true,
+        WaitReason::FirstSync | WaitReason::AlwaysReview => {
+            matches!(cause, Cause::Scheduled | Cause::Webhook)
+        }
+        WaitReason::Preview | WaitReason::Replan | WaitReason::Revert => false,
+    }
 }
 
 /// How a run's work ended.
@@ -358,6 +478,10 @@ pub(crate) async fn write_plan(
     now: i64,
 ) -> sqlx::Result<()> {
     store::apply_plan(tx, plan, run_id, now).await?;
+    // What it changed, so that it can be reverted (ids of what it created, rows before
+    // and after for what it updated).
+    let undo = serde_json::to_string(&Undo::of(plan)).expect("an undo record serialises");
+    review::store_undo(tx, run_id, &undo, now).await?;
     tree.apply(plan);
     store::write_headcounts(tx, &tree).await?;
     drop(tree);

@@ -518,7 +518,11 @@ async fn load_run(
     let run = runs::find(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let (run, kinds) = runs::as_seen(&state.db, run, sensitive).await?;
     let mut view = RunView::new(run, &kinds, state.clock.now());
-    if view.run.waits_for == Some(WaitReason::FirstSync) && view.run.error.is_none() {
+    // Before anything is written, the first sync reads as the import it is.
+    if view.run.waits_for == Some(WaitReason::FirstSync)
+        && view.run.status.is_planned_only()
+        && view.run.error.is_none()
+    {
         let former = history::first_seen_departed(&state.db, &view.run.id, view.run.rows()).await?;
         view.summary = initial_import(&view.run, former);
     }

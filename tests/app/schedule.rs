@@ -311,7 +311,8 @@ fn days(rows: &[DailyRun]) -> Vec<&str> {
     rows.iter().map(|r| r.day.as_str()).collect()
 }
 
-/// Waits until the run has ended; its final status.
+/// Waits until the run has ended; its final status. The first sync of an install waits
+/// for review: an Owner applies it, as one would on its page.
 pub(crate) async fn wait_finished(state: &AppState, id: &str) -> String {
     let deadline = Instant::now() + RUN_DEADLINE;
     loop {
@@ -319,6 +320,24 @@ pub(crate) async fn wait_finished(state: &AppState, id: &str) -> String {
             .await
             .expect("sync_runs")
             .expect("the run exists");
+        if run.status == runs::RunStatus::NeedsReview
+            && run.waits_for == Some(runs::WaitReason::FirstSync)
+        {
+            let (owner,): (String,) = sqlx::query_as(
+                "SELECT id FROM users WHERE level = 'owner' ORDER BY created_at LIMIT 1",
+            )
+            .fetch_one(state.db.pool())
+            .await
+            .expect("an Owner");
+            let owner = orgsync::auth::users::find(&state.db, &owner)
+                .await
+                .expect("users")
+                .expect("the Owner");
+            orgsync::sync::review::approve(state, id, &owner)
+                .await
+                .expect("the first sync applies");
+            continue;
+        }
         if run.status.is_finished() {
             if let Some(error) = &run.error {
                 panic!("run {id} failed: {error}");

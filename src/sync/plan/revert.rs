@@ -332,6 +332,7 @@ impl<'a> Work<'a> {
                 })
                 .collect(),
             history,
+            facts: Default::default(),
             conflicts: Vec::new(),
             warnings: Vec::new(),
             counts,

@@ -36,7 +36,7 @@ async fn twenty_concurrent_presses_make_one_run() {
         1
     );
     sandbox.faults(json!({})).await;
-    let run = wait_for_run(&to, &location["/syncs/".len()..], is_finished).await;
+    let run = wait_applied(&to, &location["/syncs/".len()..]).await;
     assert_completed(&run);
     assert_eq!(app.count("SELECT COUNT(*) FROM sync_runs").await, 1);
 }

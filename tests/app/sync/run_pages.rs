@@ -161,7 +161,7 @@ async fn while_a_run_saves_its_page_says_so_with_the_members_fetched() {
     wait_until_a_write_holds_the_database(app.dir.path(), RUN_DEADLINE).await;
     let live = to.get(&format!("/syncs/{run_id}/live")).await;
     live.expect(200);
-    let run = wait_for_run(&to, &run_id, is_finished).await;
+    let run = wait_applied(&to, &run_id).await;
     assert_completed(&run);
     assert!(
         live.says("Saving changes") && live.text_of_id("run-live").is_some(),
@@ -231,7 +231,7 @@ async fn the_run_page_refreshes_itself_until_the_run_ends() {
     );
 
     sandbox.faults(json!({})).await;
-    let run = wait_for_run(&to, &run_id, is_finished).await;
+    let run = wait_applied(&to, &run_id).await;
     assert_completed(&run);
     let partial = to.get(&format!("/syncs/{run_id}/live")).await;
     partial.expect(200);

@@ -65,15 +65,22 @@ pub(crate) async fn wait_for_run(
     }
 }
 
+/// Waits until the run ends, applying it if it is an install's first sync waiting for
+/// review (as its admin would). Its final JSON.
+pub(crate) async fn wait_applied(client: &TestClient, id: &str) -> Value {
+    let run = wait_for_run(client, id, has_stopped).await;
+    if run["status"] == "needs_review" && run["waits_for"] == "first_sync" {
+        return approve(client, id).await;
+    }
+    run
+}
+
 /// Presses Sync To Primary, follows to the run's page and waits until the run ends.
 /// The first sync of an install waits for review: this applies it, as the person who
 /// pressed would. The run's id and final JSON.
 pub(crate) async fn sync_and_wait(client: &TestClient) -> (String, Value) {
     let id = press_sync(client).await;
-    let mut run = wait_for_run(client, &id, has_stopped).await;
-    if run["status"] == "needs_review" && run["waits_for"] == "first_sync" {
-        run = approve(client, &id).await;
-    }
+    let run = wait_applied(client, &id).await;
     (id, run)
 }
 
