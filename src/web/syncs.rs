@@ -237,7 +237,10 @@ impl RunView {
             RunStatus::NeedsReview => ("status-warn", "◆"),
             RunStatus::Discarded | RunStatus::Superseded => ("status-muted", "–"),
         };
-        let duration = match (run.started_at, run.finished_at) {
+        // A run that waited for review worked until it was planned (the wait for a
+        // decision is not its duration).
+        let ended = run.planned_at.or(run.finished_at);
+        let duration = match (run.started_at, ended) {
             (Some(s), Some(f)) => Some(human_duration(f - s)),
             (Some(s), None) => Some(human_duration(now.as_millisecond() - s)),
             _ => None,

@@ -177,19 +177,29 @@ pub async fn press_sync(b: &Browser) -> Result<String> {
         .await
 }
 
-/// Waits for the run's status (`#run-status`) to be final; returns it.
+/// Waits for the run's status (`#run-status`) to be final; returns it. The first sync
+/// of an install waits for review: this presses **Apply these changes**, as its admin
+/// would, and waits again.
 pub async fn wait_for_run_end(b: &Browser) -> Result<String> {
-    let status = b
-        .wait_for_text_within("#run-status", "a final status", RUN_DEADLINE, |t| {
-            let t = t.trim();
-            t.contains("Complete") || t.contains("Failed")
-        })
-        .await?;
+    let mut status = wait_for_run_stop(b).await?;
+    if status.contains("Waiting for review") {
+        b.click("#apply-plan").await?;
+        status = wait_for_run_stop(b).await?;
+    }
     if !status.contains("Complete") {
         let error = b.texts(".run-summary .form-error").await?;
         bail!("the sync ended {status:?}: {error:?}");
     }
     Ok(status)
+}
+
+/// Waits until the run's status (`#run-status`) is final or waiting for review.
+pub async fn wait_for_run_stop(b: &Browser) -> Result<String> {
+    b.wait_for_text_within("#run-status", "a final status", RUN_DEADLINE, |t| {
+        let t = t.trim();
+        t.contains("Complete") || t.contains("Failed") || t.contains("Waiting for review")
+    })
+    .await
 }
 
 /// A person's row link on the People page (the first page), by their name.

@@ -15,6 +15,7 @@
 //! - `keyboard`: the Justworks form and Sync To Primary from the keyboard alone, with a
 //!   visible focus;
 //! - `no_js`: the same forms with JavaScript turned off;
+//! - `review`: a first sync and a preview reviewed and applied from the keyboard;
 //! - `screenshots`: the README's pictures (`cargo test --test browser readme_screenshots
 //!   -- --ignored`).
 //!
@@ -35,6 +36,7 @@ mod hand_edits;
 mod journey;
 mod keyboard;
 mod no_js;
+mod review;
 mod screenshots;
 mod server;
 
