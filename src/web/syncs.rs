@@ -507,6 +507,10 @@ async fn delivery(state: &AppState, view: &RunView) -> AppResult<Option<Delivery
         return Ok(None);
     }
     let run_mail = mail::outbox::run_mail(&state.db, &view.run.id).await?;
+    // A plan that stopped for review emails only when nobody was watching it stop.
+    if view.run.status.is_planned_only() && run_mail.kind.is_none() {
+        return Ok(None);
+    }
     Ok(Some(mail::delivery_note(&run_mail)))
 }
 

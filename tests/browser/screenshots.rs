@@ -63,6 +63,13 @@ async fn take(b: Browser) -> Result<()> {
     save_settings(&b).await?;
     // The embedded sandbox takes each 2FA code once: the sync may wait for the next one.
     press_sync(&b).await?;
+    // The first sync waits for review: the plan, then applied.
+    let status = wait_for_run_stop(&b).await?;
+    ensure!(
+        status.contains("Waiting for review"),
+        "the first sync {status:?}"
+    );
+    b.screenshot_to(&shot("review")).await?;
     wait_for_run_end(&b).await?;
     b.screenshot_to(&shot("run")).await?;
 
