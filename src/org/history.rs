@@ -293,15 +293,23 @@ pub async fn names(
 /// People a run created already departed (members seen for the first time after they
 /// left): the "former" of an initial import.
 pub async fn first_seen_departed(db: &Db, run_id: &str, rows: Rows) -> sqlx::Result<i64> {
+    let mut conn = db.pool().acquire().await?;
+    first_seen_departed_in(&mut conn, run_id, rows).await
+}
+
+/// [`first_seen_departed`] on the caller's connection or transaction (the waiting
+/// notice is built in the transaction that stores the plan).
+pub async fn first_seen_departed_in(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    rows: Rows,
+) -> sqlx::Result<i64> {
     let sql = format!(
         "SELECT COUNT(*) FROM {} WHERE run_id = $1 AND entity = 'person' AND field = 'status' \
          AND old_value IS NULL AND kind = 'other'",
         rows.table()
     );
-    let (n,): (i64,) = sqlx::query_as(&sql)
-        .bind(run_id)
-        .fetch_one(db.pool())
-        .await?;
+    let (n,): (i64,) = sqlx::query_as(&sql).bind(run_id).fetch_one(conn).await?;
     Ok(n)
 }
 

@@ -294,13 +294,32 @@ async fn run_steps(
     queued += match end {
         Outcome::Applied => {
             let warnings = &plan.warnings;
-            queue_notice(&mut tx, state, &this, RunEnd::Finished { warnings }).await
+            queue_notice(
+                &mut tx,
+                state,
+                &this,
+                RunEnd::Finished {
+                    warnings,
+                    replaced: &superseded,
+                },
+            )
+            .await
         }
         // Someone who pressed Preview (or Approve, or Revert) is looking at the page; a
         // sync that stopped on its own tells the notification list.
         Outcome::Waiting(
             WaitReason::FirstSync | WaitReason::Safeguard | WaitReason::AlwaysReview,
-        ) => queue_notice(&mut tx, state, &this, RunEnd::Waiting).await,
+        ) => {
+            queue_notice(
+                &mut tx,
+                state,
+                &this,
+                RunEnd::Waiting {
+                    replaced: &superseded,
+                },
+            )
+            .await
+        }
         Outcome::Waiting(_) => 0,
     };
     phases.mark("mail");
