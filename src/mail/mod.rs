@@ -84,7 +84,8 @@ fn people(n: i64) -> String {
 }
 
 /// "Summary emailed to 3 people", "Summary email queued", "Email failed, retrying: …",
-/// "Email could not be sent: …", "No one is set to receive sync emails".
+/// "Email could not be sent: …", "No one is set to receive sync emails" — of the run's
+/// latest mail ("Review notice emailed to 2 people" while its plan waits).
 pub fn delivery_note(mail: &RunMail) -> DeliveryNote {
     let what = match mail.kind {
         None => {
@@ -94,7 +95,9 @@ pub fn delivery_note(mail: &RunMail) -> DeliveryNote {
             };
         }
         Some(MailKind::SyncFailed) => "Failure notice",
-        Some(_) => "Summary",
+        Some(MailKind::SyncReview) => "Review notice",
+        Some(MailKind::SyncDiscarded) => "Notice",
+        Some(MailKind::SyncSummary | MailKind::Test) => "Summary",
     };
     let so_far = if mail.sent > 0 {
         format!(" (sent to {} of {} so far)", mail.sent, mail.total())
@@ -181,6 +184,14 @@ mod tests {
         assert_eq!(
             note(&failed),
             "Email could not be sent: Refused (SMTP 550)."
+        );
+        assert_eq!(
+            note(&mail(MailKind::SyncReview, 2, 0, 0)),
+            "Review notice emailed to 2 people."
+        );
+        assert_eq!(
+            note(&mail(MailKind::SyncDiscarded, 0, 1, 0)),
+            "Notice email queued."
         );
         assert_eq!(
             note(&RunMail::default()),

@@ -195,10 +195,12 @@ pub async fn release_leases_at_start(db: &Db) -> sqlx::Result<u64> {
     Ok(done.rows_affected())
 }
 
-/// What became of a run's emails, for its page.
+/// What became of a run's latest email (one mail per recipient), for its page. A run
+/// may have several: the notice that its plan waits for review, then its summary (or
+/// the notice that the plan was discarded or superseded); the page speaks of the latest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RunMail {
-    /// The kind of the run's mails (`None` when none was queued).
+    /// The kind of the run's latest mail (`None` when none was queued).
     pub kind: Option<MailKind>,
     pub sent: i64,
     /// Not yet sent and not given up.
@@ -221,19 +223,52 @@ struct StatusRow {
     kind: String,
     status: String,
     last_error: Option<String>,
+    created_at: i64,
+}
+
+impl MailKind {
+    /// Where a kind of a run's mail comes in its life: the notice that it waits for review
+    /// always before the mail that tells how it ended (whatever the clock said).
+    fn stage(self) -> u8 {
+        match self {
+            Self::SyncReview => 0,
+            _ => 1,
+        }
+    }
 }
 
 pub async fn run_mail(db: &Db, run_id: &str) -> sqlx::Result<RunMail> {
     let rows: Vec<StatusRow> = sqlx::query_as(
-        "SELECT kind, status, last_error FROM mail_outbox WHERE run_id = $1 \
+        "SELECT kind, status, last_error, created_at FROM mail_outbox WHERE run_id = $1 \
          ORDER BY next_attempt_at, id",
     )
     .bind(run_id)
     .fetch_all(db.pool())
     .await?;
-    let mut mail = RunMail::default();
+    let mut mails = Vec::with_capacity(rows.len());
     for row in rows {
-        mail.kind = Some(MailKind::parse(&row.kind)?);
+        mails.push((MailKind::parse(&row.kind)?, row));
+    }
+    Ok(latest_mail(mails))
+}
+
+/// What became of the latest of a run's mails (rows in the order they were tried): the
+/// one that tells how the run ended if there is one, else the notice that it waits for
+/// review; the latest queued among those.
+fn latest_mail(rows: Vec<(MailKind, StatusRow)>) -> RunMail {
+    let mut mail = RunMail::default();
+    let Some(latest) = rows
+        .iter()
+        .max_by_key(|(kind, row)| (kind.stage(), row.created_at))
+        .map(|(kind, _)| *kind)
+    else {
+        return mail;
+    };
+    mail.kind = Some(latest);
+    for (kind, row) in rows {
+        if kind != latest {
+            continue;
+        }
         match row.status.as_str() {
             "sent" => mail.sent += 1,
             "failed" => {
@@ -246,7 +281,7 @@ pub async fn run_mail(db: &Db, run_id: &str) -> sqlx::Result<RunMail> {
             }
         }
     }
-    Ok(mail)
+    mail
 }
 
 #[cfg(test)]
@@ -255,9 +290,60 @@ mod tests {
 
     #[test]
     fn a_stored_mail_kind_reads_back_and_an_unknown_one_is_an_error() {
-        for kind in [MailKind::SyncSummary, MailKind::SyncFailed, MailKind::Test] {
+        for kind in [
+            MailKind::SyncSummary,
+            MailKind::SyncFailed,
+            MailKind::Test,
+            MailKind::SyncReview,
+            MailKind::SyncDiscarded,
+        ] {
             assert_eq!(MailKind::parse(kind.as_str()), Ok(kind));
         }
         assert!(MailKind::parse("newsletter").is_err());
+    }
+
+    fn row(status: &str, created_at: i64, last_error: Option<&str>) -> StatusRow {
+        StatusRow {
+            kind: String::new(),
+            status: status.into(),
+            last_error: last_error.map(str::to_owned),
+            created_at,
+        }
+    }
+
+    #[test]
+    fn a_run_with_a_review_notice_then_a_summary_is_described_by_its_summary_alone() {
+        // Two recipients: the waiting notice went to both, one summary is still pending.
+        let rows = vec![
+            (MailKind::SyncReview, row("sent", 10, None)),
+            (MailKind::SyncReview, row("failed", 10, Some("Refused."))),
+            (MailKind::SyncSummary, row("sent", 20, None)),
+            (
+                MailKind::SyncSummary,
+                row("pending", 20, Some("Timed out.")),
+            ),
+        ];
+        let mail = latest_mail(rows);
+        assert_eq!(mail.kind, Some(MailKind::SyncSummary));
+        assert_eq!((mail.sent, mail.pending, mail.failed), (1, 1, 0));
+        assert_eq!(mail.retry_error.as_deref(), Some("Timed out."));
+        assert_eq!(mail.failed_error, None);
+
+        // Queued in the same millisecond (a frozen clock): the summary is still the latest.
+        let same = vec![
+            (MailKind::SyncSummary, row("sent", 5, None)),
+            (MailKind::SyncReview, row("sent", 5, None)),
+        ];
+        assert_eq!(latest_mail(same).kind, Some(MailKind::SyncSummary));
+
+        // Only the waiting notice so far.
+        let waiting = vec![
+            (MailKind::SyncReview, row("sent", 10, None)),
+            (MailKind::SyncReview, row("sent", 10, None)),
+        ];
+        let mail = latest_mail(waiting);
+        assert_eq!(mail.kind, Some(MailKind::SyncReview));
+        assert_eq!(mail.total(), 2);
+        assert_eq!(latest_mail(Vec::new()), RunMail::default());
     }
 }

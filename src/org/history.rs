@@ -293,15 +293,23 @@ pub async fn names(
 /// People a run created already departed (members seen for the first time after they
 /// left): the "former" of an initial import.
 pub async fn first_seen_departed(db: &Db, run_id: &str, rows: Rows) -> sqlx::Result<i64> {
+    let mut conn = db.pool().acquire().await?;
+    first_seen_departed_in(&mut conn, run_id, rows).await
+}
+
+/// [`first_seen_departed`] on the caller's connection or transaction (the waiting
+/// notice is built in the transaction that stores the plan).
+pub async fn first_seen_departed_in(
+    conn: &mut AnyConnection,
+    run_id: &str,
+    rows: Rows,
+) -> sqlx::Result<i64> {
     let sql = format!(
         "SELECT COUNT(*) FROM {} WHERE run_id = $1 AND entity = 'person' AND field = 'status' \
          AND old_value IS NULL AND kind = 'other'",
         rows.table()
     );
-    let (n,): (i64,) = sqlx::query_as(&sql)
-        .bind(run_id)
-        .fetch_one(db.pool())
-        .await?;
+    let (n,): (i64,) = sqlx::query_as(&sql).bind(run_id).fetch_one(conn).await?;
     Ok(n)
 }
 
@@ -357,4 +365,100 @@ pub async fn changes_of_kind(
         .bind(limit)
         .fetch_all(db.pool())
         .await
+}
+
+/// One changed field of a run, as the JSON API lists it (`GET /api/v1/syncs/{id}/changes`).
+#[derive(Debug, Clone, FromRow)]
+pub struct RunChange {
+    /// The row's id: the cursor of a page that ends with it.
+    pub id: String,
+    pub entity: String,
+    pub person_id: Option<String>,
+    pub person_name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: ChangeKind,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// A page of a run's changed fields that the reader may learn of (with
+/// [`Sensitive::Hidden`] a sensitive field's row is not there at all), ordered as the run
+/// page shows them: by kind in `order`, then by person (by name), then as written. Up
+/// to `limit` rows after the row `after` (the last of the previous page); `None` if
+/// `after` is not a row of this run that the reader may see.
+pub async fn run_changes(
+    db: &Db,
+    run_id: &str,
+    rows: Rows,
+    order: &[ChangeKind],
+    after: Option<&str>,
+    limit: i64,
+    sensitive: Sensitive,
+) -> sqlx::Result<Option<Vec<RunChange>>> {
+    // The kinds' order as a number (known strings only, never a value from a request).
+    let mut rank = String::from("CAST(CASE kind");
+    for (i, kind) in order.iter().enumerate() {
+        rank.push_str(&format!(" WHEN '{}' THEN {i}", kind.as_str()));
+    }
+    rank.push_str(&format!(" ELSE {} END AS BIGINT)", order.len()));
+    let table = rows.table();
+    let condition = sensitive.history_condition();
+    let mut conn = db.pool().acquire().await?;
+    // The position to start after: the cursor row's own sort key.
+    let start: Option<(i64, String, String, String)> = match after {
+        None => None,
+        Some(after) => {
+            let sql = format!(
+                "SELECT {rank}, person_name, COALESCE(person_id, ''), id FROM {table} \
+                 WHERE run_id = $1 AND id = $2{condition}"
+            );
+            let found: Option<(i64, String, String, String)> = sqlx::query_as(&sql)
+                .bind(run_id)
+                .bind(after)
+                .fetch_optional(&mut *conn)
+                .await?;
+            match found {
+                Some(key) => Some(key),
+                None => return Ok(None),
+            }
+        }
+    };
+    let keyed = format!(
+        "SELECT id, entity, person_id, person_name, kind, field, old_value, new_value, \
+         {rank} AS kind_rank, COALESCE(person_id, '') AS person_key FROM {table} \
+         WHERE run_id = $1{condition}"
+    );
+    let page = match start {
+        None => {
+            let sql = format!(
+                "SELECT id, entity, person_id, person_name, kind, field, old_value, new_value \
+                 FROM ({keyed}) c ORDER BY kind_rank, person_name, person_key, id LIMIT $2"
+            );
+            sqlx::query_as(&sql)
+                .bind(run_id)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+        Some((kind_rank, name, person, id)) => {
+            // Spelled out rather than as a row value, the same on both backends.
+            let sql = format!(
+                "SELECT id, entity, person_id, person_name, kind, field, old_value, new_value \
+                 FROM ({keyed}) c WHERE kind_rank > $2 OR (kind_rank = $2 AND (person_name > $3 \
+                 OR (person_name = $3 AND (person_key > $4 OR (person_key = $4 AND id > $5))))) \
+                 ORDER BY kind_rank, person_name, person_key, id LIMIT $6"
+            );
+            sqlx::query_as(&sql)
+                .bind(run_id)
+                .bind(kind_rank)
+                .bind(name)
+                .bind(person)
+                .bind(id)
+                .bind(limit)
+                .fetch_all(&mut *conn)
+                .await?
+        }
+    };
+    Ok(Some(page))
 }

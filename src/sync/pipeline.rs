@@ -305,12 +305,29 @@ async fn run_steps(
     queued += match end {
         Outcome::Applied => {
             let warnings = &plan.warnings;
-            queue_notice(&mut tx, state, &this, RunEnd::Finished { warnings }).await
+            queue_notice(
+                &mut tx,
+                state,
+                &this,
+                RunEnd::Finished {
+                    warnings,
+                    replaced: &superseded,
+                },
+            )
+            .await
         }
-        // A safeguard always tells the notification list. Otherwise only a run nobody is
-        // watching does: whoever pressed Sync, Preview, Approve or Revert is on its page.
-        Outcome::Waiting(reason) if notify_waiting(run.cause, reason) => {
-            queue_notice(&mut tx, state, &this, RunEnd::Waiting).await
+        // A sync that stopped on its own (the first one, a safeguard, the apply mode) tells
+        // the notification list; whoever pressed Preview, Approve or Revert is on its page.
+        Outcome::Waiting(reason) if notify_waiting(reason) => {
+            queue_notice(
+                &mut tx,
+                state,
+                &this,
+                RunEnd::Waiting {
+                    replaced: &superseded,
+                },
+            )
+            .await
         }
         Outcome::Waiting(_) => 0,
     };
@@ -428,13 +445,11 @@ fn kept_line(k: &Kept) -> review::KeptLine {
     }
 }
 
-/// Whether a plan that stopped for review emails the notification list.
-fn notify_waiting(cause: Cause, reason: WaitReason) -> bool {
+/// Whether a plan that stopped for review emails the notification list: when it stopped
+/// on its own, whoever asked for the sync (others on the list may be the ones to decide).
+fn notify_waiting(reason: WaitReason) -> bool {
     match reason {
-        WaitReason::Safeguard => true,
-        WaitReason::FirstSync | WaitReason::AlwaysReview => {
-            matches!(cause, Cause::Scheduled | Cause::Webhook)
-        }
+        WaitReason::FirstSync | WaitReason::Safeguard | WaitReason::AlwaysReview => true,
         WaitReason::Preview | WaitReason::Replan | WaitReason::Revert => false,
     }
 }

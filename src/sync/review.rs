@@ -218,6 +218,7 @@ pub async fn approve(state: &AppState, run_id: &str, user: &User) -> anyhow::Res
         &applied,
         RunEnd::Finished {
             warnings: &warnings,
+            replaced: &[],
         },
     )
     .await;

@@ -1,12 +1,15 @@
-//! `GET /api/v1/syncs` and `GET /api/v1/syncs/{id}`: the runs as JSON
-//! (`docs/design.md` → *JSON shapes (`/api/v1`)*), Technical Owner or above — the same
-//! rule as the pages. A run's JSON holds counts, warnings and the error sentence;
-//! warnings never carry sensitive values.
+//! `GET /api/v1/syncs`, `GET /api/v1/syncs/{id}` and `GET /api/v1/syncs/{id}/changes`:
+//! the runs and their changes as JSON (`docs/design.md` → *JSON shapes (`/api/v1`)*),
+//! Technical Owner or above — the same rule as the pages. A run's JSON holds counts,
+//! warnings and the error sentence; warnings never carry sensitive values. Its changes
+//! follow the run page's rules: a sensitive field's row is there for Owners only.
 
 use crate::org::change::Counts;
+use crate::org::history::{self, RunChange};
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
 use crate::sync::runs::{self, Run};
+use crate::sync::summary::KIND_ORDER;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::RequireTechnicalOwner;
 use crate::web::params::{Path, Query};
@@ -19,6 +22,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/syncs", get(list))
         .route("/api/v1/syncs/{id}", get(one))
+        .route("/api/v1/syncs/{id}/changes", get(changes))
 }
 
 #[derive(Serialize)]
@@ -151,4 +155,99 @@ async fn one(
         .ok_or(AppError::NotFound)?;
     let (run, _) = runs::as_seen(&state.db, run, Sensitive::for_owner(user.is_owner())).await?;
     Ok(Json(run.into()))
+}
+
+#[derive(Deserialize)]
+struct ChangesQuery {
+    limit: Option<i64>,
+    /// Where the previous page ended (its `next_cursor`).
+    cursor: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ChangeJson {
+    person_id: Option<String>,
+    person_name: String,
+    /// `person` or `job`.
+    entity: String,
+    kind: &'static str,
+    field: String,
+    old: Option<String>,
+    new: Option<String>,
+}
+
+impl From<RunChange> for ChangeJson {
+    fn from(c: RunChange) -> Self {
+        ChangeJson {
+            person_id: c.person_id,
+            person_name: c.person_name,
+            entity: c.entity,
+            kind: c.kind.as_str(),
+            field: c.field,
+            old: c.old_value,
+            new: c.new_value,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ChangesJson {
+    run_id: String,
+    /// The changes are a plan that was not applied (waiting for review, discarded or
+    /// superseded), not changes made to the org.
+    planned: bool,
+    items: Vec<ChangeJson>,
+    next_cursor: Option<String>,
+}
+
+/// A run's changed fields, planned or applied, in the run page's order; a reader who
+/// may not see sensitive fields gets no row of them (not even a count).
+async fn changes(
+    State(state): State<AppState>,
+    RequireTechnicalOwner(user): RequireTechnicalOwner,
+    Path(id): Path<String>,
+    Query(q): Query<ChangesQuery>,
+) -> AppResult<Json<ChangesJson>> {
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::BadRequest(
+            "limit must be between 1 and 500.".into(),
+        ));
+    }
+    if id.len() > 64 {
+        return Err(AppError::NotFound);
+    }
+    let cursor = q.cursor.filter(|c| !c.is_empty());
+    if cursor.as_ref().is_some_and(|c| c.len() > 64) {
+        return Err(AppError::BadRequest("That cursor is not valid.".into()));
+    }
+    let run = runs::find(&state.db, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let sensitive = Sensitive::for_owner(user.is_owner());
+    let found = history::run_changes(
+        &state.db,
+        &run.id,
+        run.rows(),
+        &KIND_ORDER,
+        cursor.as_deref(),
+        limit + 1,
+        sensitive,
+    )
+    .await?;
+    let Some(mut found) = found else {
+        return Err(AppError::BadRequest("That cursor is not valid.".into()));
+    };
+    let next_cursor = if found.len() as i64 > limit {
+        found.truncate(limit as usize);
+        found.last().map(|c| c.id.clone())
+    } else {
+        None
+    };
+    Ok(Json(ChangesJson {
+        run_id: run.id.clone(),
+        planned: run.status.is_planned_only(),
+        items: found.into_iter().map(ChangeJson::from).collect(),
+        next_cursor,
+    }))
 }

@@ -4,6 +4,7 @@
 //! configured, the `.eml` files in the data directory.
 
 use crate::helpers::*;
+use crate::sync::{has_stopped, press_sync, wait_for_run};
 use orgsync::Config;
 use orgsync::config::DeliveryPolicy;
 use orgsync::sandbox::{RunningSandbox, SandboxOptions};
@@ -77,7 +78,9 @@ impl Sandbox {
         assert_eq!(response.status(), 201, "{}", response.text().await.unwrap());
     }
 
-    /// Presses Sync To Primary and waits until the run ends: its id and JSON.
+    /// Presses Sync To Primary and waits until the run ends: its id and JSON. The first
+    /// sync of an install waits for review: this applies it, as the person who pressed
+    /// would (its review notice is sent before its summary).
     pub(crate) async fn sync(&self, client: &TestClient) -> (String, Value) {
         // As if a new TOTP step had begun: the app may sign in again at once.
         self.running.forget_used_codes();
@@ -94,19 +97,18 @@ impl Sandbox {
             let page = client.get(&format!("/api/v1/syncs/{id}")).await;
             page.expect(200);
             let run: Value = serde_json::from_str(&page.body).expect("a run");
-            if matches!(
-                run["status"].as_str(),
-                Some("complete" | "complete_with_warnings" | "failed")
-            ) {
-                return (id, run);
-            }
-            // The first sync of an install waits for review: applied, as its admin would.
             if run["status"] == "needs_review" && run["waits_for"] == "first_sync" {
                 client
                     .post(&format!("/syncs/{id}/apply"), NO_FIELDS)
                     .await
                     .expect(303);
                 continue;
+            }
+            if matches!(
+                run["status"].as_str(),
+                Some("complete" | "complete_with_warnings" | "failed")
+            ) {
+                return (id, run);
             }
             assert!(Instant::now() < deadline, "run {id} did not end: {run}");
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -483,25 +485,35 @@ async fn after_a_sync_each_chosen_person_gets_a_summary_with_counts_names_and_th
         vec!["zoe.user@acme.test".to_owned()],
     ];
 
-    // The first sync: everyone is new, listed up to 50 names, then "and N more".
+    // The first sync waits for review (a notice to each), then Theo applies it: everyone
+    // is new, listed up to 50 names, then "and N more"; the summary says who approved.
     let (first_id, first) = sandbox.sync(&to).await;
     assert_completed(&first);
-    let mails = sink.wait_for(2, DEADLINE).await;
-    assert_eq!(recipients_of(&mails), expected_recipients);
-    let heading = to
-        .get(&format!("/syncs/{first_id}"))
+    let (notices, mails): (Vec<ReceivedMail>, Vec<ReceivedMail>) = sink
+        .wait_for(4, DEADLINE)
         .await
-        .text_of_id("counts-heading")
-        .expect("the run's counts");
+        .into_iter()
+        .partition(|m| m.parsed().subject == "A Justworks sync is waiting for review");
+    assert_eq!(recipients_of(&notices), expected_recipients);
+    assert_eq!(recipients_of(&mails), expected_recipients);
     let live = active_names(&app).await;
     assert!(live.len() > 50, "{} active people", live.len());
-    assert!(
-        heading.starts_with(&format!("{} new hires", live.len())),
-        "{heading}"
-    );
     for mail in &mails {
         let mail = mail.parsed();
-        assert_eq!(mail.subject, format!("Justworks sync complete: {heading}"));
+        assert!(
+            mail.subject.starts_with(&format!(
+                "Justworks sync complete: {} new hires",
+                live.len()
+            )),
+            "{}",
+            mail.subject
+        );
+        assert!(
+            mail.text
+                .contains(&format!("Applied after review by {TECH_NAME}.")),
+            "{}",
+            mail.text
+        );
         let listed = live
             .iter()
             .filter(|n| mail.text.contains(n.as_str()))
@@ -516,9 +528,11 @@ async fn after_a_sync_each_chosen_person_gets_a_summary_with_counts_names_and_th
     }
     let mut sensitive = Sensitive::default();
     sensitive.add_from(&app).await;
-    for mail in &mails {
+    for mail in mails.iter().chain(&notices) {
         assert_mail_free_of(&sensitive, &mail.parsed(), &[&first_id]);
     }
+    // The run page speaks of the latest of its two mails.
+    wait_for_delivery(&to, &first_id, "Summary emailed to 2 people.").await;
     sink.clear();
 
     // Changes in Justworks: a hire, a departure, a new title, a raise, a birthdate.
@@ -648,6 +662,82 @@ async fn after_a_sync_each_chosen_person_gets_a_summary_with_counts_names_and_th
 }
 
 #[tokio::test]
+async fn the_first_sync_of_an_install_emails_that_it_waits_for_review_with_the_import_and_the_link()
+{
+    let sink = SmtpSink::start().await;
+    let sandbox = Sandbox::start(20).await;
+    let app = app_on(&sandbox, Some(sink.url())).await;
+    let to = app.technical_owner().await;
+    app.owner().await;
+    let (theo, owner_id) = (
+        app.user_id(TECH_EMAIL).await,
+        app.user_id(OWNER_EMAIL).await,
+    );
+    let settings = sandbox
+        .settings()
+        .add("notify_user_ids", &theo)
+        .add("notify_user_ids", &owner_id);
+    install_and_save(&to, &settings).await;
+
+    // It stops before writing anything, and says so to the list.
+    let run_id = press_sync(&to).await;
+    let run = wait_for_run(&to, &run_id, has_stopped).await;
+    assert_eq!(
+        (run["status"].as_str(), run["waits_for"].as_str()),
+        (Some("needs_review"), Some("first_sync")),
+        "{run}"
+    );
+    assert_eq!(app.count("SELECT COUNT(*) FROM people").await, 0);
+    let mails = sink.wait_for(2, DEADLINE).await;
+    assert_eq!(
+        recipients_of(&mails),
+        vec![vec![OWNER_EMAIL.to_owned()], vec![TECH_EMAIL.to_owned()]]
+    );
+    let import = to
+        .get(&format!("/syncs/{run_id}"))
+        .await
+        .text_of_id("counts-heading")
+        .expect("the run's heading");
+    assert!(
+        import.starts_with("Initial import: 20 people — "),
+        "{import}"
+    );
+    let link = format!("{}/syncs/{run_id}", app.base);
+    for received in &mails {
+        let mail = received.parsed();
+        assert_eq!(mail.subject, "A Justworks sync is waiting for review");
+        for said in [
+            import.as_str(),
+            "The first sync of Justworks always waits for review",
+            "Nothing has been written to the org.",
+            "If no one decides by ",
+            &format!("Started by {TECH_NAME} (Sync To Primary)."),
+            &format!("Review it: {link}"),
+        ] {
+            assert!(mail.text.contains(said), "no {said:?} in:\n{}", mail.text);
+        }
+        assert!(
+            mail.html.contains(&format!("href=\"{link}\"")),
+            "{}",
+            mail.html
+        );
+    }
+    wait_for_delivery(&to, &run_id, "Review notice emailed to 2 people.").await;
+    sink.assert_stays_at(2, Duration::from_millis(300)).await;
+
+    // Applied: nothing those notices said was a sensitive value of anyone now in the org.
+    to.post(&format!("/syncs/{run_id}/apply"), NO_FIELDS)
+        .await
+        .expect(303);
+    let mut sensitive = Sensitive::default();
+    sensitive.add_from(&app).await;
+    assert!(!sensitive.values.is_empty());
+    for received in &mails {
+        assert_mail_free_of(&sensitive, &received.parsed(), &[&run_id]);
+    }
+}
+
+#[tokio::test]
 async fn a_failed_sync_emails_the_reason_and_the_link() {
     let sink = SmtpSink::start().await;
     let sandbox = Sandbox::start(20).await;
@@ -719,11 +809,24 @@ async fn with_smtp_down_the_sync_completes_and_its_summary_arrives_exactly_once_
     let app = app_on(&sandbox, Some(format!("smtp://127.0.0.1:{port}"))).await;
     let to = app.technical_owner().await;
     let theo = app.user_id(TECH_EMAIL).await;
-    install_and_save(&to, &sandbox.settings().add("notify_user_ids", &theo)).await;
+    // The first sync (it waits for review, then is applied) with nobody to tell; then
+    // Theo is on the list, and a title changes.
+    install_and_save(&to, &sandbox.settings()).await;
+    assert_completed(&sandbox.sync(&to).await.1);
+    to.post(
+        "/apps/justworks/settings",
+        sandbox.settings().add("notify_user_ids", &theo).fields(),
+    )
+    .await
+    .expect_redirect("/apps/justworks");
+    let promoted = quiet_people(&app).await[0].0.clone();
+    sandbox
+        .patch(&promoted, json!({"job_title": "Principal Cartographer"}))
+        .await;
 
     let (run_id, run) = sandbox.sync(&to).await;
     assert_completed(&run);
-    assert_eq!(run["counts"]["created"], 15, "{run}");
+    assert_eq!(run["counts"]["updated"], 1, "{run}");
     // Tried, failed, and due again — still pending, with our sentence.
     let refused =
         format!("The mail server at 127.0.0.1:{port} refused the connection (is it running?).");
@@ -789,16 +892,26 @@ async fn without_smtp_the_summary_is_an_eml_file_in_the_data_directory_and_one_l
     let (run_id, run) = sandbox.sync(&to).await;
     assert_completed(&run);
     let dir = app.dir.path().join("mail");
-    let files = eventually("two .eml files", || async {
+    // The first sync waited for review: a notice to each, then a summary to each.
+    let files = eventually("four .eml files", || async {
         let files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
             .ok()?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| p.extension().is_some_and(|x| x == "eml"))
             .collect();
-        (files.len() >= 2).then_some(files)
+        (files.len() >= 4).then_some(files)
     })
     .await;
-    assert_eq!(files.len(), 2, "{files:?}");
+    assert_eq!(files.len(), 4, "{files:?}");
+    let (notices, files): (Vec<_>, Vec<_>) = files.into_iter().partition(|file| {
+        parse_mail(&std::fs::read(file).expect("the file")).subject
+            == "A Justworks sync is waiting for review"
+    });
+    assert_eq!(
+        (notices.len(), files.len()),
+        (2, 2),
+        "{notices:?} {files:?}"
+    );
     let mut sensitive = Sensitive::default();
     sensitive.add_from(&app).await;
     let rows = outbox(&app, Some(&run_id)).await;

@@ -1,5 +1,6 @@
-//! A run's notice: the summary of a finished run or the notice of a failed one, built
-//! here from the run's history — one email per reader level, since an Owner's may name
+//! A run's notice: the summary of a finished run, the notice of a failed one, of a plan
+//! waiting for review, of a plan discarded or superseded — built here from the run's
+//! (applied or planned) history, one email per reader level, since an Owner's may name
 //! the people under sensitive kinds (never a value) and anyone else's says nothing of
 //! those — and handed to the outbox (`mail::outbox`) as plain mail, in the transaction
 //! of what it reports.
@@ -12,7 +13,7 @@ use crate::mail::compose::Mail;
 use crate::mail::outbox::{self, MailKind, NewMail};
 use crate::org::visibility::Sensitive;
 use crate::org::{conflicts, history};
-use crate::sync::runs::{Cause, Run};
+use crate::sync::runs::{self, Cause, Run, WaitReason};
 use crate::sync::summary::{KIND_ORDER, Tally};
 use report::{NAMES_PER_KIND, SummaryReport};
 use sqlx::{AnyConnection, Connection};
@@ -20,14 +21,21 @@ use std::collections::HashMap;
 
 /// How a run ended, as its email reports it.
 pub enum RunEnd<'a> {
+    /// Its plan was applied (at once, or approved: then `run.decided_by_name` says by
+    /// whom).
     Finished {
         warnings: &'a [String],
+        /// The plans waiting for review that this run's plan superseded.
+        replaced: &'a [Run],
     },
     Failed {
         reason: &'a str,
     },
     /// Its plan waits for review (the run's `waits_for` and `guards` say why).
-    Waiting,
+    Waiting {
+        /// The plans waiting for review that this run's plan superseded.
+        replaced: &'a [Run],
+    },
     /// Its plan was discarded (by `run.decided_by_name`, or after waiting too long).
     Discarded {
         reason: &'a str,
@@ -90,7 +98,7 @@ async fn queue_in(
     for (address, owner) in &to {
         if !composed.contains_key(owner) {
             let sensitive = Sensitive::for_owner(*owner);
-            let made = compose_for(conn, run, &end, sensitive, &started_by, &link).await?;
+            let made = compose_for(conn, run, &end, sensitive, &started_by, &link, now).await?;
             match made {
                 Ok(made) => composed.insert(*owner, made),
                 Err(e) => {
@@ -124,109 +132,104 @@ async fn compose_for(
     sensitive: Sensitive,
     started_by: &str,
     link: &str,
+    now: i64,
 ) -> sqlx::Result<Result<(MailKind, Mail), askama::Error>> {
     Ok(match end {
-        RunEnd::Finished { warnings } => {
-            let seen = history::seen_changes(conn, &run.id, run.rows(), sensitive).await?;
-            let tally = Tally::from_rows(&seen.kinds);
-            let mut names = HashMap::new();
-            for kind in KIND_ORDER {
-                if tally.count(kind) > 0 {
-                    let listed = history::names(
-                        conn,
-                        &run.id,
-                        run.rows(),
-                        kind,
-                        NAMES_PER_KIND as i64,
-                        sensitive,
-                    )
-                    .await?;
-                    names.insert(kind, listed);
-                }
-            }
-            let notice = SummaryReport::new(
-                tally,
-                |kind| names.remove(&kind).unwrap_or_default(),
-                warnings,
-                started_by.to_owned(),
-                link.to_owned(),
-                sensitive,
-            )
-            .with_owner_only(seen.owner_only.unwrap_or(0))
-            .with_conflicts(conflicts::count_of_run(conn, &run.id, sensitive).await?);
+        RunEnd::Finished { warnings, replaced } => {
+            let notice = changes_as_seen(conn, run, warnings, sensitive, started_by, link)
+                .await?
+                .with_conflicts(conflicts::count_of_run(conn, &run.id, sensitive).await?)
+                .with_approver(run.decided_by_name.as_deref())
+                .with_replaced(waiting_since(replaced));
             report::sync_summary(&notice).map(|mail| (MailKind::SyncSummary, mail))
         }
         RunEnd::Failed { reason } => {
             report::sync_failed(reason, started_by, link).map(|mail| (MailKind::SyncFailed, mail))
         }
-        RunEnd::Waiting => {
-            let seen = history::seen_changes(conn, &run.id, run.rows(), sensitive).await?;
-            let counts = planned_counts(run, &seen);
-            let mut lines = run.guards.clone();
-            if lines.is_empty() {
-                lines.extend(run.waits_for.map(|w| w.sentence().to_owned()));
+        RunEnd::Waiting { replaced } => {
+            let changes = changes_as_seen(conn, run, &run.warnings, sensitive, started_by, link)
+                .await?
+                .with_replaced(waiting_since(replaced));
+            let mut reasons = run.guards.clone();
+            if reasons.is_empty() {
+                reasons.extend(run.waits_for.map(|w| w.sentence().to_owned()));
             }
-            let notice = report::Notice {
-                subject: "A Justworks sync is waiting for review".into(),
-                heading: "A Justworks sync is waiting for review".into(),
-                started_by: Some(started_by.to_owned()),
-                lines,
-                counts: Some(counts),
-                footer: "Nothing has been written to the org. A Technical Owner or Owner can \
-                         apply these changes or discard them on the run's page; a plan not \
-                         decided within 7 days is discarded."
-                    .into(),
-                link: link.to_owned(),
-            };
-            report::sync_notice(notice).map(|mail| (MailKind::SyncReview, mail))
+            let mut notice =
+                report::ReviewReport::new(changes, &reasons, run.planned_at.unwrap_or(now));
+            if run.waits_for == Some(WaitReason::FirstSync) {
+                let former = history::first_seen_departed_in(conn, &run.id, run.rows()).await?;
+                notice = notice.with_initial_import(run.counts.created, former);
+            }
+            report::sync_review(&notice).map(|mail| (MailKind::SyncReview, mail))
         }
         RunEnd::Discarded { reason } => {
-            let notice = report::Notice {
-                subject: "A Justworks sync plan was discarded".into(),
-                heading: "A Justworks sync plan was discarded".into(),
-                started_by: Some(started_by.to_owned()),
-                lines: vec![(*reason).to_owned()],
-                counts: None,
-                footer: "Nothing of it was written to the org.".into(),
-                link: link.to_owned(),
-            };
+            let notice = report::discarded_notice(reason, started_by, run.planned_at, link);
             report::sync_notice(notice).map(|mail| (MailKind::SyncDiscarded, mail))
         }
         RunEnd::Superseded { by } => {
             let base = link.rsplit_once("/syncs/").map_or(link, |(base, _)| base);
-            let notice = report::Notice {
-                subject: "A waiting Justworks sync plan was replaced".into(),
-                heading: "A waiting Justworks sync plan was replaced by a newer one".into(),
-                started_by: Some(started_by.to_owned()),
-                lines: vec![format!(
-                    "A newer sync planned afresh from what Justworks says now: {base}/syncs/{by}"
-                )],
-                counts: None,
-                footer: "Nothing of the older plan was written to the org.".into(),
-                link: link.to_owned(),
-            };
+            let newer_link = format!("{base}/syncs/{by}");
+            let newer = runs::find_in(conn, by).await?;
+            let newer_started_by = newer
+                .as_ref()
+                .map_or_else(|| "a newer sync".into(), self::started_by);
+            let notice = report::superseded_notice(
+                started_by,
+                run.planned_at,
+                &newer_started_by,
+                &newer_link,
+                link,
+            );
             report::sync_notice(notice).map(|mail| (MailKind::SyncDiscarded, mail))
         }
     })
 }
 
-/// "The plan would create 250 people, update 3, depart 1." as the reader may learn it.
-fn planned_counts(run: &Run, seen: &history::SeenChanges) -> String {
-    let c = &run.counts;
-    let owner_only = seen.owner_only.unwrap_or(0);
-    let updated = (c.updated - owner_only).max(0);
-    let mut parts = vec![
-        format!("create {}", c.created),
-        format!("update {updated}"),
-        format!("depart {}", c.departed),
-        format!("rehire {}", c.rehired),
-    ];
-    if owner_only > 0 {
-        parts.push(format!(
-            "change fields visible to Owners only for {owner_only}"
-        ));
+/// A run's changes (applied, or planned) as one reader may learn them: counts and the
+/// first names per kind, with its warnings; see [`SummaryReport::new`].
+async fn changes_as_seen(
+    conn: &mut AnyConnection,
+    run: &Run,
+    warnings: &[String],
+    sensitive: Sensitive,
+    started_by: &str,
+    link: &str,
+) -> sqlx::Result<SummaryReport> {
+    let seen = history::seen_changes(conn, &run.id, run.rows(), sensitive).await?;
+    let tally = Tally::from_rows(&seen.kinds);
+    let mut names = HashMap::new();
+    for kind in KIND_ORDER {
+        if tally.count(kind) > 0 {
+            let listed = history::names(
+                conn,
+                &run.id,
+                run.rows(),
+                kind,
+                NAMES_PER_KIND as i64,
+                sensitive,
+            )
+            .await?;
+            names.insert(kind, listed);
+        }
     }
-    format!("If applied, it would {}.", parts.join(", "))
+    Ok(SummaryReport::new(
+        tally,
+        |kind| names.remove(&kind).unwrap_or_default(),
+        warnings,
+        started_by.to_owned(),
+        link.to_owned(),
+        sensitive,
+    )
+    .with_owner_only(seen.owner_only.unwrap_or(0)))
+}
+
+/// Since when the oldest of the superseded plans had waited (there is at most one: one
+/// plan waits per app), if any.
+fn waiting_since(replaced: &[Run]) -> Option<i64> {
+    replaced
+        .iter()
+        .map(|old| old.planned_at.unwrap_or(old.queued_at))
+        .min()
 }
 
 fn started_by(run: &Run) -> String {

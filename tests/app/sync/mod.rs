@@ -13,10 +13,11 @@ mod failures;
 mod first_sync;
 mod manual;
 mod restarts;
+mod run_changes;
 mod run_pages;
 mod support;
 
 pub(crate) use support::{
-    RUN_DEADLINE, Sandbox, Server, app_on, assert_completed, configured, count, history_of_run,
-    is_finished, person_of, press_sync, run_json, sync_and_wait, wait_for_run,
+    RUN_DEADLINE, Sandbox, Server, app_on, assert_completed, configured, count, has_stopped,
+    history_of_run, is_finished, person_of, press_sync, run_json, sync_and_wait, wait_for_run,
 };
