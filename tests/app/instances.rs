@@ -11,7 +11,9 @@
 
 use crate::helpers::*;
 use crate::schedule::{ClockedApp, Sandbox, local, save_run_daily, set_time_zone, wait_finished};
-use crate::sync::{Server, assert_completed, is_finished, press_sync, run_json, wait_for_run};
+use crate::sync::{
+    Server, assert_completed, is_finished, press_sync, run_json, wait_applied, wait_for_run,
+};
 use data_encoding::BASE64;
 use orgsync::Config;
 use orgsync::clock::TestClock;
@@ -200,7 +202,7 @@ async fn twenty_presses_split_across_two_instances_make_one_run_run_by_one_insta
     );
 
     sandbox.faults(json!({})).await;
-    let run = wait_for_run(&on_b, &run_id, is_finished).await;
+    let run = wait_applied(&on_b, &run_id).await;
     assert_completed(&run);
     assert_eq!(run_json(&on_a, &run_id).await["status"], run["status"]);
     assert_eq!(a.count("SELECT COUNT(*) FROM sync_runs").await, 1);
@@ -447,7 +449,7 @@ async fn when_the_instance_running_a_sync_is_killed_the_other_marks_it_interrupt
     sandbox.forget_used_codes();
     let next = press_sync(&to).await;
     assert_ne!(next, killed);
-    let run = wait_for_run(&to, &next, is_finished).await;
+    let run = wait_applied(&to, &next).await;
     assert_completed(&run);
     let workers: Vec<(String, Option<String>)> =
         sqlx::query_as("SELECT id, worker FROM sync_runs ORDER BY queued_at")

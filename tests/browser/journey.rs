@@ -94,7 +94,8 @@ async fn journey(b: Browser) -> Result<()> {
     );
     b.execute("window.__orgsyncNotReloaded = true; return true;", vec![])
         .await?;
-    let status = wait_for_run_end(&b).await?;
+    // The first sync of an install stops for review — reached in place.
+    let waiting = wait_for_run_stop(&b).await?;
     sandbox.set_latency(0).await?;
     ensure!(
         b.execute("return window.__orgsyncNotReloaded === true;", vec![])
@@ -102,7 +103,13 @@ async fn journey(b: Browser) -> Result<()> {
             == json!(true),
         "the run's page was reloaded; it should update itself in place"
     );
+    ensure!(
+        waiting.contains("Waiting for review"),
+        "the first sync did not wait for review: {waiting:?}"
+    );
     ensure!(b.path().await? == run, "the run's page moved away");
+    let status = wait_for_run_end(&b).await?;
+    ensure!(b.path().await? == run, "applying left the run's page");
     eprintln!("    first sync: {status}");
     let created = b
         .find_xpath("//ul[@class='counts']/li[contains(., 'created')]/span[@class='count']")

@@ -19,5 +19,6 @@ mod support;
 
 pub(crate) use support::{
     RUN_DEADLINE, Sandbox, Server, app_on, assert_completed, configured, count, has_stopped,
-    history_of_run, is_finished, person_of, press_sync, run_json, sync_and_wait, wait_for_run,
+    history_of_run, is_finished, person_of, press_sync, run_json, sync_and_wait, wait_applied,
+    wait_for_run,
 };
