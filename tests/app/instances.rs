@@ -217,9 +217,10 @@ async fn twenty_presses_split_across_two_instances_make_one_run_run_by_one_insta
         run["counts"]["created"].as_i64().unwrap()
     );
 
-    // Its summary reaches each recipient once, though two mailers look for it.
+    // Its review notice (the first sync waits for review) and its summary reach each
+    // recipient once, though two mailers look for them.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while sink.mails().len() < 2 {
+    while sink.mails().len() < 4 {
         assert!(
             std::time::Instant::now() < deadline,
             "the summaries did not arrive"
@@ -231,12 +232,17 @@ async fn twenty_presses_split_across_two_instances_make_one_run_run_by_one_insta
     to.sort();
     assert_eq!(
         to,
-        [vec![OWNER_EMAIL.to_owned()], vec![TECH_EMAIL.to_owned()]]
+        [
+            vec![OWNER_EMAIL.to_owned()],
+            vec![OWNER_EMAIL.to_owned()],
+            vec![TECH_EMAIL.to_owned()],
+            vec![TECH_EMAIL.to_owned()]
+        ]
     );
     assert_eq!(
         a.count("SELECT COUNT(*) FROM mail_outbox WHERE status = 'sent' AND attempts = 1")
             .await,
-        2
+        4
     );
 }
 
