@@ -23,6 +23,7 @@ mod mail;
 mod org_settings;
 mod people;
 mod privacy;
+mod review;
 mod sandbox;
 mod schedule;
 mod secrets;

@@ -12,10 +12,10 @@ mod changes;
 mod failures;
 mod first_sync;
 mod manual;
-mod restarts;
+pub(crate) mod restarts;
 mod run_changes;
 mod run_pages;
-mod support;
+pub(crate) mod support;
 
 pub(crate) use support::{
     RUN_DEADLINE, Sandbox, Server, app_on, assert_completed, configured, count, has_stopped,

@@ -8,17 +8,17 @@ use std::sync::{Arc, RwLock};
 
 /// A real server process (one that can be killed) on a data directory of its own, with
 /// a Technical Owner signed in, Justworks configured and a first sync done.
-struct Killable {
-    sandbox: Sandbox,
-    dir: tempfile::TempDir,
-    log: std::path::PathBuf,
-    server: Server,
+pub(crate) struct Killable {
+    pub(crate) sandbox: Sandbox,
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) log: std::path::PathBuf,
+    pub(crate) server: Server,
     /// Where the Technical Owner's browser goes: moved to the restarted server.
-    base: Arc<RwLock<String>>,
-    to: TestClient,
+    pub(crate) base: Arc<RwLock<String>>,
+    pub(crate) to: TestClient,
 }
 
-async fn killable_after_a_first_sync() -> Killable {
+pub(crate) async fn killable_after_a_first_sync() -> Killable {
     init();
     let sandbox = Sandbox::start(20, 7).await;
     let dir = tempfile::tempdir().unwrap();
