@@ -81,15 +81,17 @@ async fn a_plan_waiting_more_than_seven_days_is_discarded_with_its_reason() {
         .await
         .unwrap();
     assert_eq!(n, 0, "nothing was written");
-    let mails: Vec<(String, String)> =
-        sqlx::query_as("SELECT kind, text_body FROM mail_outbox WHERE run_id = $1")
-            .bind(&id)
-            .fetch_all(app.state.db.pool())
-            .await
-            .unwrap();
-    assert_eq!(mails.len(), 1, "{mails:?}");
-    assert_eq!(mails[0].0, "sync_discarded");
-    assert!(mails[0].1.contains("waited 7 days"), "{}", mails[0].1);
+    let mails: Vec<(String, String)> = sqlx::query_as(
+        "SELECT kind, text_body FROM mail_outbox WHERE run_id = $1 ORDER BY created_at, kind DESC",
+    )
+    .bind(&id)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    // The first sync's review notice, then the notice that it was discarded.
+    let kinds: Vec<&str> = mails.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(kinds, ["sync_review", "sync_discarded"], "{mails:?}");
+    assert!(mails[1].1.contains("waited 7 days"), "{}", mails[1].1);
 
     // Once is enough: nothing is left to expire, and Apply now says it was discarded.
     assert_eq!(review::expire_waiting(&app.state).await.unwrap(), 0);
