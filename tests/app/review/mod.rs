@@ -24,8 +24,10 @@ use std::collections::BTreeMap;
 
 /// The sandbox company every scene starts from (deterministic for a seed and size).
 const SEED: u64 = 7;
-/// Small, and still with enough quiet leaves to trip each safeguard.
-const MEMBERS: usize = 30;
+/// Small, with enough quiet leaves to trip each safeguard, and 25 of them active: each
+/// percentage point of a safeguard is exactly a quarter of a person, so a count can sit
+/// exactly on a limit (4 people are exactly 16%).
+const MEMBERS: usize = 26;
 
 /// One test's world: a sandbox company, an app on it, and the Technical Owner who
 /// configured Justworks and receives its sync emails.
@@ -255,20 +257,15 @@ pub(crate) async fn unterminate(sandbox: &Sandbox, member: &str) {
         .await;
 }
 
-/// The largest count that is not above `pct` percent of `base`.
-pub(crate) fn threshold(pct: u64, base: u64) -> u64 {
-    pct * base / 100
-}
-
-/// The smallest whole percentage whose threshold over `base` is exactly `count` (so
-/// `count` changes are just at it and one more is just above).
+/// The whole percentage of `base` that is exactly `count` (so `count` changes sit on
+/// the limit and one more is just above it).
 pub(crate) fn pct_for(count: u64, base: u64) -> u64 {
-    assert!(
-        base < 100,
-        "a small org: each percentage point is under one person"
+    let pct = count * 100 / base;
+    assert_eq!(
+        pct * base,
+        count * 100,
+        "{count} of {base} is not a whole percentage: pick a count that is"
     );
-    let pct = (count * 100).div_ceil(base);
-    assert_eq!(threshold(pct, base), count);
     pct
 }
 
