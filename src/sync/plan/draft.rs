@@ -306,8 +306,12 @@ impl<'a> Draft<'a> {
             Transition::Rehire => {
                 let person = person.to_mut();
                 person.status = PersonStatus::Active;
-                // A rehire starts afresh; a scheduled end comes back with the member.
-                person.end_date = None;
+                // A rehire starts afresh; a scheduled end comes back with the member. The
+                // end date is a date: left alone while orgsync owns dates (as a cancelled
+                // termination is below), so that planning again agrees.
+                if self.options.writes(Group::Dates) {
+                    person.end_date = None;
+                }
             }
             // An active person's end date is a scheduled termination; gone from the
             // source, it was cancelled (a value that is present although empty).
