@@ -36,32 +36,7 @@ pub async fn record_planned(
     run_id: &str,
     now: i64,
 ) -> sqlx::Result<()> {
-    const COLS: usize = 12;
-    for chunk in history.chunks(MAX_BINDS / COLS) {
-        let sql = format!(
-            "INSERT INTO planned_history (id, run_id, at, entity, entity_id, person_id, \
-             person_name, kind, field, old_value, new_value, sensitive) VALUES {}",
-            values_clause(chunk.len(), COLS)
-        );
-        let mut q = sqlx::query(&sql);
-        for h in chunk {
-            q = q
-                .bind(new_id())
-                .bind(run_id)
-                .bind(now)
-                .bind(h.entity.as_str())
-                .bind(h.entity_id.clone())
-                .bind(h.person_id.clone())
-                .bind(h.person_name.clone())
-                .bind(h.kind.as_str())
-                .bind(h.field)
-                .bind(h.old.clone())
-                .bind(h.new.clone())
-                .bind(h.sensitive as i64);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    insert(conn, history, Author::Plan(run_id), now).await
 }
 
 /// Makes a waiting plan's rows the run's history, dated `now` (the plan is being applied
@@ -104,11 +79,13 @@ pub async fn record_by_hand(
     insert(conn, history, Author::User(by.0, by.1), now).await
 }
 
-/// Who made a history row: a sync's run, or someone by hand.
+/// Who made a history row: a sync's run, or someone by hand — or a run's plan still
+/// waiting for review (its rows go to `planned_history`, which has no "by").
 #[derive(Clone, Copy)]
 enum Author<'a> {
     Run(&'a str),
     User(&'a str, &'a str),
+    Plan(&'a str),
 }
 
 async fn insert(
@@ -117,16 +94,22 @@ async fn insert(
     author: Author<'_>,
     now: i64,
 ) -> sqlx::Result<()> {
-    const COLS: usize = 14;
-    let (run_id, by_user, by_name) = match author {
-        Author::Run(run) => (Some(run), None, None),
-        Author::User(id, name) => (None, Some(id), Some(name)),
+    const COLUMNS: &str = "id, run_id, at, entity, entity_id, person_id, person_name, kind, \
+        field, old_value, new_value, sensitive";
+    let (table, run_id, by) = match author {
+        Author::Run(run) => (Rows::Applied, Some(run), Some((None, None))),
+        Author::User(id, name) => (Rows::Applied, None, Some((Some(id), Some(name)))),
+        Author::Plan(run) => (Rows::Planned, Some(run), None),
     };
-    for chunk in history.chunks(MAX_BINDS / COLS) {
+    let (extra, cols) = match by {
+        Some(_) => (", by_user, by_name", 14),
+        None => ("", 12),
+    };
+    for chunk in history.chunks(MAX_BINDS / cols) {
         let sql = format!(
-            "INSERT INTO history (id, run_id, at, entity, entity_id, person_id, person_name, \
-             kind, field, old_value, new_value, sensitive, by_user, by_name) VALUES {}",
-            values_clause(chunk.len(), COLS)
+            "INSERT INTO {} ({COLUMNS}{extra}) VALUES {}",
+            table.table(),
+            values_clause(chunk.len(), cols)
         );
         let mut q = sqlx::query(&sql);
         for h in chunk {
@@ -142,9 +125,10 @@ async fn insert(
                 .bind(h.field)
                 .bind(h.old.clone())
                 .bind(h.new.clone())
-                .bind(h.sensitive as i64)
-                .bind(by_user)
-                .bind(by_name);
+                .bind(h.sensitive as i64);
+            if let Some((by_user, by_name)) = by {
+                q = q.bind(by_user).bind(by_name);
+            }
         }
         q.execute(&mut *conn).await?;
     }

@@ -311,18 +311,6 @@ pub fn summary(run: &Run, kinds: &[(ChangeKind, i64)]) -> String {
     }
 }
 
-/// "Initial import: 250 people — 237 active, 13 former" for the first sync of an install
-/// (it created everyone; `former` of them were departed members seen for the first time).
-pub fn initial_import(run: &Run, former: i64) -> String {
-    let total = run.counts.created;
-    let former = former.min(total);
-    format!(
-        "Initial import: {total} {} — {} active, {former} former",
-        if total == 1 { "person" } else { "people" },
-        total - former
-    )
-}
-
 /// One person's changes of one kind.
 pub struct PersonChanges {
     pub person_id: Option<String>,
@@ -531,7 +519,7 @@ async fn load_run(
         && view.run.error.is_none()
     {
         let former = history::first_seen_departed(&state.db, &view.run.id, view.run.rows()).await?;
-        view.summary = initial_import(&view.run, former);
+        view.summary = crate::sync::notify::report::initial_import(view.run.counts.created, former);
     }
     Ok((view, kinds))
 }
