@@ -147,14 +147,14 @@ async fn while_a_run_saves_its_page_says_so_with_the_members_fetched() {
     let (_, first) = sandbox.sync(&to).await;
     assert_completed(&first);
     let members = sandbox.members().await;
-    sandbox
-        .patch(
-            id(quiet_leaves(&members)[0]),
-            json!({"job_title": "Patient"}),
-        )
-        .await;
-    // A history row that takes a few seconds to write (see `slow_down_history_writes`).
-    slow_down_history_writes(app.dir.path(), 400).await;
+    // Three history rows of about two seconds each (see `slow_down_history_writes`): the
+    // apply holds the write lock for seconds, well past the half second the wait needs.
+    for member in quiet_leaves(&members).into_iter().take(3) {
+        sandbox
+            .patch(id(member), json!({"job_title": "Patient"}))
+            .await;
+    }
+    slow_down_history_writes(app.dir.path(), 500).await;
 
     sandbox.forget_used_codes();
     let run_id = press_sync(&to).await;
