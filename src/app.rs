@@ -45,6 +45,10 @@ impl App {
             Some(url) => (
                 JustworksEndpoint {
                     base_url: url.clone(),
+                    authorize_url: config
+                        .justworks_authorize_url
+                        .clone()
+                        .unwrap_or_else(|| crate::state::JUSTWORKS_AUTHORIZE_URL.to_owned()),
                     sandbox: false,
                 },
                 None,
@@ -67,6 +71,10 @@ impl App {
                 (
                     JustworksEndpoint {
                         base_url: sandbox.base_url(),
+                        authorize_url: config
+                            .justworks_authorize_url
+                            .clone()
+                            .unwrap_or_else(|| format!("{}/oauth/authorize", sandbox.base_url())),
                         sandbox: true,
                     },
                     Some(sandbox),

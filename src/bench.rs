@@ -212,6 +212,7 @@ async fn configure(state: &AppState, creds: &serde_json::Value) -> anyhow::Resul
         },
         new_password: Some(SecretString::new(field("password"))),
         new_seed: Some(TotpSeed::parse(&field("totp_secret"))?),
+        new_client_secret: None,
         run_daily: false,
         daily_at: Default::default(),
         notify_user_ids: vec![],

@@ -31,6 +31,10 @@ pub struct Config {
     pub smtp_from: String,
     /// Unset: a Justworks sandbox with generated data runs inside the server.
     pub justworks_url: Option<String>,
+    /// Where a person's browser is sent to let orgsync in through the Partner API
+    /// (`ORGSYNC_JUSTWORKS_AUTHORIZE_URL`). Unset: the embedded sandbox's consent page, or
+    /// Justworks' own when `justworks_url` is set.
+    pub justworks_authorize_url: Option<String>,
     /// Base64 (or 64 hex digits) of the 32-byte key that encrypts stored secrets.
     /// Unset: a key file `secret.key` is created in the data directory.
     pub secret_key: Option<SecretString>,

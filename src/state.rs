@@ -11,11 +11,17 @@ use std::sync::Arc;
 /// Where orgsync's Justworks client connects.
 #[derive(Debug, Clone)]
 pub struct JustworksEndpoint {
+    /// The API: `/v1/…` data calls and the Partner API's `/oauth/token`.
     pub base_url: String,
+    /// The Partner API's consent page, where a person's browser is sent.
+    pub authorize_url: String,
     /// True when this is the sandbox started inside the server (generated data): every
     /// page then says so.
     pub sandbox: bool,
 }
+
+/// Justworks' own consent page, used when the API is configured but this is not.
+pub const JUSTWORKS_AUTHORIZE_URL: &str = "https://payroll.justworks.com/oauth/authorize";
 
 #[derive(Clone)]
 pub struct AppState(Arc<Shared>);

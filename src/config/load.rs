@@ -20,6 +20,7 @@ struct FileConfig {
     smtp_url: Option<SecretString>,
     smtp_from: Option<String>,
     justworks_url: Option<String>,
+    justworks_authorize_url: Option<String>,
     secret_key: Option<SecretString>,
     secret_key_file: Option<PathBuf>,
     cookie_secure: Option<bool>,
@@ -90,6 +91,10 @@ impl Config {
         let justworks_url = var("ORGSYNC_JUSTWORKS_URL")
             .or(file.justworks_url)
             .map(|u| parse_base_url("ORGSYNC_JUSTWORKS_URL", &u))
+            .transpose()?;
+        let justworks_authorize_url = var("ORGSYNC_JUSTWORKS_AUTHORIZE_URL")
+            .or(file.justworks_authorize_url)
+            .map(|u| parse_base_url("ORGSYNC_JUSTWORKS_AUTHORIZE_URL", &u))
             .transpose()?;
         let secret_key = match secret_var(env, "ORGSYNC_SECRET_KEY")?.or(file.secret_key) {
             Some(key) => Some(key),
@@ -196,6 +201,7 @@ impl Config {
             smtp_url,
             smtp_from,
             justworks_url,
+            justworks_authorize_url,
             secret_key,
             cookie_secure,
             session_idle: Duration::from_secs(idle_minutes * 60),

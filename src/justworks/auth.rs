@@ -5,6 +5,7 @@
 //! the next step and signs in exactly once more; a second refusal is an error, never a
 //! loop.
 
+use super::client::JustworksClient;
 use super::error::{JustworksError, Step};
 use super::seed::TotpSeed;
 use super::totp::{justworks_code, next_step_start, now_unix};
@@ -46,8 +47,50 @@ impl std::fmt::Debug for Credentials {
 pub struct BearerToken(SecretString);
 
 impl BearerToken {
+    pub fn new(token: SecretString) -> Self {
+        Self(token)
+    }
+
     pub fn expose(&self) -> &str {
         self.0.expose()
+    }
+}
+
+/// Where a conversation's bearer token comes from: the service user signing in
+/// ([`Credentials`]), or the Partner API's stored tokens, refreshed as they expire
+/// (`apps::justworks::connection`). The client asks for a token once, and for a new
+/// one at most once when Justworks says it expired.
+#[async_trait::async_trait]
+pub trait Authenticator: Send + Sync {
+    /// A token to begin with.
+    async fn token(&self, client: &JustworksClient) -> Result<BearerToken, JustworksError>;
+    /// Justworks said the token expired: a new one.
+    async fn renew(&self, client: &JustworksClient) -> Result<BearerToken, JustworksError>;
+    /// Who orgsync is to Justworks, for *Test connection*'s sentence (the service
+    /// user's username).
+    fn who(&self) -> Option<&str> {
+        None
+    }
+    /// Whether a token refused for another reason than expiry is worth renewing once: a
+    /// revoked OAuth token is, since only the refresh can tell "revoked" (reconnect)
+    /// from "not allowed" (a permission).
+    fn renews_refused_tokens(&self) -> bool {
+        false
+    }
+}
+
+#[async_trait::async_trait]
+impl Authenticator for Credentials {
+    async fn token(&self, client: &JustworksClient) -> Result<BearerToken, JustworksError> {
+        client.sign_in(self).await
+    }
+
+    async fn renew(&self, client: &JustworksClient) -> Result<BearerToken, JustworksError> {
+        client.sign_in(self).await
+    }
+
+    fn who(&self) -> Option<&str> {
+        Some(&self.username)
     }
 }
 

@@ -16,10 +16,12 @@ mod session;
 
 pub use options::ClientOptions;
 
-use super::auth::{BearerToken, Credentials, sign_in};
+use super::auth::{Authenticator, BearerToken, Credentials, sign_in};
 use super::error::JustworksError;
+use super::oauth::{Grant, OAuthClient, TokenSet, request_tokens};
 use super::transport::Transport;
 use crate::org::roster::{Roster, RosterMember};
+use crate::secrets::SecretString;
 use reqwest::Url;
 use session::Session;
 use std::collections::HashSet;
@@ -27,7 +29,8 @@ use std::collections::HashSet;
 /// What *Test connection* found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionReport {
-    pub username: String,
+    /// The service user's username; `None` through the Partner API.
+    pub username: Option<String>,
     pub company_name: String,
     /// Members on the first page (at most one page's worth).
     pub first_page_members: usize,
@@ -35,11 +38,18 @@ pub struct ConnectionReport {
 
 impl std::fmt::Display for ConnectionReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Signed in to Justworks as {} — company {}, member data readable",
-            self.username, self.company_name
-        )
+        match &self.username {
+            Some(username) => write!(
+                f,
+                "Signed in to Justworks as {username} — company {}, member data readable",
+                self.company_name
+            ),
+            None => write!(
+                f,
+                "Connected to Justworks — company {}, member data readable",
+                self.company_name
+            ),
+        }
     }
 }
 
@@ -51,6 +61,7 @@ pub struct JustworksClient {
     mfa_url: Url,
     company_url: Url,
     members_url: Url,
+    token_url: Url,
     page_size: u32,
     max_pages: usize,
     max_members: usize,
@@ -89,6 +100,7 @@ impl JustworksClient {
             mfa_url: endpoint("/v1/auth/mfa"),
             company_url: endpoint("/v1/company"),
             members_url: endpoint("/v1/members"),
+            token_url: endpoint("/oauth/token"),
             transport: Transport {
                 http,
                 base_display: base.as_str().trim_end_matches('/').to_owned(),
@@ -109,13 +121,13 @@ impl JustworksClient {
     /// Signs in, reads the company and the first members page only; changes nothing.
     pub async fn test_connection(
         &self,
-        creds: &Credentials,
+        auth: &dyn Authenticator,
     ) -> Result<ConnectionReport, JustworksError> {
-        let mut session = self.session(creds).await?;
+        let mut session = self.session(auth).await?;
         let (company, _) = session.company().await?;
         let first = session.members_page(1, None).await?;
         Ok(ConnectionReport {
-            username: creds.username.clone(),
+            username: auth.who().map(str::to_owned),
             company_name: company.name,
             first_page_members: first.members.len(),
         })
@@ -125,10 +137,10 @@ impl JustworksClient {
     /// with the number of members read so far after each page.
     pub async fn fetch_roster(
         &self,
-        creds: &Credentials,
+        auth: &dyn Authenticator,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<Roster, JustworksError> {
-        let mut session = self.session(creds).await?;
+        let mut session = self.session(auth).await?;
         let (company, mut warnings) = session.company().await?;
         let mut members: Vec<RosterMember> = Vec::new();
         let mut ids = MemberIds::default();
@@ -178,16 +190,54 @@ impl JustworksClient {
         })
     }
 
-    async fn session<'a>(&'a self, creds: &'a Credentials) -> Result<Session<'a>, JustworksError> {
-        let token = self.sign_in(creds).await?;
+    /// The Partner API: trades the consent page's code (and this attempt's PKCE verifier)
+    /// for a token pair.
+    pub async fn exchange_code(
+        &self,
+        client: &OAuthClient,
+        code: &str,
+        redirect_uri: &str,
+        verifier: &SecretString,
+    ) -> Result<TokenSet, JustworksError> {
+        let grant = Grant::Code {
+            code,
+            redirect_uri,
+            verifier,
+        };
+        request_tokens(&self.transport, &self.token_url, client, grant).await
+    }
+
+    /// The Partner API: a new token pair for the stored refresh token (which stops
+    /// working: Justworks rotates them).
+    pub async fn refresh(
+        &self,
+        client: &OAuthClient,
+        refresh_token: &SecretString,
+    ) -> Result<TokenSet, JustworksError> {
+        let grant = Grant::Refresh { refresh_token };
+        request_tokens(&self.transport, &self.token_url, client, grant).await
+    }
+
+    /// The company's name, read with `auth` (the Partner API names the company it
+    /// connected to this way).
+    pub async fn company_name(&self, auth: &dyn Authenticator) -> Result<String, JustworksError> {
+        let mut session = self.session(auth).await?;
+        Ok(session.company().await?.0.name)
+    }
+
+    async fn session<'a>(
+        &'a self,
+        auth: &'a dyn Authenticator,
+    ) -> Result<Session<'a>, JustworksError> {
+        let token = auth.token(self).await?;
         Ok(Session {
             client: self,
-            creds,
+            auth,
             token,
         })
     }
 
-    async fn sign_in(&self, creds: &Credentials) -> Result<BearerToken, JustworksError> {
+    pub(super) async fn sign_in(&self, creds: &Credentials) -> Result<BearerToken, JustworksError> {
         sign_in(&self.transport, &self.login_url, &self.mfa_url, creds).await
     }
 }
@@ -308,7 +358,7 @@ mod tests {
     #[test]
     fn the_test_connection_report_reads_as_a_sentence() {
         let r = ConnectionReport {
-            username: "chart.hop".into(),
+            username: Some("chart.hop".into()),
             company_name: "Acme Corp".into(),
             first_page_members: 100,
         };

@@ -20,6 +20,8 @@ pub enum Step {
     Company,
     /// `GET /v1/members`, 1-based page number.
     MembersPage(usize),
+    /// `POST /oauth/token` (the Partner API: a code or refresh token for an access token).
+    Token,
 }
 
 impl Step {
@@ -37,6 +39,7 @@ impl fmt::Display for Step {
             Step::TwoFactor => f.write_str("sending the 2FA code"),
             Step::Company => f.write_str("reading the company"),
             Step::MembersPage(n) => write!(f, "reading members page {n}"),
+            Step::Token => f.write_str("getting an access token"),
         }
     }
 }
@@ -52,6 +55,7 @@ impl fmt::Display for StepLabel {
             Step::TwoFactor => f.write_str("2FA"),
             Step::Company => f.write_str("company"),
             Step::MembersPage(n) => write!(f, "page {n}"),
+            Step::Token => f.write_str("token"),
         }
     }
 }
@@ -194,6 +198,26 @@ pub enum JustworksError {
         status: u16,
     },
 
+    /// The Partner API's refresh (or code) was refused with `invalid_grant`: revoked,
+    /// expired or already used. Only connecting again helps.
+    #[error(
+        "Reconnect Justworks: Justworks no longer accepts orgsync's connection (it was revoked \
+         or has expired). A Technical Owner can connect again on the Justworks page"
+    )]
+    ReconnectNeeded,
+
+    #[error("Justworks rejected the client id or client secret — check them on the Justworks page")]
+    ClientRejected,
+
+    #[error("Justworks is not connected yet: press Connect with Justworks on the Justworks page")]
+    NotConnected,
+
+    #[error(
+        "orgsync could not read or save the Justworks connection in its own database — try \
+         again; if it keeps happening, check the server's log"
+    )]
+    ConnectionStore,
+
     #[error("The Justworks address is not usable: {reason}")]
     BadBaseUrl { reason: &'static str },
 
@@ -218,7 +242,12 @@ impl JustworksError {
             | UnexpectedStatus { step, .. } => Some(*step),
             RepeatedCursor { page } | TooManyMembers { page, .. } => Some(Step::MembersPage(*page)),
             TooManyPages { max_pages } => Some(Step::MembersPage(*max_pages + 1)),
-            DuplicateMember { .. } | BadBaseUrl { .. } | ClientSetup => None,
+            ReconnectNeeded | ClientRejected => Some(Step::Token),
+            DuplicateMember { .. }
+            | BadBaseUrl { .. }
+            | ClientSetup
+            | NotConnected
+            | ConnectionStore => None,
         }
     }
 }

@@ -12,13 +12,15 @@ mod clean;
 mod client;
 mod convert;
 pub mod error;
+pub mod oauth;
 pub mod retry;
 pub mod seed;
 pub mod totp;
 mod transport;
 mod wire;
 
-pub use auth::Credentials;
+pub use auth::{Authenticator, BearerToken, Credentials};
 pub use client::{ClientOptions, ConnectionReport, JustworksClient};
 pub use error::{JustworksError, Step, TransportFailure};
+pub use oauth::{Attempt, OAuthClient, TokenSet};
 pub use seed::{SeedError, TotpSeed};

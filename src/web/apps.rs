@@ -4,7 +4,7 @@
 use crate::apps::{self, CATALOG, justworks};
 use crate::audit::{self, Actor};
 use crate::auth::users::{self, User};
-use crate::justworks::{ClientOptions, Credentials, JustworksClient};
+use crate::justworks::{Authenticator, ClientOptions, Credentials, JustworksClient};
 use crate::link_base;
 use crate::mail;
 use crate::org::visibility::Sensitive;
@@ -116,6 +116,50 @@ struct JustworksPage {
     last_sync: Option<RunView>,
     /// Run Daily: the next sync and recently skipped days.
     schedule: Option<scheduler::AppSchedule>,
+    /// The Partner API's redirect URI, to register with Justworks.
+    redirect_uri: String,
+    /// The scopes *Connect with Justworks* asks for.
+    scopes: &'static str,
+    /// The Partner API connection as the page says it.
+    link: Option<LinkView>,
+}
+
+/// The Partner API connection in a sentence: its state and since when.
+struct LinkView {
+    ok: bool,
+    label: &'static str,
+    detail: String,
+}
+
+impl LinkView {
+    fn of(connection: &justworks::connection::Connection) -> Self {
+        use justworks::connection::ConnState;
+        match connection.state {
+            ConnState::Connected => Self {
+                ok: true,
+                label: "Connected",
+                detail: format!(
+                    "company {}, since {}{}",
+                    connection.company_name,
+                    crate::web::format_time(connection.connected_at),
+                    connection
+                        .connected_by_name
+                        .as_deref()
+                        .map(|n| format!(" (by {n})"))
+                        .unwrap_or_default()
+                ),
+            },
+            ConnState::ReconnectNeeded => Self {
+                ok: false,
+                label: "Reconnect needed",
+                detail: format!(
+                    "Justworks stopped accepting orgsync's connection on {}: press Reconnect \
+                     Justworks.",
+                    crate::web::format_time(connection.state_at)
+                ),
+            },
+        }
+    }
 }
 
 /// The outcome of *Test connection*, as one sentence.
@@ -149,6 +193,7 @@ impl JustworksPage {
     async fn new(
         state: &AppState,
         user: &CurrentUser,
+        headers: &HeaderMap,
         config: justworks::Config,
         form: justworks::SettingsForm,
         errors: justworks::FieldErrors,
@@ -159,12 +204,15 @@ impl JustworksPage {
             chrome: Chrome::for_user(state, user, "apps", "Justworks").await?,
             recipients: recipients(&all_users, &form.notify_user_ids),
             form,
-            config,
             errors,
             sandbox_url: sandbox_url(state),
             connection,
             last_sync: last_sync(state, justworks::APP, user).await?,
             schedule: scheduler::app_schedule(state, justworks::APP).await?,
+            redirect_uri: crate::web::justworks_oauth::redirect_uri(state, headers),
+            scopes: crate::justworks::oauth::SCOPES,
+            link: config.connection.as_ref().map(LinkView::of),
+            config,
         })
     }
 }
@@ -177,7 +225,7 @@ async fn load_config(state: &AppState) -> AppResult<Option<justworks::Config>> {
 }
 
 /// The configuration a form posts against; refused when Justworks is not installed.
-async fn installed_config(state: &AppState) -> AppResult<justworks::Config> {
+pub(crate) async fn installed_config(state: &AppState) -> AppResult<justworks::Config> {
     load_config(state).await?.ok_or_else(|| {
         AppError::BadRequest(
             "Justworks is not installed: install it on the Apps and Integrations page first."
@@ -189,13 +237,24 @@ async fn installed_config(state: &AppState) -> AppResult<justworks::Config> {
 async fn justworks_page(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let Some(config) = load_config(&state).await? else {
         flash(&user.session, "info", "Install Justworks first.").await?;
         return Ok(Redirect::to("/apps").into_response());
     };
     let form = justworks::SettingsForm::from(&config);
-    render(&JustworksPage::new(&state, &user, config, form, Default::default(), None).await?)
+    let page = JustworksPage::new(
+        &state,
+        &user,
+        &headers,
+        config,
+        form,
+        Default::default(),
+        None,
+    )
+    .await?;
+    render(&page)
 }
 
 fn sandbox_url(state: &AppState) -> Option<String> {
@@ -287,7 +346,8 @@ async fn save_settings(
         Ok(valid) => valid,
         Err(errors) => {
             tracing::info!(fields = ?errors.keys().collect::<Vec<_>>(), "settings refused");
-            let page = JustworksPage::new(&state, &user, config, form, errors, None).await?;
+            let page =
+                JustworksPage::new(&state, &user, &headers, config, form, errors, None).await?;
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -328,13 +388,28 @@ async fn test_connection(
     RepeatedForm(form): RepeatedForm<justworks::SettingsForm>,
 ) -> AppResult<Response> {
     let config = installed_config(&state).await?;
-    let result = match credentials_to_test(&state, &config, &form).await? {
+    let auth: Result<Box<dyn Authenticator>, String> = match form.method() {
+        justworks::ConnectionMethod::ServiceUser => credentials_to_test(&state, &config, &form)
+            .await?
+            .map(|creds| Box::new(creds) as Box<dyn Authenticator>),
+        justworks::ConnectionMethod::PartnerApi => justworks::connection::to_test(
+            &state.db,
+            &state.crypto,
+            &config,
+            &form.client_id,
+            state.clock.clone(),
+        )
+        .await
+        .map_err(AppError::Internal)?
+        .map(|tokens| Box::new(tokens) as Box<dyn Authenticator>),
+    };
+    let result = match auth {
         Err(message) => ConnectionResult { ok: false, message },
-        Ok(creds) => {
+        Ok(auth) => {
             let outcome =
                 match JustworksClient::new(&state.justworks.base_url, ClientOptions::interactive())
                 {
-                    Ok(client) => client.test_connection(&creds).await,
+                    Ok(client) => client.test_connection(auth.as_ref()).await,
                     Err(e) => Err(e),
                 };
             match outcome {
@@ -364,6 +439,7 @@ async fn test_connection(
         &JustworksPage::new(
             &state,
             &user,
+            &headers,
             config,
             form,
             Default::default(),

@@ -1,4 +1,4 @@
-//! The static files (stylesheet, vendored htmx), compiled into the binary: the release
+//! The static files (stylesheet, vendored htmx, the copy buttons' script), compiled into the binary: the release
 //! binary is all a deployment needs, wherever it runs from. Caching is set by
 //! `headers::security_headers` for everything under `/static/`.
 
@@ -8,12 +8,22 @@ use axum::routing::get;
 
 const APP_CSS: &str = include_str!("../../static/app.css");
 const HTMX_JS: &str = include_str!("../../static/htmx.min.js");
+const APP_JS: &str = include_str!("../../static/app.js");
 
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
         .route(
             "/static/app.css",
             get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS) }),
+        )
+        .route(
+            "/static/app.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    APP_JS,
+                )
+            }),
         )
         .route(
             "/static/htmx.min.js",

@@ -15,6 +15,7 @@ pub mod extract;
 pub mod form;
 pub mod guard;
 pub mod headers;
+pub mod justworks_oauth;
 pub mod org_chart;
 pub mod org_settings;
 pub mod page;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(setup::router())
         .merge(apps::router())
+        .merge(justworks_oauth::router())
         .merge(users::router())
         .merge(org_settings::router())
         .merge(audit::router())

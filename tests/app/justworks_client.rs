@@ -263,7 +263,7 @@ async fn test_connection_names_the_user_and_the_company_and_reads_one_page() {
         .await
         .unwrap();
 
-    assert_eq!(report.username, secrets.username);
+    assert_eq!(report.username, Some(secrets.username.clone()));
     assert_eq!(report.first_page_members, 100);
     assert_eq!(
         report.to_string(),
@@ -458,7 +458,7 @@ async fn an_expired_token_mid_pull_signs_in_again_and_resumes_at_the_same_page()
     assert_each_member_once(roster.members.iter().map(|m| m.id.clone()), 700);
     let text = log.text();
     assert_eq!(
-        text.matches("the Justworks session expired; signing in again")
+        text.matches("the Justworks token expired; getting a new one")
             .count(),
         1,
         "{text}"

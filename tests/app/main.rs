@@ -20,6 +20,7 @@ mod justworks_client;
 mod justworks_settings;
 mod levels;
 mod mail;
+mod oauth;
 mod org_settings;
 mod people;
 mod privacy;

@@ -5,7 +5,8 @@
 
 use super::page::Config;
 use super::settings::{
-    ApplyMode, Departures, MissingLocation, Owner, Owners, Safeguards, Settings, Valid,
+    ApplyMode, ConnectionMethod, Departures, MissingLocation, Owner, Owners, Safeguards, Settings,
+    Valid,
 };
 use crate::auth::users::User;
 use crate::justworks::{SeedError, TotpSeed};
@@ -21,12 +22,18 @@ const MAX_SEED_CHARS: usize = 256;
 const MAX_ORG_HEAD_CHARS: usize = 200;
 const MAX_EXCLUDE_IDS: usize = 5_000;
 const MAX_EXCLUDE_ID_CHARS: usize = 64;
+const MAX_CLIENT_ID_CHARS: usize = 200;
+const MAX_CLIENT_SECRET_CHARS: usize = 512;
 
 /// The form as posted, before any rule is applied: `notify_user_ids` repeats, an
 /// unticked box is absent, a missing field is blank. Secrets are kept out of `Debug`.
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct SettingsForm {
+    /// `service_user` (blank: the default) or `partner_api`.
+    pub connection: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
     pub username: String,
     pub password: SecretString,
     pub totp_secret: SecretString,
@@ -82,6 +89,9 @@ impl From<&Config> for SettingsForm {
     fn from(config: &Config) -> Self {
         let s = config.settings.clone().unwrap_or_default();
         SettingsForm {
+            connection: s.connection.as_str().into(),
+            client_id: s.client_id,
+            client_secret: SecretString::default(),
             username: s.username,
             password: SecretString::default(),
             totp_secret: SecretString::default(),
@@ -136,6 +146,17 @@ impl SettingsForm {
         (!seed.trim().is_empty()).then_some(seed)
     }
 
+    /// The client secret typed; `None` when blank (spaces around it are not part of it).
+    pub fn typed_client_secret(&self) -> Option<SecretString> {
+        let secret = self.client_secret.expose().trim();
+        (!secret.is_empty()).then(|| SecretString::new(secret))
+    }
+
+    /// The connection method posted; an unknown value reads as the default.
+    pub fn method(&self) -> ConnectionMethod {
+        ConnectionMethod::parse(&self.connection).unwrap_or_default()
+    }
+
     /// The owner posted for a group (`own_titles`, …), and its form key.
     pub fn owner_field(&self, group: Group) -> (&'static str, &str) {
         match group {
@@ -169,8 +190,22 @@ impl TryFrom<&SettingsForm> for Settings {
                 errors.insert(key, message);
             }
         };
+        let connection = ConnectionMethod::parse(&form.connection).unwrap_or_else(|| {
+            check("connection", Err("Choose one of the two ways in.".into()));
+            ConnectionMethod::default()
+        });
         let username = form.username.trim().to_owned();
-        check("username", check_username(&username));
+        let client_id = form.client_id.trim().to_owned();
+        match connection {
+            ConnectionMethod::ServiceUser => check("username", check_username(&username)),
+            ConnectionMethod::PartnerApi => {
+                check("client_id", check_client_id(&client_id));
+                // A username kept from the other method is still checked for what it holds.
+                if !username.is_empty() {
+                    check("username", check_username(&username));
+                }
+            }
+        }
         let org_head = form
             .org_head
             .split_whitespace()
@@ -242,6 +277,8 @@ impl TryFrom<&SettingsForm> for Settings {
             return Err(errors);
         }
         Ok(Settings {
+            connection,
+            client_id,
             username,
             org_head,
             exclude_ids,
@@ -277,6 +314,21 @@ fn parse_pct(text: &str, default: u32) -> Result<u32, String> {
                  the default, {default}."
             )
         })
+}
+
+fn check_client_id(client_id: &str) -> Result<(), String> {
+    if client_id.is_empty() {
+        Err("Enter the client ID Justworks gave you for orgsync.".into())
+    } else if client_id.chars().count() > MAX_CLIENT_ID_CHARS {
+        Err(format!("Use at most {MAX_CLIENT_ID_CHARS} characters."))
+    } else if client_id
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control())
+    {
+        Err("A client ID has no spaces or control characters: paste it again.".into())
+    } else {
+        Ok(())
+    }
 }
 
 fn check_username(username: &str) -> Result<(), String> {
@@ -318,8 +370,9 @@ pub fn validate(
         Err(errors) => (None, errors),
     };
 
+    let service_user = form.method() == ConnectionMethod::ServiceUser;
     let new_password = match form.typed_password() {
-        None if !existing.password_set => {
+        None if service_user && !existing.password_set => {
             Err("Enter the Justworks service user's password.".into())
         }
         None => Ok(None),
@@ -329,7 +382,7 @@ pub fn validate(
         Some(p) => Ok(Some(p.clone())),
     };
     let new_seed = match form.typed_seed() {
-        None if !existing.seed_set => {
+        None if service_user && !existing.seed_set => {
             Err("Enter the 2FA code: the long code shown under “Can't Scan Barcode?”.".into())
         }
         None => Ok(None),
@@ -338,26 +391,49 @@ pub fn validate(
         }
         Some(s) => TotpSeed::parse(s).map(Some).map_err(|e| e.to_string()),
     };
+    let new_client_secret = match form.typed_client_secret() {
+        None if !service_user && !existing.client_secret_set => {
+            Err("Enter the client secret Justworks gave you with the client ID.".into())
+        }
+        None => Ok(None),
+        Some(s) if s.expose().chars().count() > MAX_CLIENT_SECRET_CHARS => {
+            Err(format!("Use at most {MAX_CLIENT_SECRET_CHARS} characters."))
+        }
+        Some(s) if s.expose().chars().any(char::is_control) => {
+            Err("The client secret cannot contain control characters: paste it again.".into())
+        }
+        Some(s) => Ok(Some(s)),
+    };
     let notify_user_ids = recipients(&form.notify_user_ids, users);
     let daily_at = parse_daily_at(&form.daily_at)
         .ok_or_else(|| "Enter a time of day as HH:MM, from 00:00 to 23:59.".to_owned());
 
     let new_password = take(&mut errors, "password", new_password);
     let new_seed = take(&mut errors, "totp_secret", new_seed);
+    let new_client_secret = take(&mut errors, "client_secret", new_client_secret);
     let notify_user_ids = take(&mut errors, "notify_user_ids", notify_user_ids);
     let daily_at = take(&mut errors, "daily_at", daily_at);
     // Each part is missing exactly when its field has a message.
-    match (settings, new_password, new_seed, notify_user_ids, daily_at) {
+    match (
+        settings,
+        new_password,
+        new_seed,
+        new_client_secret,
+        notify_user_ids,
+        daily_at,
+    ) {
         (
             Some(settings),
             Some(new_password),
             Some(new_seed),
+            Some(new_client_secret),
             Some(notify_user_ids),
             Some(daily_at),
         ) => Ok(Valid {
             settings,
             new_password,
             new_seed,
+            new_client_secret,
             run_daily: form.run_daily,
             daily_at,
             notify_user_ids,

@@ -5,11 +5,18 @@
 //! - [`settings`]: the sync settings (stored as JSON), what one save stores, which
 //!   fields it changed and their labels.
 //! - [`form`]: the form as posted and its rules, into a [`Valid`] save.
-//! - [`credentials`]: the password and 2FA seed, encrypted and write-only.
+//! - [`credentials`]: the secrets (password, 2FA seed, client secret), encrypted and
+//!   write-only.
+//! - [`connection`]: the Partner API connection: its tokens and whether Justworks still
+//!   accepts them.
+//! - [`oauth_flow`]: *Connect with Justworks* (consent page, callback, code exchange)
+//!   and *Disconnect*.
 //! - [`page`]: the installed app's settings as the page shows them.
 
+pub mod connection;
 pub mod credentials;
 pub mod form;
+pub mod oauth_flow;
 pub mod page;
 pub mod settings;
 
@@ -17,7 +24,8 @@ pub use credentials::load_credentials;
 pub use form::{FieldErrors, SettingsForm, validate};
 pub use page::{Config, load, review_options, sync_options};
 pub use settings::{
-    Departures, MissingLocation, Owner, Owners, Settings, Valid, changed_fields, field_label, save,
+    ConnectionMethod, Departures, MissingLocation, Owner, Owners, Settings, Valid, changed_fields,
+    field_label, save,
 };
 
 pub const APP: &str = "justworks";

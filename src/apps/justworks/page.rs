@@ -3,8 +3,9 @@
 //! of them (`sync_options`, `review_options`).
 
 use super::APP;
+use super::connection::{self, Connection};
 use super::credentials;
-use super::settings::Settings;
+use super::settings::{ConnectionMethod, Settings};
 use crate::apps::Install;
 use crate::db::Db;
 use crate::sync::daily_at::DailyAt;
@@ -15,6 +16,9 @@ pub struct Config {
     pub settings: Option<Settings>,
     pub password_set: bool,
     pub seed_set: bool,
+    pub client_secret_set: bool,
+    /// The Partner API connection, once connected (and until disconnected).
+    pub connection: Option<Connection>,
     pub run_daily: bool,
     pub daily_at: DailyAt,
     pub notify_user_ids: Vec<String>,
@@ -23,8 +27,30 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether a sync can start: the settings saved and, for the chosen method, its
+    /// secrets stored (and, for the Partner API, connected).
     pub fn is_configured(&self) -> bool {
-        self.settings.is_some() && self.password_set && self.seed_set
+        match self.method() {
+            None => false,
+            Some(ConnectionMethod::ServiceUser) => self.password_set && self.seed_set,
+            Some(ConnectionMethod::PartnerApi) => self.can_connect() && self.connection.is_some(),
+        }
+    }
+
+    /// The saved connection method (`None` before the first save).
+    pub fn method(&self) -> Option<ConnectionMethod> {
+        self.settings.as_ref().map(|s| s.connection)
+    }
+
+    /// Whether the saved settings chose the Partner API.
+    pub fn is_partner_api(&self) -> bool {
+        self.method() == Some(ConnectionMethod::PartnerApi)
+    }
+
+    /// Whether *Connect with Justworks* can be pressed: the Partner API chosen and saved
+    /// with its client id and secret.
+    pub fn can_connect(&self) -> bool {
+        self.is_partner_api() && self.client_secret_set
     }
 }
 
@@ -38,7 +64,8 @@ pub async fn load(db: &Db, install: &Install) -> anyhow::Result<Config> {
         .daily_at
         .parse()
         .map_err(|e| anyhow::anyhow!("the stored daily time {:?} is {e}", install.daily_at))?;
-    let (password_set, seed_set) = credentials::which_are_set(db).await?;
+    let secrets = credentials::which_are_set(db).await?;
+    let connection = connection::find(db).await?;
     let notify: Vec<(String,)> = sqlx::query_as(
         "SELECT n.user_id FROM app_notify_users n JOIN users u ON u.id = n.user_id \
          WHERE n.app = $1 ORDER BY u.name",
@@ -48,8 +75,10 @@ pub async fn load(db: &Db, install: &Install) -> anyhow::Result<Config> {
     .await?;
     Ok(Config {
         settings,
-        password_set,
-        seed_set,
+        password_set: secrets.password,
+        seed_set: secrets.seed,
+        client_secret_set: secrets.client_secret,
+        connection,
         run_daily: install.run_daily != 0,
         daily_at,
         notify_user_ids: notify.into_iter().map(|(id,)| id).collect(),

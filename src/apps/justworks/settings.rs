@@ -13,9 +13,45 @@ pub use crate::sync::guards::{ApplyMode, Safeguards};
 pub use crate::sync::options::{Departures, MissingLocation};
 use serde::{Deserialize, Serialize};
 
+/// How orgsync reaches Justworks (docs/design.md → *Connections and API access*).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionMethod {
+    /// A Justworks user of its own: username, password and 2FA seed.
+    #[default]
+    ServiceUser,
+    /// The Partner API: a client id and secret Justworks issued, and OAuth tokens.
+    PartnerApi,
+}
+
+impl ConnectionMethod {
+    /// The form's value (`connection=partner_api`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ServiceUser => "service_user",
+            Self::PartnerApi => "partner_api",
+        }
+    }
+
+    /// The form's value; blank is the default (a service user).
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "service_user" | "" => Some(Self::ServiceUser),
+            "partner_api" => Some(Self::PartnerApi),
+            _ => None,
+        }
+    }
+}
+
 /// The settings that are not secret, as stored (JSON) and used by the sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
+    /// Stored before the Partner API existed: a service user.
+    #[serde(default)]
+    pub connection: ConnectionMethod,
+    /// The Partner API client id (blank for a service user).
+    #[serde(default)]
+    pub client_id: String,
     pub username: String,
     pub org_head: String,
     pub exclude_ids: Vec<String>,
@@ -128,6 +164,8 @@ impl Owners {
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            connection: ConnectionMethod::default(),
+            client_id: String::new(),
             username: String::new(),
             org_head: String::new(),
             exclude_ids: Vec::new(),
@@ -156,6 +194,7 @@ pub struct Valid {
     /// `None` keeps the stored value.
     pub new_password: Option<SecretString>,
     pub new_seed: Option<TotpSeed>,
+    pub new_client_secret: Option<SecretString>,
     pub run_daily: bool,
     pub daily_at: DailyAt,
     /// Recipients of the sync emails (active users, each once).
@@ -169,6 +208,7 @@ impl Valid {
             settings: config.settings.clone().unwrap_or_default(),
             new_password: None,
             new_seed: None,
+            new_client_secret: None,
             run_daily: config.run_daily,
             daily_at: config.daily_at,
             notify_user_ids: config.notify_user_ids.clone(),
@@ -186,6 +226,21 @@ struct Field {
 
 /// Every field of the page, in the page's order (the order the audit log lists them).
 const FIELDS: &[Field] = &[
+    Field {
+        key: "connection",
+        label: "Connection method",
+        changed: |a, b| a.settings.connection != b.settings.connection,
+    },
+    Field {
+        key: "client_id",
+        label: "Client ID",
+        changed: |a, b| a.settings.client_id != b.settings.client_id,
+    },
+    Field {
+        key: "client_secret",
+        label: "Client secret",
+        changed: |_, b| b.new_client_secret.is_some(),
+    },
     Field {
         key: "username",
         label: "JustWorks Username",
@@ -400,9 +455,19 @@ pub async fn save(
         crypto,
         valid.new_password.as_ref(),
         valid.new_seed.as_ref(),
+        valid.new_client_secret.as_ref(),
         now,
     )
     .await?;
+    // Tokens belong to one client: another method or client id means connecting again
+    // (a new secret for the same client keeps them, as Justworks does).
+    if let Some(connection) = super::connection::load(tx).await? {
+        let same_client = valid.settings.connection == ConnectionMethod::PartnerApi
+            && valid.settings.client_id == connection.client_id;
+        if !same_client {
+            super::connection::disconnect(tx).await?;
+        }
+    }
     sqlx::query("DELETE FROM app_notify_users WHERE app = $1")
         .bind(APP)
         .execute(&mut **tx)

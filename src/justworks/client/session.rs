@@ -4,7 +4,7 @@
 //! secret-free "unreadable" errors.
 
 use super::JustworksClient;
-use crate::justworks::auth::{BearerToken, Credentials};
+use crate::justworks::auth::{Authenticator, BearerToken};
 use crate::justworks::convert;
 use crate::justworks::error::{JustworksError, Step};
 use crate::justworks::transport::Answer;
@@ -24,11 +24,11 @@ pub(super) struct PageRead {
 /// cannot make that list grow by sending huge ones.
 const MAX_CURSOR_BYTES: usize = 2_048;
 
-/// A signed-in conversation: data calls with the bearer token, signing in again once
-/// when the token expires.
+/// A signed-in conversation: data calls with the bearer token, asking for a new one
+/// once when the token expires.
 pub(super) struct Session<'a> {
     pub(super) client: &'a JustworksClient,
-    pub(super) creds: &'a Credentials,
+    pub(super) auth: &'a dyn Authenticator,
     pub(super) token: BearerToken,
 }
 
@@ -90,8 +90,9 @@ impl Session<'_> {
         })
     }
 
-    /// A GET with the bearer token; on `token_expired`, signs in again and repeats the
-    /// same request once. A token rejected right after signing in fails the call.
+    /// A GET with the bearer token; on `token_expired`, gets a new token (signs in again,
+    /// or refreshes) and repeats the same request once. A token rejected right after that
+    /// fails the call.
     async fn get(&mut self, step: Step, url: &Url) -> Result<Vec<u8>, JustworksError> {
         let transport = &self.client.transport;
         let mut signed_in_anew = false;
@@ -113,8 +114,15 @@ impl Session<'_> {
                     if signed_in_anew {
                         return Err(JustworksError::TokenRejectedAfterSignIn { step });
                     }
-                    tracing::warn!(%step, "the Justworks session expired; signing in again");
-                    self.token = self.client.sign_in(self.creds).await?;
+                    tracing::warn!(%step, "the Justworks token expired; getting a new one");
+                    self.token = self.auth.renew(self.client).await?;
+                    signed_in_anew = true;
+                }
+                StatusCode::UNAUTHORIZED
+                    if !signed_in_anew && self.auth.renews_refused_tokens() =>
+                {
+                    tracing::warn!(%step, "Justworks refused the token; getting a new one");
+                    self.token = self.auth.renew(self.client).await?;
                     signed_in_anew = true;
                 }
                 StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {

@@ -14,6 +14,8 @@ fn unsaved() -> Config {
         settings: None,
         password_set: false,
         seed_set: false,
+        client_secret_set: false,
+        connection: None,
         run_daily: false,
         daily_at: DailyAt::default(),
         notify_user_ids: vec![],
@@ -80,6 +82,8 @@ fn blank_secrets_keep_the_stored_ones() {
         settings: Some(Settings::default()),
         password_set: true,
         seed_set: true,
+        client_secret_set: false,
+        connection: None,
         ..unsaved()
     };
     let mut form = good_form();
@@ -182,6 +186,8 @@ fn a_save_names_each_changed_field_once_in_the_pages_order() {
         settings: Some(Settings::default()),
         password_set: true,
         seed_set: true,
+        client_secret_set: false,
+        connection: None,
         notify_user_ids: vec!["a".into(), "b".into()],
         ..unsaved()
     };
@@ -236,6 +242,8 @@ async fn orgsync_may_own_a_field_group_and_justworks_owns_the_rest() {
         settings: Some(Settings::default()),
         password_set: true,
         seed_set: true,
+        client_secret_set: false,
+        connection: None,
         ..unsaved()
     };
     let changed = changed_fields(&Valid::stored(&stored), &valid);
@@ -376,6 +384,8 @@ fn changing_the_apply_mode_or_a_safeguard_is_named_in_the_audit_log() {
         settings: Some(Settings::default()),
         password_set: true,
         seed_set: true,
+        client_secret_set: false,
+        connection: None,
         ..unsaved()
     };
     let mut form = SettingsForm::from(&stored);

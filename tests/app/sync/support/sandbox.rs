@@ -120,6 +120,36 @@ impl Sandbox {
         answer
     }
 
+    pub(crate) async fn json_get(&self, path: &str) -> Value {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.json().await.expect("a JSON answer")
+    }
+
+    pub(crate) async fn json_put(&self, path: &str, body: &Value) {
+        let response = self
+            .http
+            .put(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("PUT {path}: {e}"));
+        assert!(
+            response.status().is_success(),
+            "PUT {path}: {}",
+            response.status()
+        );
+    }
+
     /// Merges a JSON patch into one member (`null` removes a key).
     pub(crate) async fn patch(&self, id: &str, patch: Value) {
         self.json_post(&format!("/sandbox/members/{id}"), &patch)
