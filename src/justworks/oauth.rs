@@ -267,8 +267,8 @@ mod tests {
     fn the_s256_challenge_is_rfc_7636s_example() {
         // RFC 7636, appendix B.
         assert_eq!(
-            challenge_of("dBjftJeZ4CVP-1B0NmYt4HCmsqS8NbQTtc_zqVHhk3q"),
-            "E9Melhoa2OwvFyVxK5X9SDP7ZsxX_sjGeJbFFFf7Osc"
+            challenge_of("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
 
