@@ -116,6 +116,8 @@ struct JustworksPage {
     last_sync: Option<RunView>,
     /// Run Daily: the next sync and recently skipped days.
     schedule: Option<scheduler::AppSchedule>,
+    /// Where Justworks posts webhook events (`{public base}/hooks/justworks`).
+    webhook_url: String,
 }
 
 /// The outcome of *Test connection*, as one sentence.
@@ -146,9 +148,11 @@ fn recipients(users: &[User], chosen: &[String]) -> Vec<Recipient> {
 impl JustworksPage {
     /// The page showing `form` over what is stored (`config`), with its messages and
     /// what *Test connection* found, if anything.
+    #[allow(clippy::too_many_arguments)]
     async fn new(
         state: &AppState,
         user: &CurrentUser,
+        headers: &HeaderMap,
         config: justworks::Config,
         form: justworks::SettingsForm,
         errors: justworks::FieldErrors,
@@ -165,6 +169,7 @@ impl JustworksPage {
             connection,
             last_sync: last_sync(state, justworks::APP, user).await?,
             schedule: scheduler::app_schedule(state, justworks::APP).await?,
+            webhook_url: format!("{}/hooks/justworks", link_base::for_request(state, headers)),
         })
     }
 }
@@ -189,13 +194,15 @@ async fn installed_config(state: &AppState) -> AppResult<justworks::Config> {
 async fn justworks_page(
     State(state): State<AppState>,
     RequireTechnicalOwner(user): RequireTechnicalOwner,
+    headers: HeaderMap,
 ) -> AppResult<Response> {
     let Some(config) = load_config(&state).await? else {
         flash(&user.session, "info", "Install Justworks first.").await?;
         return Ok(Redirect::to("/apps").into_response());
     };
     let form = justworks::SettingsForm::from(&config);
-    render(&JustworksPage::new(&state, &user, config, form, Default::default(), None).await?)
+    let errors = Default::default();
+    render(&JustworksPage::new(&state, &user, &headers, config, form, errors, None).await?)
 }
 
 fn sandbox_url(state: &AppState) -> Option<String> {
@@ -287,7 +294,8 @@ async fn save_settings(
         Ok(valid) => valid,
         Err(errors) => {
             tracing::info!(fields = ?errors.keys().collect::<Vec<_>>(), "settings refused");
-            let page = JustworksPage::new(&state, &user, config, form, errors, None).await?;
+            let page =
+                JustworksPage::new(&state, &user, &headers, config, form, errors, None).await?;
             return render_with(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };
@@ -364,6 +372,7 @@ async fn test_connection(
         &JustworksPage::new(
             &state,
             &user,
+            &headers,
             config,
             form,
             Default::default(),

@@ -1,4 +1,4 @@
-//! The static files (stylesheet, vendored htmx), compiled into the binary: the release
+//! The static files (stylesheet, vendored htmx, the copy buttons' script), compiled into the binary: the release
 //! binary is all a deployment needs, wherever it runs from. Caching is set by
 //! `headers::security_headers` for everything under `/static/`.
 
@@ -8,6 +8,7 @@ use axum::routing::get;
 
 const APP_CSS: &str = include_str!("../../static/app.css");
 const HTMX_JS: &str = include_str!("../../static/htmx.min.js");
+const COPY_JS: &str = include_str!("../../static/copy.js");
 
 pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
     Router::new()
@@ -21,6 +22,15 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
                 (
                     [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
                     HTMX_JS,
+                )
+            }),
+        )
+        .route(
+            "/static/copy.js",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+                    COPY_JS,
                 )
             }),
         )

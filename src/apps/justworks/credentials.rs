@@ -1,6 +1,7 @@
-//! The Justworks service user's password and 2FA seed: stored encrypted (bound to their
-//! name, so one cannot be swapped for the other), write-only, and decrypted only at the
-//! moment of signing in — straight into the client's [`Credentials`].
+//! The Justworks service user's password and 2FA seed, and the webhook signing secret:
+//! stored encrypted (bound to their name, so one cannot be swapped for another),
+//! write-only, and decrypted only at the moment of use — signing in (straight into the
+//! client's [`Credentials`]) or checking a webhook delivery.
 
 use super::APP;
 use super::settings::Settings;
@@ -11,6 +12,7 @@ use crate::secrets::SecretString;
 
 const PASSWORD: &str = "password";
 const SEED: &str = "totp_seed";
+const WEBHOOK_SECRET: &str = "webhook_secret";
 
 fn secret_aad(name: &str) -> Vec<u8> {
     format!("orgsync/app_secrets/{APP}/{name}").into_bytes()
@@ -84,6 +86,82 @@ pub async fn store(
         .bind(now.as_millisecond())
         .execute(&mut **tx)
         .await?;
+    }
+    Ok(())
+}
+
+/// What one save does to a write-only secret that may also be removed.
+#[derive(Debug, Clone, Default)]
+pub enum SecretChange {
+    /// Left blank: the stored one (if any) stays.
+    #[default]
+    Keep,
+    Set(SecretString),
+    Remove,
+}
+
+impl SecretChange {
+    pub fn is_change(&self) -> bool {
+        !matches!(self, Self::Keep)
+    }
+}
+
+/// Whether a webhook signing secret is stored (never its value).
+pub async fn webhook_secret_set(db: &Db) -> sqlx::Result<bool> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM app_secrets WHERE app = $1 AND name = $2")
+            .bind(APP)
+            .bind(WEBHOOK_SECRET)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(found.is_some())
+}
+
+/// The webhook signing secret, decrypted; `None` while none is stored (or Justworks is
+/// not installed: its secrets go with it).
+pub async fn load_webhook_secret(db: &Db, crypto: &Crypto) -> anyhow::Result<Option<SecretString>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT ciphertext FROM app_secrets WHERE app = $1 AND name = $2")
+            .bind(APP)
+            .bind(WEBHOOK_SECRET)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row
+        .map(|(c,)| crypto.decrypt_str(&c, &secret_aad(WEBHOOK_SECRET)))
+        .transpose()?)
+}
+
+/// Stores, removes or keeps the webhook signing secret inside the caller's transaction.
+pub async fn store_webhook_secret(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    change: &SecretChange,
+    now: jiff::Timestamp,
+) -> sqlx::Result<()> {
+    match change {
+        SecretChange::Keep => {}
+        SecretChange::Set(secret) => {
+            let ciphertext =
+                crypto.encrypt(secret.expose().as_bytes(), &secret_aad(WEBHOOK_SECRET));
+            sqlx::query(
+                "INSERT INTO app_secrets (app, name, ciphertext, updated_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (app, name) DO UPDATE \
+                 SET ciphertext = excluded.ciphertext, updated_at = excluded.updated_at",
+            )
+            .bind(APP)
+            .bind(WEBHOOK_SECRET)
+            .bind(ciphertext)
+            .bind(now.as_millisecond())
+            .execute(&mut **tx)
+            .await?;
+        }
+        SecretChange::Remove => {
+            sqlx::query("DELETE FROM app_secrets WHERE app = $1 AND name = $2")
+                .bind(APP)
+                .bind(WEBHOOK_SECRET)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }

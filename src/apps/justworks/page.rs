@@ -1,6 +1,6 @@
 //! The installed Justworks app as its settings page shows it: the settings, whether each
-//! secret is set (never its value), Run Daily and the recipients; and what a sync reads
-//! of them (`sync_options`, `review_options`).
+//! secret (the webhook signing secret too) is set — never its value —, Run Daily and
+//! the recipients; and what a sync reads of them (`sync_options`, `review_options`).
 
 use super::APP;
 use super::credentials;
@@ -15,6 +15,8 @@ pub struct Config {
     pub settings: Option<Settings>,
     pub password_set: bool,
     pub seed_set: bool,
+    /// A webhook signing secret is stored (webhooks are received only then).
+    pub webhook_secret_set: bool,
     pub run_daily: bool,
     pub daily_at: DailyAt,
     pub notify_user_ids: Vec<String>,
@@ -39,6 +41,7 @@ pub async fn load(db: &Db, install: &Install) -> anyhow::Result<Config> {
         .parse()
         .map_err(|e| anyhow::anyhow!("the stored daily time {:?} is {e}", install.daily_at))?;
     let (password_set, seed_set) = credentials::which_are_set(db).await?;
+    let webhook_secret_set = credentials::webhook_secret_set(db).await?;
     let notify: Vec<(String,)> = sqlx::query_as(
         "SELECT n.user_id FROM app_notify_users n JOIN users u ON u.id = n.user_id \
          WHERE n.app = $1 ORDER BY u.name",
@@ -50,6 +53,7 @@ pub async fn load(db: &Db, install: &Install) -> anyhow::Result<Config> {
         settings,
         password_set,
         seed_set,
+        webhook_secret_set,
         run_daily: install.run_daily != 0,
         daily_at,
         notify_user_ids: notify.into_iter().map(|(id,)| id).collect(),
