@@ -7,11 +7,13 @@
 //! - [`form`]: the form as posted and its rules, into a [`Valid`] save.
 //! - [`credentials`]: the password and 2FA seed, encrypted and write-only.
 //! - [`page`]: the installed app's settings as the page shows them.
+//! - [`webhook`]: a webhook delivery's signature check and the event it carries.
 
 pub mod credentials;
 pub mod form;
 pub mod page;
 pub mod settings;
+pub mod webhook;
 
 pub use credentials::load_credentials;
 pub use form::{FieldErrors, SettingsForm, validate};
