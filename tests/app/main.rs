@@ -35,3 +35,4 @@ mod sync_rules;
 mod test_connection;
 mod throttle;
 mod users;
+mod webhooks;
