@@ -6,7 +6,7 @@ use crate::db::{Db, new_id};
 use jiff::Timestamp;
 use sqlx::{AnyConnection, FromRow};
 
-/// Who did it: a signed-in user, or the command line / the server itself.
+/// Who did it: a signed-in user, or the command line / Justworks / the server itself.
 pub struct Actor<'a> {
     pub id: Option<&'a str>,
     pub name: &'a str,
@@ -24,6 +24,14 @@ impl<'a> Actor<'a> {
         Self {
             id: None,
             name: "command line",
+        }
+    }
+
+    /// Justworks itself, through a signed webhook (no user asked).
+    pub fn justworks_webhook() -> Self {
+        Self {
+            id: None,
+            name: "Justworks webhook",
         }
     }
 }

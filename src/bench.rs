@@ -216,6 +216,7 @@ async fn configure(state: &AppState, creds: &serde_json::Value) -> anyhow::Resul
         run_daily: false,
         daily_at: Default::default(),
         notify_user_ids: vec![],
+        webhook_secret: Default::default(),
     };
     justworks::save(&mut tx, &state.crypto, &valid, state.clock.now()).await?;
     tx.commit().await?;

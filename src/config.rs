@@ -61,6 +61,9 @@ pub struct Config {
     pub trusted_proxies: Vec<TrustedProxy>,
     /// When the mailer looks for mail and how it retries a failed send.
     pub mail_delivery: DeliveryPolicy,
+    /// How long a run asked for by a Justworks webhook waits before it may start, so
+    /// that a burst of events makes one run (30 s; a knob so tests can make it short).
+    pub webhook_debounce: Duration,
 }
 
 /// Why the configuration could not be read; each names the setting at fault.

@@ -214,6 +214,7 @@ impl Config {
             run_stale_after,
             trusted_proxies,
             mail_delivery: DeliveryPolicy::default(),
+            webhook_debounce: Duration::from_secs(30),
         })
     }
 }

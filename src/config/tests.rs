@@ -26,6 +26,7 @@ fn defaults_are_the_embedded_setup() {
     assert_eq!(c.database_url.expose(), "sqlite://./data/orgsync.db");
     assert!(c.embedded_sandbox());
     assert!(!c.cookie_secure);
+    assert_eq!(c.webhook_debounce, Duration::from_secs(30));
 }
 
 #[test]

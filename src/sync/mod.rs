@@ -1,5 +1,5 @@
 //! Syncing Justworks into the primary org: runs (status rows), the worker, the Run Daily
-//! scheduler, the pure plan, and the one-transaction apply.
+//! scheduler, webhook-triggered runs, the pure plan, and the one-transaction apply.
 
 pub mod daily_at;
 pub mod guards;
@@ -11,4 +11,5 @@ pub mod review;
 pub mod runs;
 pub mod scheduler;
 pub mod summary;
+pub mod webhook;
 pub mod worker;

@@ -1,7 +1,8 @@
 //! Sync runs: the status rows the pages show (queued → running → complete / complete
 //! with warnings / failed). The database enforces one queued-or-running run per app
-//! (a unique index on `active_app`), a claim is one atomic UPDATE, and a heartbeat lets
-//! a run whose server died be found and marked interrupted.
+//! (a unique index on `active_app`; a webhook run may wait behind a running one, see
+//! [`debounced`]), a claim is one atomic UPDATE, and a heartbeat lets a run whose
+//! server died be found and marked interrupted.
 
 use crate::audit::{self, Actor};
 use crate::auth::users::User;
@@ -11,6 +12,9 @@ use crate::org::model::UnknownValue;
 use crate::org::visibility::Sensitive;
 use crate::org::{conflicts, history};
 use sqlx::{AnyConnection, FromRow};
+
+pub mod debounced;
+pub use debounced::{Debounced, enqueue_webhook};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RunStatus {
@@ -394,7 +398,12 @@ pub async fn enqueue_for_review(
             .fetch_optional(&mut *conn)
             .await?;
     match active {
-        Some((id,)) => Ok(Enqueued::AlreadyActive(id)),
+        Some((id,)) => {
+            // A person (or Run Daily) asked for a sync now: a webhook run waiting out
+            // its debounce need not wait any longer.
+            debounced::start_now(&mut *conn, &id).await?;
+            Ok(Enqueued::AlreadyActive(id))
+        }
         // The other run finished between our insert and this read: try once more.
         None => {
             Box::pin(enqueue_for_review(
@@ -484,12 +493,15 @@ pub async fn request(
 }
 
 /// Claims the oldest queued run for `worker`, atomically: two workers never get the same
-/// run.
+/// run. A run waiting out its debounce (`not_before` still ahead) or following a run
+/// still running (no `active_app` yet, see [`debounced`]) is not claimable.
 pub async fn claim_next(db: &Db, worker: &str, now: i64) -> sqlx::Result<Option<Run>> {
     let claimed: Option<(String,)> = sqlx::query_as(
         "UPDATE sync_runs SET status = 'running', started_at = $1, heartbeat_at = $1, \
          worker = $2, step = 'Starting' \
-         WHERE id = (SELECT id FROM sync_runs WHERE status = 'queued' ORDER BY queued_at, id LIMIT 1) \
+         WHERE id = (SELECT id FROM sync_runs WHERE status = 'queued' \
+         AND active_app IS NOT NULL AND (not_before IS NULL OR not_before <= $1) \
+         ORDER BY queued_at, id LIMIT 1) \
          AND status = 'queued' RETURNING id",
     )
     .bind(now)

@@ -1,5 +1,6 @@
 //! The worker: claims queued runs one at a time and executes them. It wakes when this
-//! instance queues a run and polls now and then for runs queued elsewhere; it finds runs
+//! instance queues a run and polls now and then for runs queued elsewhere — and, when a
+//! debounced webhook run comes due before the next poll, at that moment; it finds runs
 //! whose server died (no heartbeat) and marks them interrupted.
 
 use crate::background::{Step, every};
@@ -56,6 +57,13 @@ async fn step(state: AppState, mut stop: watch::Receiver<bool>) -> Step {
     if let Err(e) = interrupt_stale(&state, stale).await {
         tracing::warn!(error = %e, "could not check for interrupted syncs");
     }
+    match runs::debounced::promote_followers(&state.db).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(runs = n, "a webhook run that waited behind a sync is next"),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not look for webhook runs waiting behind a sync")
+        }
+    }
     match runs::claim_next(&state.db, worker, state.clock.now_ms()).await {
         Ok(Some(run)) => {
             tracing::info!(run_id = %run.id, cause = run.cause.as_str(), "sync started");
@@ -74,10 +82,31 @@ async fn step(state: AppState, mut stop: watch::Receiver<bool>) -> Step {
             }
             Step::Worked
         }
-        Ok(None) => Step::Idle,
+        Ok(None) => until_next_due(&state, &mut stop).await,
         Err(e) => {
             tracing::warn!(error = %e, "could not look for queued syncs");
             Step::Idle
         }
+    }
+}
+
+/// Nothing to claim now. When a debounced run comes due before the next poll, waits
+/// for that moment and looks again at once, so that it starts on time.
+async fn until_next_due(state: &AppState, stop: &mut watch::Receiver<bool>) -> Step {
+    let due_at = match runs::debounced::next_due_at(&state.db).await {
+        Ok(Some(at)) => at,
+        Ok(None) => return Step::Idle,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not look for debounced syncs");
+            return Step::Idle;
+        }
+    };
+    let wait = Duration::from_millis(u64::try_from(due_at - state.clock.now_ms()).unwrap_or(0));
+    if wait.is_zero() || wait >= POLL {
+        return Step::Idle;
+    }
+    tokio::select! {
+        _ = tokio::time::sleep(wait) => Step::Worked,
+        _ = stop.changed() => Step::Idle,
     }
 }

@@ -122,6 +122,8 @@ struct JustworksPage {
     scopes: &'static str,
     /// The Partner API connection as the page says it.
     link: Option<LinkView>,
+    /// Where Justworks posts webhook events (`{public base}/hooks/justworks`).
+    webhook_url: String,
 }
 
 /// The Partner API connection in a sentence: its state and since when.
@@ -190,6 +192,7 @@ fn recipients(users: &[User], chosen: &[String]) -> Vec<Recipient> {
 impl JustworksPage {
     /// The page showing `form` over what is stored (`config`), with its messages and
     /// what *Test connection* found, if anything.
+    #[allow(clippy::too_many_arguments)]
     async fn new(
         state: &AppState,
         user: &CurrentUser,
@@ -209,6 +212,7 @@ impl JustworksPage {
             connection,
             last_sync: last_sync(state, justworks::APP, user).await?,
             schedule: scheduler::app_schedule(state, justworks::APP).await?,
+            webhook_url: format!("{}/hooks/justworks", link_base::for_request(state, headers)),
             redirect_uri: crate::web::justworks_oauth::redirect_uri(state, headers),
             scopes: crate::justworks::oauth::SCOPES,
             link: config.connection.as_ref().map(LinkView::of),

@@ -1,5 +1,6 @@
 //! The web layer: one module per page group, and the middleware every request passes
-//! (request id and logs, security headers, sessions, the origin + CSRF gate).
+//! (request id and logs, security headers, sessions, the origin + CSRF gate — except
+//! the static files and the webhook receiver, which need no session).
 
 pub mod api;
 pub mod api_conflicts;
@@ -15,12 +16,14 @@ pub mod extract;
 pub mod form;
 pub mod guard;
 pub mod headers;
+pub mod hooks;
 pub mod justworks_oauth;
 pub mod org_chart;
 pub mod org_settings;
 pub mod page;
 pub mod params;
 pub mod people;
+pub mod refusal_log;
 pub mod request;
 pub mod setup;
 pub mod syncs;
@@ -82,6 +85,8 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(sessions)
         .merge(assets::router())
+        // A machine posts here, signed: no session, no CSRF token (web/hooks.rs).
+        .merge(hooks::router())
         .layer(axum::middleware::from_fn_with_state(
             https,
             headers::security_headers,

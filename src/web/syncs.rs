@@ -265,6 +265,7 @@ impl RunView {
     pub fn who(&self) -> String {
         match (&self.run.cause, &self.run.requested_by_name) {
             (Cause::Scheduled, _) => "Run Daily".into(),
+            (Cause::Webhook, _) => "Justworks".into(),
             (_, Some(name)) => name.clone(),
             _ => "—".into(),
         }

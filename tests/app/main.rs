@@ -36,3 +36,4 @@ mod sync_rules;
 mod test_connection;
 mod throttle;
 mod users;
+mod webhooks;

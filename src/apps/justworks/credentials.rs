@@ -1,7 +1,8 @@
 //! The Justworks app's secrets — the service user's password and 2FA seed, the Partner
-//! API's client secret and tokens: stored encrypted (bound to their name, so one cannot
-//! be swapped for another), write-only, and decrypted only at the moment of use —
-//! straight into the client's [`Credentials`] or [`OAuthClient`].
+//! API's client secret and tokens, the webhook signing secret: stored encrypted (bound
+//! to their name, so one cannot be swapped for another), write-only, and decrypted only
+//! at the moment of use — straight into the client's [`Credentials`] or
+//! [`OAuthClient`], or to check a webhook delivery.
 
 use super::APP;
 use super::settings::Settings;
@@ -14,6 +15,7 @@ use sqlx::AnyConnection;
 const PASSWORD: &str = "password";
 const SEED: &str = "totp_seed";
 const CLIENT_SECRET: &str = "client_secret";
+const WEBHOOK_SECRET: &str = "webhook_secret";
 
 fn secret_aad(name: &str) -> Vec<u8> {
     format!("orgsync/app_secrets/{APP}/{name}").into_bytes()
@@ -154,6 +156,82 @@ pub async fn store(
     for (name, value) in secrets {
         let Some(value) = value else { continue };
         store_secret(tx, crypto, name, value, now.as_millisecond()).await?;
+    }
+    Ok(())
+}
+
+/// What one save does to a write-only secret that may also be removed.
+#[derive(Debug, Clone, Default)]
+pub enum SecretChange {
+    /// Left blank: the stored one (if any) stays.
+    #[default]
+    Keep,
+    Set(SecretString),
+    Remove,
+}
+
+impl SecretChange {
+    pub fn is_change(&self) -> bool {
+        !matches!(self, Self::Keep)
+    }
+}
+
+/// Whether a webhook signing secret is stored (never its value).
+pub async fn webhook_secret_set(db: &Db) -> sqlx::Result<bool> {
+    let found: Option<(String,)> =
+        sqlx::query_as("SELECT name FROM app_secrets WHERE app = $1 AND name = $2")
+            .bind(APP)
+            .bind(WEBHOOK_SECRET)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(found.is_some())
+}
+
+/// The webhook signing secret, decrypted; `None` while none is stored (or Justworks is
+/// not installed: its secrets go with it).
+pub async fn load_webhook_secret(db: &Db, crypto: &Crypto) -> anyhow::Result<Option<SecretString>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT ciphertext FROM app_secrets WHERE app = $1 AND name = $2")
+            .bind(APP)
+            .bind(WEBHOOK_SECRET)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row
+        .map(|(c,)| crypto.decrypt_str(&c, &secret_aad(WEBHOOK_SECRET)))
+        .transpose()?)
+}
+
+/// Stores, removes or keeps the webhook signing secret inside the caller's transaction.
+pub async fn store_webhook_secret(
+    tx: &mut Tx,
+    crypto: &Crypto,
+    change: &SecretChange,
+    now: jiff::Timestamp,
+) -> sqlx::Result<()> {
+    match change {
+        SecretChange::Keep => {}
+        SecretChange::Set(secret) => {
+            let ciphertext =
+                crypto.encrypt(secret.expose().as_bytes(), &secret_aad(WEBHOOK_SECRET));
+            sqlx::query(
+                "INSERT INTO app_secrets (app, name, ciphertext, updated_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (app, name) DO UPDATE \
+                 SET ciphertext = excluded.ciphertext, updated_at = excluded.updated_at",
+            )
+            .bind(APP)
+            .bind(WEBHOOK_SECRET)
+            .bind(ciphertext)
+            .bind(now.as_millisecond())
+            .execute(&mut **tx)
+            .await?;
+        }
+        SecretChange::Remove => {
+            sqlx::query("DELETE FROM app_secrets WHERE app = $1 AND name = $2")
+                .bind(APP)
+                .bind(WEBHOOK_SECRET)
+                .execute(&mut **tx)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! adds what needs the stored state (secrets already set, who may be notified) and
 //! answers a [`Valid`] save or a message per field.
 
+use super::credentials::SecretChange;
 use super::page::Config;
 use super::settings::{
     ApplyMode, ConnectionMethod, Departures, MissingLocation, Owner, Owners, Safeguards, Settings,
@@ -19,6 +20,7 @@ use std::collections::BTreeMap;
 const MAX_USERNAME_CHARS: usize = 254;
 const MAX_PASSWORD_CHARS: usize = 256;
 const MAX_SEED_CHARS: usize = 256;
+const MAX_WEBHOOK_SECRET_CHARS: usize = 256;
 const MAX_ORG_HEAD_CHARS: usize = 200;
 const MAX_EXCLUDE_IDS: usize = 5_000;
 const MAX_EXCLUDE_ID_CHARS: usize = 64;
@@ -76,6 +78,11 @@ pub struct SettingsForm {
     pub guard_managers_pct: String,
     pub guard_missing_pct: String,
     pub guard_swaps_pct: String,
+    /// The signing secret Justworks gives for the webhook endpoint (write-only: blank
+    /// keeps the stored one), and the box that removes the stored one.
+    pub webhook_secret: SecretString,
+    #[serde(deserialize_with = "checkbox")]
+    pub remove_webhook_secret: bool,
 }
 
 /// A ticked box posts `on` (scripts may say `true` or `1`); any other value is unticked.
@@ -128,6 +135,8 @@ impl From<&Config> for SettingsForm {
             guard_managers_pct: s.safeguards.managers_pct.to_string(),
             guard_missing_pct: s.safeguards.missing_pct.to_string(),
             guard_swaps_pct: s.safeguards.swaps_pct.to_string(),
+            webhook_secret: SecretString::default(),
+            remove_webhook_secret: false,
         }
     }
 }
@@ -404,6 +413,7 @@ pub fn validate(
         }
         Some(s) => Ok(Some(s)),
     };
+    let webhook_secret = webhook_secret_change(form, existing);
     let notify_user_ids = recipients(&form.notify_user_ids, users);
     let daily_at = parse_daily_at(&form.daily_at)
         .ok_or_else(|| "Enter a time of day as HH:MM, from 00:00 to 23:59.".to_owned());
@@ -411,6 +421,7 @@ pub fn validate(
     let new_password = take(&mut errors, "password", new_password);
     let new_seed = take(&mut errors, "totp_secret", new_seed);
     let new_client_secret = take(&mut errors, "client_secret", new_client_secret);
+    let webhook_secret = take(&mut errors, "webhook_secret", webhook_secret);
     let notify_user_ids = take(&mut errors, "notify_user_ids", notify_user_ids);
     let daily_at = take(&mut errors, "daily_at", daily_at);
     // Each part is missing exactly when its field has a message.
@@ -421,6 +432,7 @@ pub fn validate(
         new_client_secret,
         notify_user_ids,
         daily_at,
+        webhook_secret,
     ) {
         (
             Some(settings),
@@ -429,6 +441,7 @@ pub fn validate(
             Some(new_client_secret),
             Some(notify_user_ids),
             Some(daily_at),
+            Some(webhook_secret),
         ) => Ok(Valid {
             settings,
             new_password,
@@ -437,8 +450,28 @@ pub fn validate(
             run_daily: form.run_daily,
             daily_at,
             notify_user_ids,
+            webhook_secret,
         }),
         _ => Err(errors),
+    }
+}
+
+/// The webhook signing secret as posted: pasted (surrounding spaces dropped, as a paste
+/// often brings them), removed, or kept. Optional: webhooks are off without one.
+fn webhook_secret_change(form: &SettingsForm, existing: &Config) -> Result<SecretChange, String> {
+    let typed = form.webhook_secret.expose().trim();
+    match (typed.is_empty(), form.remove_webhook_secret) {
+        (true, false) => Ok(SecretChange::Keep),
+        (true, true) if existing.webhook_secret_set => Ok(SecretChange::Remove),
+        (true, true) => Ok(SecretChange::Keep),
+        (false, true) => Err("Either paste a new signing secret or tick Remove, not both.".into()),
+        (false, false) if typed.chars().count() > MAX_WEBHOOK_SECRET_CHARS => Err(format!(
+            "Use at most {MAX_WEBHOOK_SECRET_CHARS} characters."
+        )),
+        (false, false) if typed.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+            Err("Paste the signing secret exactly as Justworks shows it: it has no spaces.".into())
+        }
+        (false, false) => Ok(SecretChange::Set(SecretString::new(typed))),
     }
 }
 

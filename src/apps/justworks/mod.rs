@@ -12,6 +12,7 @@
 //! - [`oauth_flow`]: *Connect with Justworks* (consent page, callback, code exchange)
 //!   and *Disconnect*.
 //! - [`page`]: the installed app's settings as the page shows them.
+//! - [`webhook`]: a webhook delivery's signature check and the event it carries.
 
 pub mod connection;
 pub mod credentials;
@@ -19,6 +20,7 @@ pub mod form;
 pub mod oauth_flow;
 pub mod page;
 pub mod settings;
+pub mod webhook;
 
 pub use credentials::load_credentials;
 pub use form::{FieldErrors, SettingsForm, validate};

@@ -1,6 +1,6 @@
 //! The installed Justworks app as its settings page shows it: the settings, whether each
-//! secret is set (never its value), Run Daily and the recipients; and what a sync reads
-//! of them (`sync_options`, `review_options`).
+//! secret (the webhook signing secret too) is set — never its value —, Run Daily and
+//! the recipients; and what a sync reads of them (`sync_options`, `review_options`).
 
 use super::APP;
 use super::connection::{self, Connection};
@@ -19,6 +19,8 @@ pub struct Config {
     pub client_secret_set: bool,
     /// The Partner API connection, once connected (and until disconnected).
     pub connection: Option<Connection>,
+    /// A webhook signing secret is stored (webhooks are received only then).
+    pub webhook_secret_set: bool,
     pub run_daily: bool,
     pub daily_at: DailyAt,
     pub notify_user_ids: Vec<String>,
@@ -66,6 +68,7 @@ pub async fn load(db: &Db, install: &Install) -> anyhow::Result<Config> {
         .map_err(|e| anyhow::anyhow!("the stored daily time {:?} is {e}", install.daily_at))?;
     let secrets = credentials::which_are_set(db).await?;
     let connection = connection::find(db).await?;
+    let webhook_secret_set = credentials::webhook_secret_set(db).await?;
     let notify: Vec<(String,)> = sqlx::query_as(
         "SELECT n.user_id FROM app_notify_users n JOIN users u ON u.id = n.user_id \
          WHERE n.app = $1 ORDER BY u.name",
@@ -79,6 +82,7 @@ pub async fn load(db: &Db, install: &Install) -> anyhow::Result<Config> {
         seed_set: secrets.seed,
         client_secret_set: secrets.client_secret,
         connection,
+        webhook_secret_set,
         run_daily: install.run_daily != 0,
         daily_at,
         notify_user_ids: notify.into_iter().map(|(id,)| id).collect(),

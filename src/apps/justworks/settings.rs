@@ -2,6 +2,7 @@
 //! Save Settings stores, and the one table of the page's fields — each field's key, its
 //! label, and how to tell that a save changed it (for the audit log and the flash).
 
+use super::credentials::SecretChange;
 use super::{APP, credentials};
 use crate::crypto::Crypto;
 use crate::db::Tx;
@@ -199,6 +200,8 @@ pub struct Valid {
     pub daily_at: DailyAt,
     /// Recipients of the sync emails (active users, each once).
     pub notify_user_ids: Vec<String>,
+    /// The webhook signing secret: kept, replaced or removed.
+    pub webhook_secret: SecretChange,
 }
 
 impl Valid {
@@ -212,6 +215,7 @@ impl Valid {
             run_daily: config.run_daily,
             daily_at: config.daily_at,
             notify_user_ids: config.notify_user_ids.clone(),
+            webhook_secret: SecretChange::Keep,
         }
     }
 }
@@ -276,6 +280,11 @@ const FIELDS: &[Field] = &[
         label: "Send Notification Email To",
         // The same people in another order are the same recipients.
         changed: |a, b| sorted(&a.notify_user_ids) != sorted(&b.notify_user_ids),
+    },
+    Field {
+        key: "webhook_secret",
+        label: "Webhook signing secret",
+        changed: |_, b| b.webhook_secret.is_change(),
     },
     Field {
         key: "exclude_ids",
@@ -468,6 +477,7 @@ pub async fn save(
             super::connection::disconnect(tx).await?;
         }
     }
+    credentials::store_webhook_secret(tx, crypto, &valid.webhook_secret, now).await?;
     sqlx::query("DELETE FROM app_notify_users WHERE app = $1")
         .bind(APP)
         .execute(&mut **tx)

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::apps::justworks::changed_fields;
+use crate::apps::justworks::credentials::SecretChange;
 use crate::auth::AccessLevel;
 use axum::body::Body;
 use axum::extract::FromRequest;
@@ -16,6 +17,7 @@ fn unsaved() -> Config {
         seed_set: false,
         client_secret_set: false,
         connection: None,
+        webhook_secret_set: false,
         run_daily: false,
         daily_at: DailyAt::default(),
         notify_user_ids: vec![],
@@ -426,5 +428,61 @@ fn settings_stored_before_the_safeguards_existed_read_as_the_defaults() {
     assert_eq!(
         crate::sync::guards::ReviewOptions::from(&read),
         crate::sync::guards::ReviewOptions::default()
+    );
+}
+
+#[test]
+fn the_webhook_signing_secret_is_optional_trimmed_kept_when_blank_and_removable() {
+    let stored = Config {
+        settings: Some(Settings::default()),
+        password_set: true,
+        seed_set: true,
+        ..unsaved()
+    };
+    let mut form = good_form();
+    let change = |form: &SettingsForm, stored: &Config| validate(form, stored, &[]);
+    assert!(matches!(
+        change(&form, &stored).unwrap().webhook_secret,
+        SecretChange::Keep
+    ));
+    form.webhook_secret = SecretString::new("  whsec_abc123\n");
+    let valid = change(&form, &stored).unwrap();
+    assert!(matches!(&valid.webhook_secret, SecretChange::Set(s) if s.expose() == "whsec_abc123"));
+    assert!(changed_fields(&Valid::stored(&stored), &valid).contains(&"webhook_secret"));
+    assert_eq!(
+        crate::apps::justworks::field_label("webhook_secret"),
+        "Webhook signing secret"
+    );
+    // Removing one that is not there changes nothing; removing a stored one does.
+    form.webhook_secret = SecretString::default();
+    form.remove_webhook_secret = true;
+    assert!(matches!(
+        change(&form, &stored).unwrap().webhook_secret,
+        SecretChange::Keep
+    ));
+    let with_secret = Config {
+        webhook_secret_set: true,
+        ..stored.clone()
+    };
+    assert!(matches!(
+        change(&form, &with_secret).unwrap().webhook_secret,
+        SecretChange::Remove
+    ));
+    // Both at once, a secret with spaces inside, one too long: refused, said per field.
+    form.webhook_secret = SecretString::new("whsec_abc");
+    let both = change(&form, &with_secret).unwrap_err();
+    assert!(both["webhook_secret"].contains("not both"), "{both:?}");
+    form.remove_webhook_secret = false;
+    form.webhook_secret = SecretString::new("whsec abc");
+    assert!(
+        change(&form, &stored)
+            .unwrap_err()
+            .contains_key("webhook_secret")
+    );
+    form.webhook_secret = SecretString::new("x".repeat(257));
+    assert!(
+        change(&form, &stored)
+            .unwrap_err()
+            .contains_key("webhook_secret")
     );
 }
