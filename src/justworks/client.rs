@@ -20,6 +20,7 @@ use super::auth::{BearerToken, Credentials, sign_in};
 use super::error::JustworksError;
 use super::transport::Transport;
 use crate::org::roster::{Roster, RosterMember};
+use crate::sync::connector::Scope;
 use reqwest::Url;
 use session::Session;
 use std::collections::HashSet;
@@ -113,7 +114,7 @@ impl JustworksClient {
     ) -> Result<ConnectionReport, JustworksError> {
         let mut session = self.session(creds).await?;
         let (company, _) = session.company().await?;
-        let first = session.members_page(1, None).await?;
+        let first = session.members_page(1, None, None).await?;
         Ok(ConnectionReport {
             username: creds.username.clone(),
             company_name: company.name,
@@ -121,13 +122,19 @@ impl JustworksClient {
         })
     }
 
-    /// Signs in and reads the company and every member, page by page, calling `progress`
-    /// with the number of members read so far after each page.
+    /// Signs in and reads the company and the members `scope` asks for (every member, or
+    /// those changed since a time: `updated_at_gte` on every page), page by page, calling
+    /// `progress` with the number of members read so far after each page.
     pub async fn fetch_roster(
         &self,
         creds: &Credentials,
+        scope: Scope,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<Roster, JustworksError> {
+        let since = match scope {
+            Scope::All => None,
+            Scope::ChangedSince(at) => Some(at),
+        };
         let mut session = self.session(creds).await?;
         let (company, mut warnings) = session.company().await?;
         let mut members: Vec<RosterMember> = Vec::new();
@@ -143,7 +150,7 @@ impl JustworksClient {
                     max_pages: self.max_pages,
                 });
             }
-            let read = session.members_page(page, cursor.as_deref()).await?;
+            let read = session.members_page(page, cursor.as_deref(), since).await?;
             if members.len() + read.members.len() > self.max_members {
                 return Err(JustworksError::TooManyMembers {
                     max_members: self.max_members,
@@ -169,6 +176,7 @@ impl JustworksClient {
         tracing::info!(
             pages = page,
             members = members.len(),
+            since = since.map(|t| t.to_string()),
             "read the Justworks roster"
         );
         Ok(Roster {

@@ -1,6 +1,8 @@
 //! Syncing Justworks into the primary org: runs (status rows), the worker, the Run Daily
-//! scheduler, the pure plan, and the one-transaction apply.
+//! scheduler, the connector a run reads through, the pure plan, and the one-transaction
+//! apply.
 
+pub mod connector;
 pub mod daily_at;
 pub mod guards;
 pub mod notify;

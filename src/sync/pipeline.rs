@@ -1,10 +1,9 @@
-//! One run, start to finish: fetch the roster (sign in, page through members) → plan
-//! (pure, off the async runtime) → apply, in ONE transaction that writes the people,
-//! jobs, history and the run's final row together — so a failure at any point, a kill
-//! included, leaves the org exactly as it was.
+//! One run, start to finish: read the roster through the app's connector → plan (pure,
+//! off the async runtime) → apply, in ONE transaction that writes the people, jobs,
+//! history and the run's final row together — so a failure at any point, a
+//! kill included, leaves the org exactly as it was.
 
 use crate::apps::{self, justworks};
-use crate::justworks::{ClientOptions, Credentials, JustworksClient};
 use crate::link_base;
 use crate::org::change::{Counts, Plan};
 use crate::org::history;
@@ -12,6 +11,7 @@ use crate::org::roster::RosterCompany;
 use crate::org::store::{self, Groups};
 use crate::org::undo::Undo;
 use crate::state::AppState;
+use crate::sync::connector::{Connector, Scope, ServiceUserConnector};
 use crate::sync::guards::{self, ApplyMode};
 use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
@@ -158,42 +158,27 @@ async fn run_steps(
         .await
         .map_err(internal)?;
     let settings = config.settings.clone().ok_or_else(not_configured)?;
-    let stored = justworks::load_credentials(&state.db, &state.crypto, &settings)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not read the stored Justworks credentials");
-            RunFailure(
-                "orgsync could not read the stored Justworks password and 2FA code (they may \
-                 have been saved under another encryption key). Enter them again and save."
-                    .into(),
-            )
-        })?
-        .ok_or_else(not_configured)?;
+    let mut connector = connector_for(state, &settings).await?;
     let options = SyncOptions::from(&settings);
     let review = crate::sync::guards::ReviewOptions::from(&settings);
 
     let mut phases = Phases::start();
+    let scope = Scope::All;
     progress.set("Signing in to Justworks");
-    let client_options = ClientOptions {
-        max_members: state.config.max_members,
-        ..ClientOptions::default()
-    };
-    let client = JustworksClient::new(&state.justworks.base_url, client_options)
-        .map_err(|e| RunFailure(e.to_string()))?;
-    let creds = Credentials::new(stored.username, stored.password, stored.seed);
     let counter = progress.clone();
     let on_page = move |fetched: usize| {
         counter.set("Reading members from Justworks");
         counter.members.store(fetched as i64, Ordering::Relaxed);
     };
-    let roster = client
-        .fetch_roster(&creds, &on_page)
+    let read = connector
+        .read(scope, &on_page)
         .await
-        .map_err(|e| RunFailure(e.to_string()))?;
-    drop(creds);
+        .map_err(|e| RunFailure(e.0))?;
+    drop(connector);
     phases.mark("fetch");
-    let fetched = roster.members.len() as i64;
+    let fetched = read.roster.members.len() as i64;
     progress.members.store(fetched, Ordering::Relaxed);
+    let roster = read.roster;
 
     progress.set("Saving changes");
     // Said outside the transaction, so the run page can read it while the apply runs.
@@ -339,6 +324,36 @@ async fn run_steps(
     }
     tracing::info!(run_id = %run.id, phases = %phases, "sync timing");
     Ok(plan.counts)
+}
+
+/// The connector the saved settings name, with what it signs in with — the one place a
+/// run names Justworks' own types.
+async fn connector_for(
+    state: &AppState,
+    settings: &justworks::Settings,
+) -> Result<Box<dyn Connector>, RunFailure> {
+    let creds = justworks::load_credentials(&state.db, &state.crypto, settings)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = %e, "could not read the stored Justworks credentials");
+            RunFailure(
+                "orgsync could not read the stored Justworks password and 2FA code (they may \
+                 have been saved under another encryption key). Enter them again and save."
+                    .into(),
+            )
+        })?
+        .ok_or_else(not_configured)?;
+    let client_options = crate::justworks::ClientOptions {
+        max_members: state.config.max_members,
+        ..Default::default()
+    };
+    let client = crate::justworks::JustworksClient::new(&state.justworks.base_url, client_options)
+        .map_err(|e| RunFailure(e.to_string()))?;
+    Ok(Box::new(ServiceUserConnector::new(
+        client,
+        creds,
+        state.clock.clone(),
+    )))
 }
 
 /// A revert: the inverse of an applied run, planned from what it changed against the org
