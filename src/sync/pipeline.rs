@@ -1,23 +1,26 @@
-//! One run, start to finish: read the roster through the app's connector → plan (pure,
-//! off the async runtime) → apply, in ONE transaction that writes the people, jobs,
-//! history and the run's final row together — so a failure at any point, a
+//! One run, start to finish: read the roster through the app's connector (everyone, or
+//! only the members changed since the last read kept, merged into it) → plan (pure, off
+//! the async runtime) → apply, in ONE transaction that writes the people, jobs, history,
+//! the last read kept and the run's final row together — so a failure at any point, a
 //! kill included, leaves the org exactly as it was.
 
 use crate::apps::{self, justworks};
 use crate::link_base;
 use crate::org::change::{Counts, Plan};
 use crate::org::history;
-use crate::org::roster::RosterCompany;
+use crate::org::roster::{Roster, RosterCompany};
 use crate::org::store::{self, Groups};
 use crate::org::undo::Undo;
 use crate::state::AppState;
 use crate::sync::connector::{Connector, Scope, ServiceUserConnector};
 use crate::sync::guards::{self, ApplyMode};
+use crate::sync::incremental;
 use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{Kept, KeptReason, PlanInput, RevertInput, plan, revert};
 use crate::sync::review;
 use crate::sync::runs::{self, Cause, Run, WaitReason};
+use crate::sync::snapshots::{self, Snapshot};
 use sqlx::Connection;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -163,7 +166,15 @@ async fn run_steps(
     let review = crate::sync::guards::ReviewOptions::from(&settings);
 
     let mut phases = Phases::start();
-    let scope = Scope::All;
+    // Everyone, or only who changed since the last read kept (then merged into it).
+    let (scope, last) = choose_scope(state, run, install.updated_at).await?;
+    let read_since = match scope {
+        Scope::All => None,
+        Scope::ChangedSince(at) => Some(at.as_millisecond()),
+    };
+    if !runs::set_read_since(&state.db, &run.id, worker, read_since).await? {
+        return Err(RunFailure(runs::INTERRUPTED.into()));
+    }
     progress.set("Signing in to Justworks");
     let counter = progress.clone();
     let on_page = move |fetched: usize| {
@@ -176,9 +187,25 @@ async fn run_steps(
         .map_err(|e| RunFailure(e.0))?;
     drop(connector);
     phases.mark("fetch");
+    // The members read (for an incremental read, the changed ones only).
     let fetched = read.roster.members.len() as i64;
     progress.members.store(fetched, Ordering::Relaxed);
-    let roster = read.roster;
+    let read_at = read.read_at;
+    let roster = match last {
+        Some(last) => incremental::merge(last, read.roster),
+        None => read.roster,
+    };
+    // The whole roster is kept (sealed) for the next run to merge into; it is written
+    // with this run's end, and only then.
+    let (crypto, app) = (state.crypto.clone(), run.app.clone());
+    let settings_at = install.updated_at;
+    let (snapshot, roster) = tokio::task::spawn_blocking(move || {
+        let snapshot = Snapshot::seal(&crypto, &app, &roster, read_at, settings_at);
+        (snapshot, roster)
+    })
+    .await
+    .map_err(|e| internal(anyhow::anyhow!("the snapshot task failed: {e}")))?;
+    phases.mark("seal");
 
     progress.set("Saving changes");
     // Said outside the transaction, so the run page can read it while the apply runs.
@@ -279,6 +306,8 @@ async fn run_steps(
         }
         Outcome::Applied
     };
+    snapshots::store(&mut tx, &run.app, &snapshot, now).await?;
+    drop(snapshot);
     // The notices commit with what they report, or not at all.
     let mut queued = 0;
     for old in &superseded {
@@ -354,6 +383,37 @@ async fn connector_for(
         creds,
         state.clock.clone(),
     )))
+}
+
+/// What `run` reads (see [`incremental::scope_for`]) and, when it reads only what
+/// changed, the last read's roster to merge it into. A last read that cannot be read, or
+/// with a member who has no `updated_at`, means reading everyone.
+async fn choose_scope(
+    state: &AppState,
+    run: &Run,
+    settings_at: i64,
+) -> Result<(Scope, Option<Roster>), RunFailure> {
+    let last = snapshots::last_read(&state.db, &run.app).await?;
+    let (scope, why) = incremental::scope_for(last, settings_at, run.cause, state.clock.now());
+    let (scope, why, roster) = match scope {
+        Scope::All => (scope, why, None),
+        Scope::ChangedSince(_) => {
+            match snapshots::last_roster(&state.db, &state.crypto, &run.app).await? {
+                Some(roster) if incremental::can_merge_into(&roster) => (scope, why, Some(roster)),
+                Some(_) => (Scope::All, incremental::Why::Undated, None),
+                None => (Scope::All, incremental::Why::LastReadUnreadable, None),
+            }
+        }
+    };
+    match scope {
+        Scope::All => tracing::info!(run_id = %run.id, reason = %why, "reading every member"),
+        Scope::ChangedSince(since) => tracing::info!(
+            run_id = %run.id,
+            %since,
+            "reading only the members changed since the last read"
+        ),
+    }
+    Ok((scope, roster))
 }
 
 /// A revert: the inverse of an applied run, planned from what it changed against the org
