@@ -22,6 +22,7 @@ use super::oauth::{Grant, OAuthClient, TokenSet, request_tokens};
 use super::transport::Transport;
 use crate::org::roster::{Roster, RosterMember};
 use crate::secrets::SecretString;
+use crate::sync::connector::Scope;
 use reqwest::Url;
 use session::Session;
 use std::collections::HashSet;
@@ -125,7 +126,7 @@ impl JustworksClient {
     ) -> Result<ConnectionReport, JustworksError> {
         let mut session = self.session(auth).await?;
         let (company, _) = session.company().await?;
-        let first = session.members_page(1, None).await?;
+        let first = session.members_page(1, None, None).await?;
         Ok(ConnectionReport {
             username: auth.who().map(str::to_owned),
             company_name: company.name,
@@ -133,13 +134,19 @@ impl JustworksClient {
         })
     }
 
-    /// Signs in and reads the company and every member, page by page, calling `progress`
-    /// with the number of members read so far after each page.
+    /// Signs in and reads the company and the members `scope` asks for (every member, or
+    /// those changed since a time: `updated_at_gte` on every page), page by page, calling
+    /// `progress` with the number of members read so far after each page.
     pub async fn fetch_roster(
         &self,
         auth: &dyn Authenticator,
+        scope: Scope,
         progress: &(dyn Fn(usize) + Send + Sync),
     ) -> Result<Roster, JustworksError> {
+        let since = match scope {
+            Scope::All => None,
+            Scope::ChangedSince(at) => Some(at),
+        };
         let mut session = self.session(auth).await?;
         let (company, mut warnings) = session.company().await?;
         let mut members: Vec<RosterMember> = Vec::new();
@@ -155,7 +162,7 @@ impl JustworksClient {
                     max_pages: self.max_pages,
                 });
             }
-            let read = session.members_page(page, cursor.as_deref()).await?;
+            let read = session.members_page(page, cursor.as_deref(), since).await?;
             if members.len() + read.members.len() > self.max_members {
                 return Err(JustworksError::TooManyMembers {
                     max_members: self.max_members,
@@ -181,6 +188,7 @@ impl JustworksClient {
         tracing::info!(
             pages = page,
             members = members.len(),
+            since = since.map(|t| t.to_string()),
             "read the Justworks roster"
         );
         Ok(Roster {

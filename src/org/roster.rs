@@ -6,12 +6,16 @@
 //!
 //! The rule it carries from the contract (docs/justworks.md): an absent value is `None`
 //! and means *unknown*, never *cleared*. Empty strings are treated as absent too.
+//!
+//! It serialises (serde) so that the last read can be kept, encrypted, for an
+//! incremental read to be planned as a whole roster (`sync::snapshots`).
 
 use jiff::Timestamp;
 use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
 
 /// One pull: the company and every member, each exactly once.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Roster {
     pub company: RosterCompany,
     pub members: Vec<RosterMember>,
@@ -21,7 +25,7 @@ pub struct Roster {
 }
 
 /// The company with its departments and offices.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RosterCompany {
     pub id: String,
     pub name: String,
@@ -30,13 +34,13 @@ pub struct RosterCompany {
 }
 
 /// A department or office as something points at it: an id and, when known, its name.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterRef {
     pub id: String,
     pub name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterOffice {
     pub id: String,
     pub name: Option<String>,
@@ -44,7 +48,7 @@ pub struct RosterOffice {
 }
 
 /// A postal address. `kind` is `None` for an office address.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterAddress {
     pub kind: Option<AddressKind>,
     pub line1: Option<String>,
@@ -55,7 +59,7 @@ pub struct RosterAddress {
     pub country: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AddressKind {
     Home,
     Mailing,
@@ -64,7 +68,7 @@ pub enum AddressKind {
 }
 
 /// One person on the payroll, as the source describes them.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RosterMember {
     /// The source's stable id for this person (the key for matching).
     pub id: String,
@@ -154,7 +158,7 @@ impl RosterAddress {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonName {
     pub given: Option<String>,
     pub family: Option<String>,
@@ -174,7 +178,7 @@ impl PersonName {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EmploymentType {
     Employee,
     Contractor,
@@ -183,28 +187,28 @@ pub enum EmploymentType {
     Other(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LocationType {
     Office,
     Remote,
     Other(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterEmail {
     pub address: String,
     pub kind: Option<EmailKind>,
     pub primary: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EmailKind {
     Work,
     Personal,
     Other(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterPhone {
     pub number: String,
     /// "mobile", "home", "work", … as the source says it.
@@ -212,7 +216,7 @@ pub struct RosterPhone {
 }
 
 /// Current pay. Present only when both the amount and the currency are known.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterPay {
     /// In minor units of `currency`: 4500 USD is $45.00.
     pub amount_minor: i64,
@@ -222,7 +226,7 @@ pub struct RosterPay {
     pub effective_date: Option<Date>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PayBasis {
     Salary,
     Hourly,

@@ -1,8 +1,11 @@
 //! Syncing Justworks into the primary org: runs (status rows), the worker, the Run Daily
-//! scheduler, webhook-triggered runs, the pure plan, and the one-transaction apply.
+//! scheduler, webhook-triggered runs, the connector a run reads through (everyone, or
+//! only what changed), the pure plan, and the one-transaction apply.
 
+pub mod connector;
 pub mod daily_at;
 pub mod guards;
+pub mod incremental;
 pub mod notify;
 pub mod options;
 pub mod pipeline;
@@ -10,6 +13,7 @@ pub mod plan;
 pub mod review;
 pub mod runs;
 pub mod scheduler;
+pub mod snapshots;
 pub mod summary;
 pub mod webhook;
 pub mod worker;

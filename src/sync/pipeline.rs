@@ -1,23 +1,26 @@
-//! One run, start to finish: fetch the roster (sign in, page through members) → plan
-//! (pure, off the async runtime) → apply, in ONE transaction that writes the people,
-//! jobs, history and the run's final row together — so a failure at any point, a kill
-//! included, leaves the org exactly as it was.
+//! One run, start to finish: read the roster through the app's connector (everyone, or
+//! only the members changed since the last read kept, merged into it) → plan (pure, off
+//! the async runtime) → apply, in ONE transaction that writes the people, jobs, history,
+//! the last read kept and the run's final row together — so a failure at any point, a
+//! kill included, leaves the org exactly as it was.
 
 use crate::apps::{self, justworks};
-use crate::justworks::{ClientOptions, Credentials, JustworksClient};
 use crate::link_base;
 use crate::org::change::{Counts, Plan};
 use crate::org::history;
-use crate::org::roster::RosterCompany;
+use crate::org::roster::{Roster, RosterCompany};
 use crate::org::store::{self, Groups};
 use crate::org::undo::Undo;
 use crate::state::AppState;
+use crate::sync::connector::{Connector, JustworksConnector, Scope};
 use crate::sync::guards::{self, ApplyMode};
+use crate::sync::incremental;
 use crate::sync::notify::{self, RunEnd};
 use crate::sync::options::SyncOptions;
 use crate::sync::plan::{Kept, KeptReason, PlanInput, RevertInput, plan, revert};
 use crate::sync::review;
 use crate::sync::runs::{self, Cause, Run, WaitReason};
+use crate::sync::snapshots::{self, Snapshot};
 use sqlx::Connection;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -158,42 +161,51 @@ async fn run_steps(
         .await
         .map_err(internal)?;
     let settings = config.settings.clone().ok_or_else(not_configured)?;
-    let stored = justworks::load_credentials(&state.db, &state.crypto, &settings)
-        .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "could not read the stored Justworks credentials");
-            RunFailure(
-                "orgsync could not read the stored Justworks password and 2FA code (they may \
-                 have been saved under another encryption key). Enter them again and save."
-                    .into(),
-            )
-        })?
-        .ok_or_else(not_configured)?;
+    let mut connector = connector_for(state, &settings).await?;
     let options = SyncOptions::from(&settings);
     let review = crate::sync::guards::ReviewOptions::from(&settings);
 
     let mut phases = Phases::start();
-    progress.set("Signing in to Justworks");
-    let client_options = ClientOptions {
-        max_members: state.config.max_members,
-        ..ClientOptions::default()
+    // Everyone, or only who changed since the last read kept (then merged into it).
+    let (scope, last) = choose_scope(state, run, install.updated_at).await?;
+    let read_since = match scope {
+        Scope::All => None,
+        Scope::ChangedSince(at) => Some(at.as_millisecond()),
     };
-    let client = JustworksClient::new(&state.justworks.base_url, client_options)
-        .map_err(|e| RunFailure(e.to_string()))?;
-    let creds = Credentials::new(stored.username, stored.password, stored.seed);
+    if !runs::set_read_since(&state.db, &run.id, worker, read_since).await? {
+        return Err(RunFailure(runs::INTERRUPTED.into()));
+    }
+    progress.set("Signing in to Justworks");
     let counter = progress.clone();
     let on_page = move |fetched: usize| {
         counter.set("Reading members from Justworks");
         counter.members.store(fetched as i64, Ordering::Relaxed);
     };
-    let roster = client
-        .fetch_roster(&creds, &on_page)
+    let read = connector
+        .read(scope, &on_page)
         .await
-        .map_err(|e| RunFailure(e.to_string()))?;
-    drop(creds);
+        .map_err(|e| RunFailure(e.0))?;
+    drop(connector);
     phases.mark("fetch");
-    let fetched = roster.members.len() as i64;
+    // The members read (for an incremental read, the changed ones only).
+    let fetched = read.roster.members.len() as i64;
     progress.members.store(fetched, Ordering::Relaxed);
+    let read_at = read.read_at;
+    let roster = match last {
+        Some(last) => incremental::merge(last, read.roster),
+        None => read.roster,
+    };
+    // The whole roster is kept (sealed) for the next run to merge into; it is written
+    // with this run's end, and only then.
+    let (crypto, app) = (state.crypto.clone(), run.app.clone());
+    let settings_at = install.updated_at;
+    let (snapshot, roster) = tokio::task::spawn_blocking(move || {
+        let snapshot = Snapshot::seal(&crypto, &app, &roster, read_at, settings_at);
+        (snapshot, roster)
+    })
+    .await
+    .map_err(|e| internal(anyhow::anyhow!("the snapshot task failed: {e}")))?;
+    phases.mark("seal");
 
     progress.set("Saving changes");
     // Said outside the transaction, so the run page can read it while the apply runs.
@@ -294,6 +306,8 @@ async fn run_steps(
         }
         Outcome::Applied
     };
+    snapshots::store(&mut tx, &run.app, &snapshot, now).await?;
+    drop(snapshot);
     // The notices commit with what they report, or not at all.
     let mut queued = 0;
     for old in &superseded {
@@ -339,6 +353,93 @@ async fn run_steps(
     }
     tracing::info!(run_id = %run.id, phases = %phases, "sync timing");
     Ok(plan.counts)
+}
+
+/// The connector the saved settings name, with what it signs in with — the one place a
+/// run names Justworks' own types.
+async fn connector_for(
+    state: &AppState,
+    settings: &justworks::Settings,
+) -> Result<Box<dyn Connector>, RunFailure> {
+    let auth: Box<dyn crate::justworks::Authenticator> = match settings.connection {
+        justworks::ConnectionMethod::ServiceUser => Box::new(
+            justworks::load_credentials(&state.db, &state.crypto, settings)
+                .await
+                .map_err(|e| unreadable_secrets(e, "password and 2FA code"))?
+                .ok_or_else(not_configured)?,
+        ),
+        justworks::ConnectionMethod::PartnerApi => {
+            let client = justworks::credentials::load_oauth_client(
+                &state.db,
+                &state.crypto,
+                &settings.client_id,
+            )
+            .await
+            .map_err(|e| unreadable_secrets(e, "client secret"))?
+            .ok_or_else(not_configured)?;
+            let tokens = justworks::connection::StoredTokens::load(
+                &state.db,
+                &state.crypto,
+                client,
+                state.clock.clone(),
+            )
+            .await
+            .map_err(|e| unreadable_secrets(e, "connection tokens"))?
+            .map_err(|e| RunFailure(e.to_string()))?;
+            Box::new(tokens)
+        }
+    };
+    let client_options = crate::justworks::ClientOptions {
+        max_members: state.config.max_members,
+        ..Default::default()
+    };
+    let client = crate::justworks::JustworksClient::new(&state.justworks.base_url, client_options)
+        .map_err(|e| RunFailure(e.to_string()))?;
+    Ok(Box::new(JustworksConnector::new(
+        client,
+        auth,
+        state.clock.clone(),
+    )))
+}
+
+/// Stored secrets that would not decrypt (saved under another key, most likely).
+fn unreadable_secrets(e: anyhow::Error, what: &str) -> RunFailure {
+    tracing::error!(error = %e, "could not read the stored Justworks {what}");
+    RunFailure(format!(
+        "orgsync could not read the stored Justworks {what} (they may have been saved under \
+         another encryption key). Enter them again and save."
+    ))
+}
+
+/// What `run` reads (see [`incremental::scope_for`]) and, when it reads only what
+/// changed, the last read's roster to merge it into. A last read that cannot be read, or
+/// with a member who has no `updated_at`, means reading everyone.
+async fn choose_scope(
+    state: &AppState,
+    run: &Run,
+    settings_at: i64,
+) -> Result<(Scope, Option<Roster>), RunFailure> {
+    let last = snapshots::last_read(&state.db, &run.app).await?;
+    let (scope, why) = incremental::scope_for(last, settings_at, run.cause, state.clock.now());
+    let (scope, why, roster) = match scope {
+        Scope::All => (scope, why, None),
+        Scope::ChangedSince(_) => {
+            match snapshots::last_roster(&state.db, &state.crypto, &run.app).await? {
+                Some(roster) if incremental::can_merge_into(&roster) => (scope, why, Some(roster)),
+                Some(_) => (Scope::All, incremental::Why::Undated, None),
+                None => (Scope::All, incremental::Why::LastReadUnreadable, None),
+            }
+        }
+    };
+    match scope {
+        Scope::All => tracing::info!(run_id = %run.id, reason = %why, "reading every member"),
+        Scope::ChangedSince(since) => tracing::info!(
+            run_id = %run.id,
+            %since,
+            "reading only the members changed since the last read"
+        ),
+    }
+    Ok((scope, roster))
 }
 
 /// A revert: the inverse of an applied run, planned from what it changed against the org

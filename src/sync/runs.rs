@@ -160,6 +160,9 @@ pub struct Run {
     pub reverts: Option<String>,
     /// The newer run that replaced this one while it waited.
     pub superseded_by: Option<String>,
+    /// What it read from the source: `None`, everyone (or nothing yet); else only the
+    /// members changed since this instant (UTC ms).
+    pub read_since: Option<i64>,
 }
 
 impl Run {
@@ -264,13 +267,14 @@ struct RunRow {
     decided_at: Option<i64>,
     reverts: Option<String>,
     superseded_by: Option<String>,
+    read_since: Option<i64>,
 }
 
 const RUN_COLUMNS: &str = "id, app, status, cause, requested_by, requested_by_name, queued_at, \
     started_at, finished_at, heartbeat_at, step, members_fetched, created_count, updated_count, \
     departed_count, rehired_count, unchanged_count, excluded_count, warnings_count, \
     conflicts_count, warnings, error, waits_for, guards, planned_at, plan_rev, decided_by, \
-    decided_by_name, decided_at, reverts, superseded_by";
+    decided_by_name, decided_at, reverts, superseded_by, read_since";
 
 impl TryFrom<RunRow> for Run {
     type Error = UnknownValue;
@@ -310,6 +314,7 @@ impl TryFrom<RunRow> for Run {
             decided_at: r.decided_at,
             reverts: r.reverts,
             superseded_by: r.superseded_by,
+            read_since: r.read_since,
         })
     }
 }
@@ -565,6 +570,26 @@ pub async fn heartbeat(
     .bind(now)
     .bind(step)
     .bind(members_fetched)
+    .bind(id)
+    .bind(worker)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records what a running run is about to read: everyone (`None`), or the members
+/// changed since an instant (UTC ms). False if the run is no longer this worker's.
+pub async fn set_read_since(
+    db: &Db,
+    id: &str,
+    worker: &str,
+    read_since: Option<i64>,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE sync_runs SET read_since = $1 WHERE id = $2 AND worker = $3 \
+         AND status = 'running'",
+    )
+    .bind(read_since)
     .bind(id)
     .bind(worker)
     .execute(db.pool())

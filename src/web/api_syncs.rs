@@ -8,7 +8,7 @@ use crate::org::change::Counts;
 use crate::org::history::{self, RunChange};
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
-use crate::sync::runs::{self, Run};
+use crate::sync::runs::{self, Cause, Run, RunStatus};
 use crate::sync::summary::KIND_ORDER;
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::RequireTechnicalOwner;
@@ -36,6 +36,9 @@ pub struct RunJson {
     started_at: Option<String>,
     finished_at: Option<String>,
     members_fetched: i64,
+    /// What it read from Justworks: `{"scope": "full"}` (everyone) or `{"scope":
+    /// "changes", "since": …}`; null for a revert (it reads nothing) and a queued run.
+    read: Option<ReadJson>,
     /// What it applied (zero for a plan that was not applied: see `plan_summary`).
     counts: Counts,
     warnings: Vec<String>,
@@ -52,6 +55,25 @@ pub struct RunJson {
     /// The run this one reverts.
     reverts: Option<String>,
     superseded_by: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "scope", rename_all = "snake_case")]
+enum ReadJson {
+    Full,
+    Changes { since: String },
+}
+
+impl ReadJson {
+    fn of(r: &Run) -> Option<Self> {
+        if r.cause == Cause::Revert || r.status == RunStatus::Queued {
+            return None;
+        }
+        Some(match r.read_since {
+            None => Self::Full,
+            Some(ms) => Self::Changes { since: rfc3339(ms) },
+        })
+    }
 }
 
 fn rfc3339(ms: i64) -> String {
@@ -75,6 +97,7 @@ impl From<Run> for RunJson {
             r.counts
         };
         RunJson {
+            read: ReadJson::of(&r),
             plan_summary,
             waits_for: r.waits_for.map(|w| w.as_str()),
             guards: r.guards,

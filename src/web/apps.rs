@@ -9,6 +9,7 @@ use crate::link_base;
 use crate::mail;
 use crate::org::visibility::Sensitive;
 use crate::state::AppState;
+use crate::sync::connector::{Connector, ConnectorError, JustworksConnector};
 use crate::sync::{runs, scheduler};
 use crate::web::error::{AppError, AppResult};
 use crate::web::extract::{CurrentUser, RequireTechnicalOwner};
@@ -413,16 +414,17 @@ async fn test_connection(
             let outcome =
                 match JustworksClient::new(&state.justworks.base_url, ClientOptions::interactive())
                 {
-                    Ok(client) => client.test_connection(auth.as_ref()).await,
-                    Err(e) => Err(e),
+                    Ok(client) => {
+                        JustworksConnector::new(client, auth, state.clock.clone())
+                            .test()
+                            .await
+                    }
+                    Err(e) => Err(ConnectorError(e.to_string())),
                 };
             match outcome {
-                Ok(report) => {
+                Ok(message) => {
                     tracing::info!("test connection: signed in and read the first page");
-                    ConnectionResult {
-                        ok: true,
-                        message: report.to_string(),
-                    }
+                    ConnectionResult { ok: true, message }
                 }
                 Err(e) => {
                     tracing::info!(error = %e, "test connection failed");

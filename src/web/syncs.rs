@@ -223,6 +223,9 @@ pub struct RunView {
     pub finished: Option<String>,
     pub duration: Option<String>,
     pub summary: String,
+    /// What it read from Justworks: "everyone" or "changes since …"; `None` for a
+    /// revert (it reads nothing) and a queued run.
+    pub read: Option<String>,
 }
 
 impl RunView {
@@ -245,7 +248,14 @@ impl RunView {
             (Some(s), None) => Some(human_duration(now.as_millisecond() - s)),
             _ => None,
         };
+        let read = (run.cause != Cause::Revert && run.status != RunStatus::Queued).then(|| {
+            run.read_since.map_or_else(
+                || "everyone".to_owned(),
+                |since| format!("changes since {}", format_time(since)),
+            )
+        });
         RunView {
+            read,
             status_label: run.status.label(),
             status_class,
             status_symbol,

@@ -12,6 +12,7 @@ use orgsync::justworks::totp::{justworks_code, now_unix};
 use orgsync::justworks::{ClientOptions, Credentials, JustworksClient, JustworksError, TotpSeed};
 use orgsync::sandbox::{RunningSandbox, SandboxOptions};
 use orgsync::secrets::SecretString;
+use orgsync::sync::connector::Scope;
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -233,7 +234,7 @@ async fn a_full_pull_returns_every_member_exactly_once() {
     };
 
     let roster = client(&base)
-        .fetch_roster(&secrets.credentials(), &progress)
+        .fetch_roster(&secrets.credentials(), Scope::All, &progress)
         .await
         .unwrap();
 
@@ -249,6 +250,75 @@ async fn a_full_pull_returns_every_member_exactly_once() {
     assert!(roster.members.iter().any(|m| m.pay.is_some()));
     assert!(roster.members.iter().any(|m| m.work_email().is_some()));
     assert_log_keeps_secrets(&log, &[&secrets.password], &secrets.totp_secret);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_changed_since_read_pages_through_only_the_members_updated_since() {
+    let sandbox = sandbox(250).await;
+    let base = sandbox.base_url();
+    let secrets = Secrets::of(&base).await;
+    let everyone = client(&base)
+        .fetch_roster(&secrets.credentials(), Scope::All, &no_progress())
+        .await
+        .unwrap();
+    // Generated history ends in the past: nobody changed in the last minute yet.
+    let since = jiff::Timestamp::now() - jiff::SignedDuration::from_mins(1);
+    let changed: Vec<&str> = [10, 120, 240]
+        .iter()
+        .map(|&i| everyone.members[i].id.as_str())
+        .collect();
+    let http = reqwest::Client::new();
+    for id in &changed {
+        http.post(format!("{base}/sandbox/members/{id}"))
+            .json(&json!({"job_title": "Changed"}))
+            .send()
+            .await
+            .unwrap()
+            .error_for_status()
+            .unwrap();
+    }
+    sandbox.forget_used_codes();
+    let small_pages = JustworksClient::new(
+        &base,
+        ClientOptions {
+            page_size: 2,
+            ..ClientOptions::for_tests()
+        },
+    )
+    .unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let progress = {
+        let seen = seen.clone();
+        move |n: usize| seen.lock().unwrap().push(n)
+    };
+
+    let roster = small_pages
+        .fetch_roster(
+            &secrets.credentials(),
+            Scope::ChangedSince(since),
+            &progress,
+        )
+        .await
+        .unwrap();
+
+    let ids: Vec<&str> = roster.members.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(
+        ids, changed,
+        "only the changed members, in the source's order"
+    );
+    assert!(
+        roster
+            .members
+            .iter()
+            .all(|m| m.job_title.as_deref() == Some("Changed"))
+    );
+    assert_eq!(
+        roster.company, everyone.company,
+        "the company is read whole"
+    );
+    // The filter holds on every page: two members, then one.
+    assert_eq!(*seen.lock().unwrap(), [2, 3]);
     sandbox.shutdown().await;
 }
 
@@ -304,7 +374,7 @@ async fn server_errors_for_the_next_requests_are_retried_until_they_pass() {
     fault(&base, json!({"fail_next": 3, "status": 503})).await;
 
     let roster = client(&base)
-        .fetch_roster(&secrets.credentials(), &no_progress())
+        .fetch_roster(&secrets.credentials(), Scope::All, &no_progress())
         .await
         .unwrap();
 
@@ -352,7 +422,7 @@ async fn rate_limiting_is_waited_out_as_retry_after_says() {
 
     let started = Instant::now();
     let roster = client(&base)
-        .fetch_roster(&secrets.credentials(), &no_progress())
+        .fetch_roster(&secrets.credentials(), Scope::All, &no_progress())
         .await
         .unwrap();
 
@@ -395,7 +465,7 @@ async fn latency_within_the_timeout_is_only_slow() {
     fault(&base, json!({"latency_ms": 150})).await;
 
     let roster = client(&base)
-        .fetch_roster(&secrets.credentials(), &no_progress())
+        .fetch_roster(&secrets.credentials(), Scope::All, &no_progress())
         .await
         .unwrap();
 
@@ -450,7 +520,7 @@ async fn an_expired_token_mid_pull_signs_in_again_and_resumes_at_the_same_page()
     };
 
     let roster = client(&sandbox.base)
-        .fetch_roster(&secrets.credentials(), &progress)
+        .fetch_roster(&secrets.credentials(), Scope::All, &progress)
         .await
         .unwrap();
 
@@ -484,7 +554,7 @@ async fn a_corrupted_page_fails_with_its_page_number() {
     };
 
     let err = client(&sandbox.base)
-        .fetch_roster(&secrets.credentials(), &progress)
+        .fetch_roster(&secrets.credentials(), Scope::All, &progress)
         .await
         .unwrap_err();
 
@@ -645,7 +715,7 @@ async fn a_repeated_cursor_is_refused_rather_than_looped_on() {
     let base = fake_justworks(script).await;
 
     let err = client(&base)
-        .fetch_roster(&fake_creds(), &no_progress())
+        .fetch_roster(&fake_creds(), Scope::All, &no_progress())
         .await
         .unwrap_err();
 
@@ -707,7 +777,7 @@ async fn empty_pages_with_a_cursor_are_followed_to_the_end() {
     let base = fake_justworks(script).await;
 
     let roster = client(&base)
-        .fetch_roster(&fake_creds(), &no_progress())
+        .fetch_roster(&fake_creds(), Scope::All, &no_progress())
         .await
         .unwrap();
 
@@ -723,7 +793,7 @@ async fn access_refused_on_a_data_call_names_the_step_and_the_permission() {
     let base = fake_justworks(script).await;
 
     let err = client(&base)
-        .fetch_roster(&fake_creds(), &no_progress())
+        .fetch_roster(&fake_creds(), Scope::All, &no_progress())
         .await
         .unwrap_err();
 
@@ -745,7 +815,7 @@ async fn a_member_listed_twice_stops_the_pull() {
     let base = fake_justworks(script).await;
 
     let err = client(&base)
-        .fetch_roster(&fake_creds(), &no_progress())
+        .fetch_roster(&fake_creds(), Scope::All, &no_progress())
         .await
         .unwrap_err();
 
@@ -781,7 +851,7 @@ async fn a_25_000_member_pull_returns_every_member_exactly_once() {
 
     let started = Instant::now();
     let roster = client(&base)
-        .fetch_roster(&secrets.credentials(), &progress)
+        .fetch_roster(&secrets.credentials(), Scope::All, &progress)
         .await
         .unwrap();
     let took = started.elapsed();

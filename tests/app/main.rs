@@ -15,6 +15,7 @@ mod hardening;
 mod headers;
 mod helpers;
 mod hostile;
+mod incremental;
 mod instances;
 mod justworks_client;
 mod justworks_settings;

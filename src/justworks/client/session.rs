@@ -10,6 +10,7 @@ use crate::justworks::error::{JustworksError, Step};
 use crate::justworks::transport::Answer;
 use crate::justworks::wire::{ErrorAnswer, MembersPage, PageError, WireCompany};
 use crate::org::roster::{RosterCompany, RosterMember};
+use jiff::{RoundMode, Timestamp, TimestampRound, Unit};
 use reqwest::{StatusCode, Url, header::ACCEPT};
 
 /// One members page, converted.
@@ -42,20 +43,21 @@ impl Session<'_> {
             .map_err(|e| unreadable_json(Step::Company, &e))
     }
 
+    /// One members page: after `cursor` when given, and of only the members changed at
+    /// or after `since` when given (the same filter on every page of a read).
     pub(super) async fn members_page(
         &mut self,
         page: usize,
         cursor: Option<&str>,
+        since: Option<Timestamp>,
     ) -> Result<PageRead, JustworksError> {
         let step = Step::MembersPage(page);
-        let mut url = self.client.members_url.clone();
-        {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("limit", &self.client.page_size.to_string());
-            if let Some(cursor) = cursor {
-                query.append_pair("cursor", cursor);
-            }
-        }
+        let url = members_url(
+            &self.client.members_url,
+            self.client.page_size,
+            cursor,
+            since,
+        );
         let body = self.get(step, &url).await?;
         let limit = self.client.page_size;
         let wire = MembersPage::read(&body, limit as usize).map_err(|e| match e {
@@ -143,6 +145,27 @@ impl Session<'_> {
     }
 }
 
+/// The address of one members page. `since` is written in UTC (`…Z`) to the second,
+/// rounded down: plain RFC 3339 any server reads, and earlier never misses a change.
+fn members_url(base: &Url, limit: u32, cursor: Option<&str>, since: Option<Timestamp>) -> Url {
+    let mut url = base.clone();
+    {
+        let mut query = url.query_pairs_mut();
+        query.append_pair("limit", &limit.to_string());
+        if let Some(since) = since {
+            let floor = TimestampRound::new()
+                .smallest(Unit::Second)
+                .mode(RoundMode::Floor);
+            let since = since.round(floor).unwrap_or(since);
+            query.append_pair("updated_at_gte", &since.to_string());
+        }
+        if let Some(cursor) = cursor {
+            query.append_pair("cursor", cursor);
+        }
+    }
+    url
+}
+
 /// A body that is not the JSON of the contract. serde's own message can quote the
 /// offending value (a salary, a name), so only its category and position are kept.
 fn unreadable_json(step: Step, e: &serde_json::Error) -> JustworksError {
@@ -160,4 +183,30 @@ fn unreadable_json(step: Step, e: &serde_json::Error) -> JustworksError {
 fn unreadable(step: Step, detail: String) -> JustworksError {
     tracing::warn!(%step, %detail, "Justworks answered with data orgsync could not read");
     JustworksError::Unreadable { step, detail }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_changed_since_read_asks_for_members_updated_at_or_after_the_second_in_utc() {
+        let base = Url::parse("https://api.example/v1/members").unwrap();
+        let since: Timestamp = "2026-11-20T14:03:11.250Z".parse().unwrap();
+        let url = members_url(&base, 100, Some("c 2"), Some(since));
+        assert_eq!(
+            url.as_str(),
+            "https://api.example/v1/members?limit=100&updated_at_gte=2026-11-20T14%3A03%3A11Z&cursor=c+2"
+        );
+        let zoned: Timestamp = "2026-11-20T09:03:11.999-05:00".parse().unwrap();
+        let url = members_url(&base, 50, None, Some(zoned));
+        assert_eq!(
+            url.query(),
+            Some("limit=50&updated_at_gte=2026-11-20T14%3A03%3A11Z")
+        );
+        assert_eq!(
+            members_url(&base, 100, None, None).query(),
+            Some("limit=100")
+        );
+    }
 }

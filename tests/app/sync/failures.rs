@@ -27,6 +27,12 @@ async fn a_sync_against_a_failing_justworks_fails_with_the_clients_sentence_and_
     }
     let before = org_dump(app.dir.path()).await;
     assert!(before["people"].len() >= 250);
+    // A settings save makes the next sync read everyone (three pages), not just the
+    // three changed members.
+    to.get("/apps/justworks").await.expect(200);
+    to.post("/apps/justworks/settings", sandbox.settings().fields())
+        .await
+        .expect_redirect("/apps/justworks");
 
     // Slow, so that the second page can be spoiled once the first has been read.
     sandbox.faults(json!({"latency_ms": 1500})).await;

@@ -12,6 +12,7 @@ mod pins;
 mod props;
 mod props_cases;
 mod props_head;
+mod props_incremental;
 mod props_pins;
 mod props_revert;
 mod revert;
