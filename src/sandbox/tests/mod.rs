@@ -2,3 +2,6 @@
 
 mod generated;
 mod http;
+mod partner;
+mod spawned;
+mod webhooks;
