@@ -11,7 +11,8 @@
 //!   replaced roster changed (its `updated_at` and events);
 //! - `webhook`: signed events POSTed in the background when the admin surface changes
 //!   a member;
-//! - `page`: the front page with the credentials to paste into orgsync;
+//! - `page` + `page_forms`: the front page with the credentials to paste into orgsync,
+//!   and its forms (redirect URI, webhook, a member's job title);
 //! - `generate` (with `tree`, `company`, `people`, `names`, `catalog`, `wire`, `rng`):
 //!   the company, the same for the same seed and size;
 //! - `roster`: the members as served, replaceable and patchable.
@@ -30,6 +31,7 @@ mod members;
 mod names;
 mod oauth;
 mod page;
+mod page_forms;
 mod people;
 mod rng;
 mod roster;
@@ -245,7 +247,14 @@ fn router(state: AppState) -> Router {
             get(consent::consent_page).post(consent::decide),
         )
         .route("/oauth/token", post(token::token));
-    let page = Router::new().route("/", get(page::front_page));
+    let page = Router::new()
+        .route("/", get(page::front_page))
+        .route(
+            "/sandbox/page/redirect-uri",
+            post(page_forms::register_redirect_uri),
+        )
+        .route("/sandbox/page/webhook", post(page_forms::set_webhook))
+        .route("/sandbox/page/job-title", post(page_forms::set_job_title));
     Router::new()
         .merge(page)
         .merge(oauth)
@@ -271,6 +280,8 @@ struct Inner {
     webhook: Mutex<Option<Webhook>>,
     /// Built at the first delivery (`None` if it could not be built).
     webhook_client: OnceLock<Option<reqwest::Client>>,
+    /// Proves a front-page form was posted from the front page (CSRF).
+    form_token: String,
     clock: Clock,
 }
 
@@ -298,6 +309,7 @@ impl AppState {
             partner: Mutex::new(PartnerAuth::new()),
             webhook: Mutex::new(None),
             webhook_client: OnceLock::new(),
+            form_token: data_encoding::BASE64URL_NOPAD.encode(&rand::rng().random::<[u8; 32]>()),
             clock,
         }))
     }
@@ -330,6 +342,10 @@ impl AppState {
 
     fn webhook_client(&self) -> Option<reqwest::Client> {
         self.0.webhook_client.get_or_init(webhook::client).clone()
+    }
+
+    fn form_token(&self) -> &str {
+        &self.0.form_token
     }
 
     fn cursors(&self) -> &CursorCodec {

@@ -145,6 +145,13 @@ impl PartnerAuth {
         Ok(())
     }
 
+    /// Adds one redirect URI to those registered (the front page's form).
+    pub(crate) fn add_redirect_uri(&mut self, uri: String) -> Result<(), String> {
+        let mut uris = self.client.redirect_uris.clone();
+        uris.push(uri);
+        self.set_redirect_uris(uris)
+    }
+
     pub(crate) fn is_client(&self, client_id: &str) -> bool {
         client_id == self.client.client_id
     }

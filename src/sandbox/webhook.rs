@@ -59,6 +59,13 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 }
 
 impl WebhookRequest {
+    pub(crate) fn new(url: String) -> Self {
+        Self {
+            url: Some(Some(url)),
+            ..Self::default()
+        }
+    }
+
     /// The webhook to use from now on, given the current one.
     pub(crate) fn apply(self, current: Option<Webhook>) -> Result<Option<Webhook>, String> {
         let url = match (self.url, self.secret.is_some(), self.duplicate) {

@@ -117,8 +117,7 @@ fn redirect_uris_must_be_absolute_http_urls_without_a_fragment() {
             "{bad}"
         );
     }
-    partner
-        .set_redirect_uris(vec![CALLBACK.into(), CALLBACK.into()])
-        .unwrap();
+    partner.add_redirect_uri(CALLBACK.into()).unwrap();
+    partner.add_redirect_uri(CALLBACK.into()).unwrap();
     assert_eq!(partner.client().redirect_uris, vec![CALLBACK.to_string()]);
 }
