@@ -6,10 +6,9 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use axum::extract::{FromRequestParts, State};
+use axum::Json;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
-use axum::{Json, http::header};
 use data_encoding::{BASE64URL_NOPAD, HEXLOWER};
 use rand::Rng as _;
 use serde::Deserialize;
@@ -47,6 +46,9 @@ pub(crate) enum AuthError {
     Unauthorized,
     #[error("token_expired")]
     TokenExpired,
+    /// A revoked Partner-API token (`POST /sandbox/oauth/revoke`).
+    #[error("invalid_token")]
+    InvalidToken,
 }
 
 impl AuthError {
@@ -60,6 +62,7 @@ impl AuthError {
             Self::CodeAlreadyUsed => "code_already_used",
             Self::Unauthorized => "unauthorized",
             Self::TokenExpired => "token_expired",
+            Self::InvalidToken => "invalid_token",
         }
     }
 
@@ -252,27 +255,6 @@ pub(crate) async fn mfa(
         "token_type": "Bearer",
         "expires_in": TOKEN_LIFETIME,
     })))
-}
-
-/// A data call that carried a valid bearer token. Put it in a handler's arguments.
-pub(crate) struct Authorized;
-
-impl FromRequestParts<AppState> for Authorized {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                let (scheme, token) = v.trim().split_once(' ')?;
-                scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-            })
-            .ok_or(AuthError::Unauthorized)?;
-        state.auth().check(token, state.unix_now())?;
-        Ok(Self)
-    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The data calls: `GET /v1/company` and `GET /v1/members` with opaque cursors and the
-//! `status` / `updated_at_*` filters.
+//! `status` / `updated_at_*` filters. Read with a Partner-API token, members come without
+//! `gender` and `eeo1_race`, as the Partner API has neither.
 //!
 //! A page is a window of the roster starting at the cursor's position. A filtered page
 //! looks at no more than [`SCAN_BUDGET`] members, so every request costs the same on a
@@ -15,7 +16,7 @@ use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::auth::Authorized;
+use super::bearer::Authorized;
 use super::error::ApiError;
 use super::faults::cut_in_half;
 use super::roster::StoredMember;
@@ -23,6 +24,8 @@ use super::roster::StoredMember;
 pub(crate) const MAX_LIMIT: usize = 100;
 /// Members a filtered page examines at most.
 pub(crate) const SCAN_BUDGET: usize = 2_000;
+/// What the Partner API does not serve.
+const NOT_ON_THE_PARTNER_API: [&str; 2] = ["gender", "eeo1_race"];
 
 /// `GET /v1/company`
 pub(crate) async fn company(_: Authorized, State(state): State<AppState>) -> Response {
@@ -31,7 +34,7 @@ pub(crate) async fn company(_: Authorized, State(state): State<AppState>) -> Res
 
 /// `GET /v1/members`
 pub(crate) async fn members(
-    _: Authorized,
+    authorized: Authorized,
     State(state): State<AppState>,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
@@ -40,7 +43,14 @@ pub(crate) async fn members(
         let roster = state.roster();
         let page = page(roster.members(), &query);
         let cursor = page.next.map(|offset| state.cursors().encode(offset));
-        page_json(&page.items, cursor.as_deref())
+        match authorized {
+            Authorized::ServiceUser => page_json(&page.items, cursor.as_deref()),
+            Authorized::Partner => {
+                let items: Vec<String> = page.items.iter().map(|i| as_partner_api(i)).collect();
+                let items: Vec<&str> = items.iter().map(String::as_str).collect();
+                page_json(&items, cursor.as_deref())
+            }
+        }
     };
     let body = if state.faults().take_corrupt_page() {
         cut_in_half(body)
@@ -166,6 +176,24 @@ pub(crate) fn page<'a>(members: &'a [StoredMember], query: &PageQuery) -> Page<'
     Page {
         items,
         next: (position < members.len()).then_some(position),
+    }
+}
+
+/// A member as the Partner API serves it: the same JSON less [`NOT_ON_THE_PARTNER_API`].
+fn as_partner_api(item: &str) -> String {
+    let named = |key: &str| item.contains(&format!("\"{key}\""));
+    if !NOT_ON_THE_PARTNER_API.iter().any(|key| named(key)) {
+        return item.to_string();
+    }
+    match serde_json::from_str::<serde_json::Value>(item) {
+        Ok(serde_json::Value::Object(mut member)) => {
+            for key in NOT_ON_THE_PARTNER_API {
+                member.remove(key);
+            }
+            serde_json::Value::Object(member).to_string()
+        }
+        // A roster given through the admin surface may hold anything; serve it as given.
+        _ => item.to_string(),
     }
 }
 

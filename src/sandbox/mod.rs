@@ -3,37 +3,51 @@
 //! and for orgsync's own tests.
 //!
 //! - `auth` + `totp`: password → MFA challenge → TOTP → bearer token;
+//! - `oauth` (rules), `consent` (`/oauth/authorize`) and `token` (`/oauth/token`): the
+//!   Partner API's OAuth 2.0 with PKCE, refresh-token rotation and revoking;
+//! - `bearer`: which of the two kinds of token a data call carries;
 //! - `members`: `/v1/company` and the paged `/v1/members`;
-//! - `admin` + `faults`: the loopback-only `/sandbox/…` surface;
-//! - `page`: the front page with the credentials to paste into orgsync;
+//! - `admin` + `faults`: the loopback-only `/sandbox/…` surface; `changes`: what a
+//!   replaced roster changed (its `updated_at` and events);
+//! - `webhook`: signed events POSTed in the background when the admin surface changes
+//!   a member;
+//! - `page` + `page_forms`: the front page with the credentials to paste into orgsync,
+//!   and its forms (redirect URI, webhook, a member's job title);
 //! - `generate` (with `tree`, `company`, `people`, `names`, `catalog`, `wire`, `rng`):
 //!   the company, the same for the same seed and size;
 //! - `roster`: the members as served, replaceable and patchable.
 
 mod admin;
 mod auth;
+mod bearer;
 mod catalog;
+mod changes;
 mod company;
+mod consent;
 mod error;
 mod faults;
 mod generate;
 mod members;
 mod names;
+mod oauth;
 mod page;
+mod page_forms;
 mod people;
 mod rng;
 mod roster;
+mod token;
 mod totp;
 mod tree;
+mod webhook;
 mod wire;
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use data_encoding::BASE32_NOPAD;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -44,7 +58,9 @@ use crate::clock::SystemClock;
 use auth::Authenticator;
 use faults::Faults;
 use members::CursorCodec;
+use oauth::PartnerAuth;
 use roster::Roster;
+use webhook::Webhook;
 
 /// What the sandbox generates: `members` people, deterministic for `seed`.
 #[derive(Debug, Clone, Copy)]
@@ -82,6 +98,25 @@ impl std::fmt::Debug for SandboxCredentials {
     }
 }
 
+/// The Partner API's OAuth client, as Justworks would issue it to orgsync by hand.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SandboxOAuthClient {
+    pub client_id: String,
+    pub client_secret: String,
+    /// Where the consent page may send the browser back to (exact match).
+    pub redirect_uris: Vec<String>,
+}
+
+impl std::fmt::Debug for SandboxOAuthClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxOAuthClient")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("redirect_uris", &self.redirect_uris)
+            .finish()
+    }
+}
+
 /// A sandbox serving on a socket; dropping the handle does not stop it, `shutdown` does.
 pub struct RunningSandbox {
     pub addr: SocketAddr,
@@ -99,6 +134,12 @@ impl RunningSandbox {
     /// The service user's credentials (the same as `GET /sandbox/credentials`).
     pub fn credentials(&self) -> SandboxCredentials {
         self.state.credentials().clone()
+    }
+
+    /// The Partner API's client id, secret and registered redirect URIs (the same as
+    /// `GET /sandbox/oauth-client`).
+    pub fn oauth_client(&self) -> SandboxOAuthClient {
+        self.state.partner().client().clone()
     }
 
     /// The full name of the org head (the one active member without a manager) in the
@@ -134,11 +175,18 @@ pub async fn start(
     listener: tokio::net::TcpListener,
     options: SandboxOptions,
 ) -> anyhow::Result<RunningSandbox> {
+    start_with_clock(listener, options, Arc::new(SystemClock)).await
+}
+
+/// [`start`] with a clock of the caller's (tests move it to expire codes and tokens).
+pub(crate) async fn start_with_clock(
+    listener: tokio::net::TcpListener,
+    options: SandboxOptions,
+    clock: Clock,
+) -> anyhow::Result<RunningSandbox> {
     let addr = listener.local_addr()?;
     // 100 000 members take a moment to generate: keep it off the async workers.
-    let state =
-        tokio::task::spawn_blocking(move || AppState::generate(options, Arc::new(SystemClock)))
-            .await?;
+    let state = tokio::task::spawn_blocking(move || AppState::generate(options, clock)).await?;
     let app = router(state.clone());
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -163,7 +211,7 @@ pub async fn start(
     })
 }
 
-/// The whole surface: `/v1/` (with faults), the admin surface and the front page.
+/// The whole surface: `/v1/` (with faults), OAuth, the admin surface and the front page.
 fn router(state: AppState) -> Router {
     let v1 = Router::new()
         .route("/v1/auth/login", post(auth::login))
@@ -185,10 +233,31 @@ fn router(state: AppState) -> Router {
             post(admin::patch_member).put(admin::put_member),
         )
         .route("/sandbox/faults", post(admin::set_faults))
+        .route(
+            "/sandbox/oauth-client",
+            get(admin::oauth_client).put(admin::set_redirect_uris),
+        )
+        .route("/sandbox/oauth/revoke", post(admin::revoke))
+        .route("/sandbox/webhook", put(admin::set_webhook))
         // A whole roster of 100 000 members is far more than axum's default 2 MB.
         .layer(DefaultBodyLimit::max(512 * 1024 * 1024));
-    Router::new()
+    let oauth = Router::new()
+        .route(
+            "/oauth/authorize",
+            get(consent::consent_page).post(consent::decide),
+        )
+        .route("/oauth/token", post(token::token));
+    let page = Router::new()
         .route("/", get(page::front_page))
+        .route(
+            "/sandbox/page/redirect-uri",
+            post(page_forms::register_redirect_uri),
+        )
+        .route("/sandbox/page/webhook", post(page_forms::set_webhook))
+        .route("/sandbox/page/job-title", post(page_forms::set_job_title));
+    Router::new()
+        .merge(page)
+        .merge(oauth)
         .merge(v1)
         .merge(admin)
         .fallback(admin::not_found)
@@ -207,6 +276,12 @@ struct Inner {
     faults: Mutex<Faults>,
     cursors: CursorCodec,
     credentials: SandboxCredentials,
+    partner: Mutex<PartnerAuth>,
+    webhook: Mutex<Option<Webhook>>,
+    /// Built at the first delivery (`None` if it could not be built).
+    webhook_client: OnceLock<Option<reqwest::Client>>,
+    /// Proves a front-page form was posted from the front page (CSRF).
+    form_token: String,
     clock: Clock,
 }
 
@@ -231,6 +306,10 @@ impl AppState {
             faults: Mutex::new(Faults::default()),
             cursors: CursorCodec::new(rand::rng().random()),
             credentials,
+            partner: Mutex::new(PartnerAuth::new()),
+            webhook: Mutex::new(None),
+            webhook_client: OnceLock::new(),
+            form_token: data_encoding::BASE64URL_NOPAD.encode(&rand::rng().random::<[u8; 32]>()),
             clock,
         }))
     }
@@ -251,6 +330,22 @@ impl AppState {
 
     fn faults(&self) -> MutexGuard<'_, Faults> {
         self.0.faults.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn partner(&self) -> MutexGuard<'_, PartnerAuth> {
+        self.0.partner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn webhook(&self) -> MutexGuard<'_, Option<Webhook>> {
+        self.0.webhook.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn webhook_client(&self) -> Option<reqwest::Client> {
+        self.0.webhook_client.get_or_init(webhook::client).clone()
+    }
+
+    fn form_token(&self) -> &str {
+        &self.0.form_token
     }
 
     fn cursors(&self) -> &CursorCodec {

@@ -124,6 +124,11 @@ impl Roster {
         &self.members
     }
 
+    /// The first member with this id.
+    pub(crate) fn get(&self, id: &str) -> Option<&StoredMember> {
+        self.index.get(id).map(|&at| &self.members[at])
+    }
+
     pub(crate) fn active_count(&self) -> usize {
         self.members
             .iter()
