@@ -87,14 +87,24 @@ pub async fn execute(state: &AppState, run: Run, worker: &str) {
     }
 }
 
-/// Marks the run failed and queues the failure email, in one transaction: the run is
-/// never failed without its notice, nor a notice sent for a run that did not fail.
-/// Marks a run failed with `message` and queues the failure email, in one transaction.
-/// Does nothing if the run already ended (another instance got there first).
+/// Marks a run failed with `message` and queues the failure email, in one transaction:
+/// the run is never failed without its notice, nor a notice sent for a run that did not
+/// fail. Does nothing if the run already ended (another instance got there first).
+///
+/// While the Partner API connection is lost (Justworks refused its tokens), every sync
+/// fails for that one reason: the notification list is told once, by the first of them,
+/// not at every daily run.
 pub async fn record_failure(state: &AppState, run: &Run, message: &str) -> sqlx::Result<()> {
     let mut tx = state.db.begin().await?;
     let failed_now = runs::fail_in(&mut tx, &run.id, message, state.clock.now_ms()).await?;
-    let queued = if failed_now {
+    let lost = justworks::connection::load(&mut tx)
+        .await?
+        .is_some_and(|c| c.state == justworks::connection::ConnState::ReconnectNeeded);
+    let tell = failed_now
+        && (!lost
+            || justworks::connection::claim_reconnect_notice(&mut tx, state.clock.now_ms())
+                .await?);
+    let queued = if tell {
         queue_notice(&mut tx, state, run, RunEnd::Failed { reason: message }).await
     } else {
         0

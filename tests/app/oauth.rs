@@ -20,10 +20,12 @@ async fn partner(members: usize) -> Partner {
     let sandbox = Sandbox::start(members, 7).await;
     let authorize = format!("{}/oauth/authorize", sandbox.url);
     let app = app_on(&sandbox, |config| {
-        config.justworks_authorize_url = Some(authorize)
+        config.justworks_authorize_url = Some(authorize);
+        config.webhook_debounce = std::time::Duration::from_millis(300);
     })
     .await;
     let to = app.technical_owner().await;
+    let to_id = app.user_id(TECH_EMAIL).await;
     let client: Value = sandbox.json_get("/sandbox/oauth-client").await;
     let redirect = format!("{}/apps/justworks/oauth/callback", to.base());
     sandbox
@@ -39,10 +41,15 @@ async fn partner(members: usize) -> Partner {
         .set("client_secret", client["client_secret"].as_str().unwrap())
         .set("username", "")
         .set("password", "")
-        .set("totp_secret", "");
+        .set("totp_secret", "")
+        .set("webhook_secret", WEBHOOK_SECRET)
+        .add("notify_user_ids", &to_id);
     install_and_save(&to, &form).await;
     Partner { sandbox, app, to }
 }
+
+/// The signing secret the sandbox's webhook signs with, pasted into the settings.
+const WEBHOOK_SECRET: &str = "whsec_0123456789abcdef0123456789abcdef";
 
 /// What the consent page's button sent the browser back with.
 struct Answer {
@@ -133,7 +140,11 @@ async fn connect_with_justworks_allows_then_syncs_through_the_partner_api() {
     let p = partner(20).await;
     let page = p.to.get("/apps/justworks").await;
     assert!(page.says("Not connected"), "{}", page.text());
-    assert!(page.says(&format!("{}/apps/justworks/oauth/callback", p.to.base())));
+    assert_eq!(
+        page.input_value("redirect_uri"),
+        Some(format!("{}/apps/justworks/oauth/callback", p.to.base())),
+        "the redirect URI to register is shown"
+    );
 
     let page = p.connect().await;
     let company = p.sandbox.running.company_name().unwrap();
@@ -239,10 +250,20 @@ async fn a_revoked_connection_fails_the_sync_with_reconnect_justworks_until_conn
     let page = p.to.get("/apps/justworks").await;
     assert!(page.says("Reconnect needed"), "{}", page.text());
     assert!(page.says("Reconnect Justworks"));
+    let failure_mails = "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'sync_failed'";
+    assert_eq!(p.app.count(failure_mails).await, 1, "the list is told");
+    // The next syncs fail the same way, and tell no one again.
+    let (_, run) = sync_and_wait(&p.to).await;
+    assert_eq!(run["status"], "failed", "{run}");
+    assert_eq!(
+        p.app.count(failure_mails).await,
+        1,
+        "told once, not at every sync"
+    );
 
-    p.connect().await;
-    let page = p.to.get("/apps/justworks").await;
+    let page = p.connect().await;
     assert!(page.says("Connected to Justworks"), "{}", page.text());
+    assert!(!page.says("Reconnect needed"), "{}", page.text());
     let (_, run) = p.sandbox.sync(&p.to).await;
     assert_completed(&run);
 }
@@ -311,4 +332,48 @@ async fn a_member_cannot_connect_or_finish_a_connection() {
         .post("/apps/justworks/oauth/disconnect", NO_FIELDS)
         .await
         .expect(403);
+}
+
+#[tokio::test]
+async fn a_change_in_justworks_arrives_by_webhook_and_one_run_applies_just_that() {
+    let p = partner(20).await;
+    p.connect().await;
+    let (_, first) = p.sandbox.sync(&p.to).await;
+    assert_completed(&first);
+    let hook = format!("{}/hooks/justworks", p.to.base());
+    p.sandbox
+        .json_put(
+            "/sandbox/webhook",
+            &json!({"url": hook, "secret": WEBHOOK_SECRET}),
+        )
+        .await;
+
+    let members = p.sandbox.members().await;
+    let leaf = id(quiet_leaves(&members)[0]).to_owned();
+    p.sandbox
+        .patch(&leaf, json!({"job_title": "Webhook Wrangler"}))
+        .await;
+
+    let webhook_runs = "SELECT COUNT(*) FROM sync_runs WHERE cause = 'webhook'";
+    let deadline = std::time::Instant::now() + RUN_DEADLINE;
+    while p.app.count(webhook_runs).await == 0 {
+        assert!(std::time::Instant::now() < deadline, "no webhook run");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let db = p.app.db().await;
+    let (run_id,): (String,) = sqlx::query_as("SELECT id FROM sync_runs WHERE cause = 'webhook'")
+        .fetch_one(&db)
+        .await
+        .unwrap();
+    let run = wait_applied(&p.to, &run_id).await;
+    assert_completed(&run);
+    assert_eq!(run["read"]["scope"], "changes", "{run}");
+    assert!(run["members_fetched"].as_i64().unwrap() < 20, "{run}");
+    assert_eq!(
+        p.app
+            .count("SELECT COUNT(*) FROM jobs WHERE title = 'Webhook Wrangler'")
+            .await,
+        1
+    );
+    assert_eq!(p.app.count(webhook_runs).await, 1, "one change, one run");
 }
