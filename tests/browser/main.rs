@@ -16,6 +16,7 @@
 //!   visible focus;
 //! - `no_js`: the same forms with JavaScript turned off;
 //! - `review`: a first sync and a preview reviewed and applied from the keyboard;
+//! - `oauth`: Connect with Justworks through the sandbox's consent page;
 //! - `screenshots`: the README's pictures (`cargo test --test browser readme_screenshots
 //!   -- --ignored`).
 //!
@@ -36,6 +37,7 @@ mod hand_edits;
 mod journey;
 mod keyboard;
 mod no_js;
+mod oauth;
 mod review;
 mod screenshots;
 mod server;
