@@ -88,7 +88,7 @@ pub fn router(state: AppState) -> Router {
         // A machine posts here, signed: no session, no CSRF token (web/hooks.rs).
         .merge(hooks::router())
         .layer(axum::middleware::from_fn_with_state(
-            https,
+            headers::Policy::new(https, &state.justworks.authorize_url),
             headers::security_headers,
         ))
         .layer(axum::middleware::from_fn(api_errors::json_errors_under_api))
