@@ -172,9 +172,12 @@ impl<'a> Draft<'a> {
     ) -> Outcome {
         let options = self.options;
         let live = standing == Standing::Live;
-        if !live && !member.active {
-            self.inactive_before_the_date(member, matched, warnings);
-        }
+        // The date a departing member's seats are vacated on.
+        let end = if !live && !member.active {
+            self.inactive_before_the_date(member, matched, warnings)
+        } else {
+            member.termination_date
+        };
         let (person, transition) = match matched {
             None => {
                 let status = if live {
@@ -197,7 +200,6 @@ impl<'a> Draft<'a> {
             Some(p) => self.seats(&self.org.people[p].id),
             None => Vec::new(),
         };
-        let end = member.termination_date;
         if !live {
             for &j in &held {
                 fields::vacate(&mut self.jobs[j], end, options);
@@ -250,20 +252,21 @@ impl<'a> Draft<'a> {
     /// Justworks says the member is inactive while their termination date is still to
     /// come: they depart now, and that is the date their departure gets (the date Justworks
     /// gives is named in a warning). Someone who departed already keeps the end date they
-    /// have until Justworks' date has passed; it is theirs from then on.
+    /// have until Justworks' date has passed; it is theirs from then on. Returns the date
+    /// their seats are vacated on.
     fn inactive_before_the_date(
         &self,
         member: &mut RosterMember,
         matched: Option<usize>,
         warnings: &mut Vec<String>,
-    ) {
+    ) -> Option<Date> {
         let Some(date) = member.termination_date.filter(|&d| d > self.today) else {
-            return;
+            return member.termination_date;
         };
-        let departed = matched.is_some_and(|p| self.org.people[p].status == PersonStatus::Departed);
-        if departed {
+        let before = matched.map(|p| &self.org.people[p]);
+        if before.is_some_and(|p| p.status == PersonStatus::Departed) {
             member.termination_date = None;
-            return;
+            return None;
         }
         warnings.push(format!(
             "{} is inactive in Justworks, but their termination date {} is still to come; \
@@ -272,7 +275,14 @@ impl<'a> Draft<'a> {
             display::date(date),
             display::date(self.today),
         ));
-        member.termination_date = Some(self.today);
+        // Today is orgsync's date for the departure, not Justworks': a pinned end date is
+        // kept without a conflict, and meets Justworks' own date once it has passed, as
+        // for someone departed already. (Held against today, it would be a conflict that
+        // planning again, with them departed, no longer raises.) Their seats still close
+        // today.
+        let pinned = before.is_some_and(|p| p.hand.pins.is_pinned("end_date"));
+        member.termination_date = (!pinned).then_some(self.today);
+        Some(self.today)
     }
 
     fn update_person(

@@ -2,10 +2,12 @@
 //! not again once kept), hand-set fields are overwritten and lose their mark, groups
 //! orgsync owns are never written, hand-added jobs stay where they hang.
 
+use jiff::civil::date;
+
 use super::support::*;
-use crate::org::change::Entity;
+use crate::org::change::{Entity, Plan};
 use crate::org::fields::Group;
-use crate::org::model::{JobStatus, Org};
+use crate::org::model::{JobStatus, Org, PersonStatus};
 use crate::org::roster::RosterMember;
 use crate::sync::options::Departures;
 
@@ -221,4 +223,68 @@ fn a_hand_added_open_job_stays_under_its_manager_until_that_job_closes() {
         "{:?}",
         plan.warnings
     );
+}
+
+/// Each conflict of a plan as the property tests compare them: the row, the field and
+/// Justworks' value.
+fn conflict_keys(plan: &Plan) -> Vec<(String, &'static str, Option<String>)> {
+    plan.conflicts
+        .iter()
+        .map(|c| (c.entity_id.clone(), c.field, c.theirs_value.clone()))
+        .collect()
+}
+
+/// The case the pins property test found (props_pins, shrunk to its cause): an end date
+/// set by hand and pinned on someone active, then Justworks says they are inactive with
+/// their termination date still to come.
+#[test]
+fn a_pinned_end_date_stays_when_an_inactive_member_departs_before_their_date() {
+    let mut org = synced(vec![ceo(), bo(), ana()]);
+    let ana_seat = seat(&org, "m1").id.clone();
+    let ana_person = person_mut(&mut org, "m1");
+    ana_person.end_date = Some(date(2026, 5, 9));
+    ana_person.hand.set.mark("end_date");
+    ana_person.hand.pins.pin("end_date");
+    let scheduled = date(2026, 7, 7);
+    let inactive = RosterMember {
+        active: false,
+        termination_date: Some(scheduled),
+        ..ana()
+    };
+    let pull = roster(vec![ceo(), bo(), inactive]);
+    let (plan, after) = sync(&org, &pull, &options());
+    let ana_after = person(&after, "m1");
+    assert_eq!(
+        (ana_after.status, ana_after.end_date),
+        (PersonStatus::Departed, Some(date(2026, 5, 9)))
+    );
+    let vacated = job(&after, &ana_seat);
+    assert_eq!(
+        (vacated.status, vacated.end_date),
+        (JobStatus::Open, Some(TODAY))
+    );
+    // Planning again raises the same conflicts as the plan did: none, since today is
+    // orgsync's date for the departure, not Justworks'.
+    let again = try_plan(&after, &pull, &options()).unwrap();
+    assert_eq!(conflict_keys(&again), conflict_keys(&plan));
+    assert!(plan.conflicts.is_empty(), "{:#?}", plan.conflicts);
+    // Once Justworks' date has passed it is theirs: a conflict, silenced by Keep ours.
+    let (plan, mut after) = sync_on(scheduled, &after, &pull, &options());
+    let [conflict] = plan.conflicts.as_slice() else {
+        panic!("one conflict: {:#?}", plan.conflicts);
+    };
+    assert_eq!(
+        (
+            conflict.field,
+            conflict.ours.as_deref(),
+            conflict.theirs.as_deref()
+        ),
+        ("end_date", Some("2026-05-09"), Some("2026-07-07"))
+    );
+    person_mut(&mut after, "m1")
+        .hand
+        .pins
+        .keep("end_date", "2026-07-07".to_owned());
+    let (kept, _) = sync_on(scheduled, &after, &pull, &options());
+    assert!(kept.conflicts.is_empty() && kept.is_empty(), "{kept:#?}");
 }
