@@ -225,7 +225,73 @@ pub enum JustworksError {
     ClientSetup,
 }
 
+/// What kind of trouble a failure is, for the connection's health (the Justworks page
+/// and the apps list): Justworks said no to what orgsync signs in with; Justworks could
+/// not be reached (or kept failing); the Partner API connection is gone; or something
+/// else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trouble {
+    Rejected,
+    Unreachable,
+    Reconnect,
+    Other,
+}
+
+/// The first words of each sentence of a [`Trouble`] other than `Other`. A run keeps
+/// only its sentence, so this is how its trouble is told afterwards; a test holds every
+/// variant's sentence to its [`JustworksError::trouble`].
+const TROUBLE_OPENINGS: &[(&str, Trouble)] = &[
+    (
+        "Justworks rejected the username or password",
+        Trouble::Rejected,
+    ),
+    ("Justworks rejected the 2FA code", Trouble::Rejected),
+    (
+        "Justworks said the 2FA code had already been used",
+        Trouble::Rejected,
+    ),
+    ("Justworks refused access while", Trouble::Rejected),
+    (
+        "Justworks rejected the client id or client secret",
+        Trouble::Rejected,
+    ),
+    ("Justworks could not be reached", Trouble::Unreachable),
+    (
+        "Justworks kept answering with an error",
+        Trouble::Unreachable,
+    ),
+    (
+        "Justworks kept asking orgsync to slow down",
+        Trouble::Unreachable,
+    ),
+    ("Reconnect Justworks", Trouble::Reconnect),
+    ("Justworks is not connected yet", Trouble::Reconnect),
+];
+
+/// The trouble a failed run's sentence names.
+pub fn trouble_of(sentence: &str) -> Trouble {
+    TROUBLE_OPENINGS
+        .iter()
+        .find(|(opening, _)| sentence.starts_with(opening))
+        .map_or(Trouble::Other, |&(_, trouble)| trouble)
+}
+
 impl JustworksError {
+    /// What kind of trouble this is (see [`Trouble`]).
+    pub fn trouble(&self) -> Trouble {
+        use JustworksError::*;
+        match self {
+            InvalidCredentials
+            | InvalidCode
+            | CodeAlreadyUsed
+            | AccessDenied { .. }
+            | ClientRejected => Trouble::Rejected,
+            Unreachable { .. } | ServerFailing { .. } | RateLimited { .. } => Trouble::Unreachable,
+            ReconnectNeeded | NotConnected => Trouble::Reconnect,
+            _ => Trouble::Other,
+        }
+    }
+
     /// The step that failed, when there is one.
     pub fn step(&self) -> Option<Step> {
         use JustworksError::*;
@@ -317,6 +383,52 @@ mod tests {
             "Justworks listed more than 200,000 members, the most orgsync reads in one sync; \
              orgsync stopped before changing anything. If the company really is this large, \
              raise ORGSYNC_MAX_MEMBERS"
+        );
+    }
+
+    #[test]
+    fn each_sentence_tells_its_trouble() {
+        let errors = [
+            JustworksError::InvalidCredentials,
+            JustworksError::InvalidCode,
+            JustworksError::CodeAlreadyUsed,
+            JustworksError::ChallengeExpired,
+            JustworksError::AccessDenied {
+                step: Step::Company,
+                status: 403,
+            },
+            JustworksError::ClientRejected,
+            JustworksError::Unreachable {
+                base_url: "http://127.0.0.1:9".into(),
+                step: Step::Login,
+                failure: TransportFailure::Refused,
+                attempts: 3,
+            },
+            JustworksError::ServerFailing {
+                step: Step::Company,
+                status: 503,
+                attempts: 4,
+            },
+            JustworksError::RateLimited {
+                step: Step::Company,
+                attempts: 4,
+            },
+            JustworksError::ReconnectNeeded,
+            JustworksError::NotConnected,
+            JustworksError::RepeatedCursor { page: 2 },
+            JustworksError::ConnectionStore,
+            JustworksError::UnexpectedStatus {
+                base_url: "http://x".into(),
+                step: Step::Token,
+                status: 418,
+            },
+        ];
+        for e in errors {
+            assert_eq!(trouble_of(&e.to_string()), e.trouble(), "{e}");
+        }
+        assert_eq!(
+            trouble_of("orgsync could not read or save its own data"),
+            Trouble::Other
         );
     }
 

@@ -21,6 +21,6 @@ mod wire;
 
 pub use auth::{Authenticator, BearerToken, Credentials};
 pub use client::{ClientOptions, ConnectionReport, JustworksClient};
-pub use error::{JustworksError, Step, TransportFailure};
+pub use error::{JustworksError, Step, TransportFailure, Trouble, trouble_of};
 pub use oauth::{Attempt, OAuthClient, TokenSet};
 pub use seed::{SeedError, TotpSeed};

@@ -87,6 +87,10 @@ pub async fn execute(state: &AppState, run: Run, worker: &str) {
     }
 }
 
+/// The daily failures in a row after which the list hears once more that syncing still
+/// fails.
+const STILL_FAILING_AFTER: usize = 3;
+
 /// Marks a run failed with `message` and queues the failure email, in one transaction:
 /// the run is never failed without its notice, nor a notice sent for a run that did not
 /// fail. Does nothing if the run already ended (another instance got there first).
@@ -104,8 +108,27 @@ pub async fn record_failure(state: &AppState, run: &Run, message: &str) -> sqlx:
         && (!lost
             || justworks::connection::claim_reconnect_notice(&mut tx, state.clock.now_ms())
                 .await?);
-    let queued = if tell {
-        queue_notice(&mut tx, state, run, RunEnd::Failed { reason: message }).await
+    // A daily sync that keeps failing tells the list on its first failure and once more
+    // on the third day in a row, not every day.
+    let streak = match run.cause {
+        Cause::Scheduled if tell => runs::failed_daily_streak(&mut tx, &run.app).await?,
+        _ => 0,
+    };
+    let still_failing;
+    let reason = match streak {
+        0 | 1 => Some(message),
+        STILL_FAILING_AFTER => {
+            still_failing = format!(
+                "Still failing: the daily sync has failed {STILL_FAILING_AFTER} days in a row \
+                 (orgsync will not email about it again until a sync succeeds). The latest \
+                 failure: {message}"
+            );
+            Some(still_failing.as_str())
+        }
+        _ => None,
+    };
+    let queued = if let Some(reason) = reason.filter(|_| tell) {
+        queue_notice(&mut tx, state, run, RunEnd::Failed { reason }).await
     } else {
         0
     };

@@ -879,6 +879,45 @@ pub async fn as_seen(
     Ok((run, seen.kinds))
 }
 
+/// How the latest runs that read from the payroll app ended, newest first: `(failed,
+/// error, finished_at)` — a run that read and planned (applied or waiting for review)
+/// is not failed. Reverts and runs not yet ended are left out: they read nothing.
+pub async fn recent_reads(
+    db: &Db,
+    app: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(bool, Option<String>, i64)>> {
+    // A plan waiting for review (or decided later) read at `planned_at`.
+    let rows: Vec<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT status, error, COALESCE(planned_at, finished_at) AS read_end FROM sync_runs \
+         WHERE app = $1 AND cause <> 'revert' \
+         AND COALESCE(planned_at, finished_at) IS NOT NULL \
+         AND status IN ('complete', 'failed', 'needs_review', 'discarded', 'superseded') \
+         ORDER BY read_end DESC, id DESC LIMIT $2",
+    )
+    .bind(app)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(status, error, at)| (status == "failed", error, at))
+        .collect())
+}
+
+/// How many of the app's latest daily runs failed in a row (the one just failed
+/// included, inside the caller's transaction).
+pub async fn failed_daily_streak(conn: &mut AnyConnection, app: &str) -> sqlx::Result<usize> {
+    let statuses: Vec<(String,)> = sqlx::query_as(
+        "SELECT status FROM sync_runs WHERE app = $1 AND cause = 'scheduled' \
+         AND finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 10",
+    )
+    .bind(app)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(statuses.iter().take_while(|(s,)| s == "failed").count())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

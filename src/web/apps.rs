@@ -43,6 +43,39 @@ struct AppRow {
     /// "Thu 27 Nov 2026 06:00 (America/New_York)" while Run Daily is on.
     next_sync: Option<String>,
     last_sync: Option<RunView>,
+    health: Option<HealthView>,
+}
+
+/// The connection's health as one line: its state, since when, the last success.
+struct HealthView {
+    ok: bool,
+    label: &'static str,
+    detail: String,
+}
+
+impl HealthView {
+    fn of(health: &justworks::health::Health) -> Self {
+        let mut parts = Vec::new();
+        if let Some(since) = health.since {
+            parts.push(format!("since {}", crate::web::format_time(since)));
+        }
+        parts.push(match health.last_success {
+            Some(at) => format!("last successful sync {}", crate::web::format_time(at)),
+            None => "no successful sync yet".into(),
+        });
+        Self {
+            ok: health.is_ok(),
+            label: health.label(),
+            detail: parts.join(" · "),
+        }
+    }
+}
+
+/// The health line of the installed Justworks app.
+async fn health_of(state: &AppState, config: &justworks::Config) -> AppResult<HealthView> {
+    Ok(HealthView::of(
+        &justworks::health::of(&state.db, config).await?,
+    ))
 }
 
 #[derive(Template)]
@@ -70,6 +103,13 @@ async fn apps_page(
                 .and_then(|s| s.next)
                 .map(|n| n.to_string()),
             last_sync: last_sync(&state, info.key, &user).await?,
+            health: match install {
+                Some(install) if info.key == justworks::APP => {
+                    let config = justworks::load(&state.db, install).await?;
+                    Some(health_of(&state, &config).await?)
+                }
+                _ => None,
+            },
         });
     }
     render(&AppsPage {
@@ -125,6 +165,7 @@ struct JustworksPage {
     link: Option<LinkView>,
     /// Where Justworks posts webhook events (`{public base}/hooks/justworks`).
     webhook_url: String,
+    health: HealthView,
 }
 
 /// The Partner API connection in a sentence: its state and since when.
@@ -217,6 +258,7 @@ impl JustworksPage {
             redirect_uri: crate::web::justworks_oauth::redirect_uri(state, headers),
             scopes: crate::justworks::oauth::SCOPES,
             link: config.connection.as_ref().map(LinkView::of),
+            health: health_of(state, &config).await?,
             config,
         })
     }

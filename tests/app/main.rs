@@ -13,6 +13,7 @@ mod errors;
 mod hand_edits;
 mod hardening;
 mod headers;
+mod health;
 mod helpers;
 mod hostile;
 mod incremental;

@@ -9,6 +9,7 @@
 //!   write-only.
 //! - [`connection`]: the Partner API connection: its tokens and whether Justworks still
 //!   accepts them.
+//! - [`health`]: the connection's health in a few words (page and apps list).
 //! - [`oauth_flow`]: *Connect with Justworks* (consent page, callback, code exchange)
 //!   and *Disconnect*.
 //! - [`page`]: the installed app's settings as the page shows them.
@@ -17,6 +18,7 @@
 pub mod connection;
 pub mod credentials;
 pub mod form;
+pub mod health;
 pub mod oauth_flow;
 pub mod page;
 pub mod settings;
