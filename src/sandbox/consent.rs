@@ -272,24 +272,11 @@ fn render(status: StatusCode, page: &ConsentPage) -> Response {
                 .into_response();
         }
     };
-    let mut response = (status, Html(html)).into_response();
-    let headers = response.headers_mut();
     // No script and never framed (a framed Allow button invites clickjacking). No
     // form-action: Allow's redirect to the application must not be blocked.
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-        ),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    response
+    super::page::with_headers(
+        (status, Html(html)).into_response(),
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        "no-referrer",
+    )
 }

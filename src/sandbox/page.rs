@@ -254,23 +254,32 @@ fn pickable_members(roster: &super::roster::Roster) -> (Vec<(String, String)>, b
 /// cached (it shows credentials). `same-origin`, not `no-referrer`: under `no-referrer`
 /// a browser sends `Origin: null` with the page's own form posts, and `page_forms`
 /// checks the origin.
-pub(crate) fn with_page_headers(mut response: Response) -> Response {
+pub(crate) fn with_page_headers(response: Response) -> Response {
+    with_headers(
+        response,
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+        "same-origin",
+    )
+}
+
+/// The headers of every page the sandbox serves: its CSP and referrer policy, never
+/// cached, never sniffed.
+pub(crate) fn with_headers(
+    mut response: Response,
+    csp: &'static str,
+    referrer: &'static str,
+) -> Response {
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-        ),
+        HeaderValue::from_static(csp),
     );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
     response
 }
 
