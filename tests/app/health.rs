@@ -4,7 +4,6 @@
 
 use crate::helpers::*;
 use crate::sync::support::*;
-use orgsync::sync::runs::{self, Cause};
 use serde_json::json;
 
 async fn on_sandbox(
@@ -70,20 +69,8 @@ async fn a_daily_sync_that_keeps_failing_emails_on_its_first_and_third_day_only(
     let failure_mails = "SELECT COUNT(*) FROM mail_outbox WHERE kind = 'sync_failed'";
     let mut sent = Vec::new();
     for _ in 0..4 {
-        let state = &app.state;
-        let mut conn = state.db.pool().acquire().await.expect("a connection");
-        let queued = runs::enqueue(
-            &mut conn,
-            "justworks",
-            Cause::Scheduled,
-            None,
-            state.clock.now_ms(),
-        )
-        .await
-        .expect("a daily run queued");
-        drop(conn);
-        state.sync_wake.notify_one();
-        let run = wait_for_run(&to, queued.run_id(), has_stopped).await;
+        let id = queue_daily_run(&app).await;
+        let run = wait_for_run(&to, &id, has_stopped).await;
         assert_eq!(run["status"], "failed", "{run}");
         sent.push(app.count(failure_mails).await);
     }

@@ -9,7 +9,6 @@ mod equivalence;
 use crate::helpers::*;
 use crate::review::Scene;
 use crate::sync::support::*;
-use orgsync::sync::runs::{self, Cause};
 use serde_json::{Value, json};
 
 /// The time a run JSON gives, as an instant.
@@ -141,23 +140,9 @@ async fn a_settings_save_makes_the_next_sync_read_everyone() {
 async fn the_daily_run_reads_everyone() {
     let scene = Scene::synced(|form| form).await;
     let everyone = scene.members().await.len() as i64;
-    let state = &scene.app.state;
-    // What the scheduler queues at the daily time (tests/app/schedule.rs drives the
-    // scheduler itself).
-    let mut conn = state.db.pool().acquire().await.expect("a connection");
-    let queued = runs::enqueue(
-        &mut conn,
-        "justworks",
-        Cause::Scheduled,
-        None,
-        state.clock.now_ms(),
-    )
-    .await
-    .expect("a daily run queued");
-    drop(conn);
-    state.sync_wake.notify_one();
     scene.sandbox.forget_used_codes();
-    let run = wait_for_run(&scene.to, queued.run_id(), has_stopped).await;
+    let id = queue_daily_run(&scene.app).await;
+    let run = wait_for_run(&scene.to, &id, has_stopped).await;
     assert_completed(&run);
     assert_eq!(run["cause"], "scheduled", "{run}");
     assert_eq!(run["read"], json!({"scope": "full"}), "{run}");

@@ -101,3 +101,23 @@ pub(crate) fn count(run: &Value, name: &str) -> i64 {
         .as_i64()
         .unwrap_or_else(|| panic!("no count {name} in {run}"))
 }
+
+/// Queues a run as the scheduler does at the daily time (tests/app/schedule.rs drives
+/// the scheduler itself) and wakes the worker. The run's id.
+pub(crate) async fn queue_daily_run(app: &TestApp) -> String {
+    use orgsync::sync::runs::{self, Cause};
+    let state = &app.state;
+    let mut conn = state.db.pool().acquire().await.expect("a connection");
+    let queued = runs::enqueue(
+        &mut conn,
+        "justworks",
+        Cause::Scheduled,
+        None,
+        state.clock.now_ms(),
+    )
+    .await
+    .expect("a daily run queued");
+    drop(conn);
+    state.sync_wake.notify_one();
+    queued.run_id().to_owned()
+}
